@@ -1,0 +1,51 @@
+# hydrant: `make run` starts a demo server, `make test` installs test peers and runs every test.
+CARGO ?= cargo
+CARGOFLAGS ?= --offline --locked
+# Real Nix as root without a daemon; no substituters, so tests never reach the network.
+define NIX_CONFIG
+build-users-group =
+sandbox = false
+substituters =
+endef
+export NIX_CONFIG
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: build run test test-deps bench vendor release clippy fmt clean
+
+build:
+	$(CARGO) build $(CARGOFLAGS)
+
+run: build
+	bash .ci/install-nix
+	./target/debug/hydrant serve --demo
+
+test-deps:
+	bash .ci/install-nix
+	bash .ci/install-s3s
+
+test: test-deps
+	$(CARGO) test $(CARGOFLAGS) -- --test-threads=2
+
+bench: test-deps release
+	$(CARGO) test $(CARGOFLAGS) --release --test bench -- --ignored --nocapture --test-threads=1
+
+release:
+	$(CARGO) build $(CARGOFLAGS) --release
+	@ls -l target/release/hydrant
+	@ldd target/release/hydrant || true
+
+clippy:
+	$(CARGO) clippy $(CARGOFLAGS) --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+# Re-vendor only when dependencies change; Windows-only crates are filtered out.
+vendor:
+	command -v cargo-vendor-filterer >/dev/null || $(CARGO) install --locked cargo-vendor-filterer
+	mv .cargo/config.toml .cargo/config.toml.off
+	$(CARGO) vendor-filterer --platform=x86_64-unknown-linux-gnu --platform=aarch64-unknown-linux-gnu vendor; \
+	  rc=$$?; mv .cargo/config.toml.off .cargo/config.toml; exit $$rc
+
+clean:
+	$(CARGO) clean

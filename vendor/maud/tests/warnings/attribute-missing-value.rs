@@ -1,0 +1,7 @@
+use maud::html;
+
+fn main() {
+    html! {
+        a href=
+    };
+}
