@@ -1,0 +1,564 @@
+//! hydra.conf-style configuration: `key = value` lines, `#` comments and nested, repeatable
+//! `<section> … </section>` blocks. `parse` is pure; `Config::load` reads a file and types it.
+//! Unknown keys are warnings (kept in `Config::warnings`), malformed input is an error at `file:line`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A parsed block: its `key = value` entries and nested sections, in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Section {
+    pub name: String,
+    pub line: usize,
+    pub entries: Vec<Entry>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Section {
+    /// The last value given for `key` (later lines override earlier ones, as in Hydra).
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|e| e.key == key)
+    }
+
+    pub fn sections_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Section> + 'a {
+        self.sections.iter().filter(move |s| s.name == name)
+    }
+}
+
+fn unquote(v: &str) -> &str {
+    let v = v.trim();
+    if v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+    {
+        &v[1..v.len() - 1]
+    } else {
+        v
+    }
+}
+
+/// Parses hydra.conf syntax. `file` is only used to name errors.
+pub fn parse(text: &str, file: &str) -> Result<Section, ConfigError> {
+    let err = |line: usize, message: String| ConfigError {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let mut stack: Vec<Section> = vec![Section {
+        name: String::new(),
+        ..Default::default()
+    }];
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let mut s = raw.trim();
+        if let Some(pos) = comment_start(s) {
+            s = s[..pos].trim();
+        }
+        if s.is_empty() {
+            continue;
+        }
+        if let Some(rest) = s.strip_prefix("</") {
+            let name = rest
+                .strip_suffix('>')
+                .ok_or_else(|| err(line, format!("malformed closing tag `{s}`")))?
+                .trim();
+            let Some(top) = stack.pop() else {
+                return Err(err(line, format!("unexpected `</{name}>`")));
+            };
+            if stack.is_empty() || top.name != name {
+                return Err(err(
+                    line,
+                    if top.name.is_empty() {
+                        format!("`</{name}>` closes no open section")
+                    } else {
+                        format!(
+                            "`</{name}>` closes `<{}>` opened on line {}",
+                            top.name, top.line
+                        )
+                    },
+                ));
+            }
+            if let Some(parent) = stack.last_mut() {
+                parent.sections.push(top);
+            }
+        } else if let Some(rest) = s.strip_prefix('<') {
+            let name = rest
+                .strip_suffix('>')
+                .ok_or_else(|| err(line, format!("malformed section tag `{s}`")))?
+                .trim();
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(err(line, format!("invalid section name `{name}`")));
+            }
+            stack.push(Section {
+                name: name.to_string(),
+                line,
+                ..Default::default()
+            });
+        } else {
+            let (key, value) = match s.split_once('=') {
+                Some((k, v)) => (k.trim(), unquote(v)),
+                None => {
+                    // Hydra also accepts `key value`.
+                    match s.split_once(char::is_whitespace) {
+                        Some((k, v)) => (k.trim(), unquote(v)),
+                        None => {
+                            return Err(err(line, format!("expected `key = value`, found `{s}`")))
+                        }
+                    }
+                }
+            };
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+            {
+                return Err(err(line, format!("invalid key `{key}`")));
+            }
+            if let Some(top) = stack.last_mut() {
+                top.entries.push(Entry {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    line,
+                });
+            }
+        }
+    }
+    if stack.len() > 1 {
+        let open = &stack[stack.len() - 1];
+        return Err(err(
+            open.line,
+            format!("section `<{}>` is never closed", open.name),
+        ));
+    }
+    stack
+        .pop()
+        .ok_or_else(|| err(0, "empty parse stack".into()))
+}
+
+/// A `#` starts a comment unless it is inside quotes.
+fn comment_start(s: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '#') => return Some(i),
+            (None, '"') | (None, '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Compression for NARs uploaded to a binary cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Bzip2,
+    Xz,
+    None,
+}
+
+impl Compression {
+    pub fn parse(s: &str) -> Option<Compression> {
+        match s {
+            "bzip2" | "" => Some(Compression::Bzip2),
+            "xz" => Some(Compression::Xz),
+            "none" => Some(Compression::None),
+            _ => None,
+        }
+    }
+    /// The narinfo `Compression:` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::Bzip2 => "bzip2",
+            Compression::Xz => "xz",
+            Compression::None => "none",
+        }
+    }
+    /// The NAR file extension in the bucket.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Compression::Bzip2 => ".nar.bz2",
+            Compression::Xz => ".nar.xz",
+            Compression::None => ".nar",
+        }
+    }
+}
+
+/// One `<s3config>` (or Hydra's `<s3backup>`) section.
+#[derive(Debug, Clone)]
+pub struct S3Config {
+    pub name: String,
+    pub jobs: regex::Regex,
+    pub compression: Compression,
+    pub prefix: String,
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub path_style: bool,
+    pub secret_key_file: Option<PathBuf>,
+    pub upload_jobs: usize,
+    pub line: usize,
+}
+
+impl S3Config {
+    /// Hydra anchors the regex over `project:jobset:job`.
+    pub fn matches(&self, project: &str, jobset: &str, job: &str) -> bool {
+        self.jobs.is_match(&format!("{project}:{jobset}:{job}"))
+    }
+}
+
+/// The typed configuration with embedded defaults: `Config::default()` is a working setup.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: String,
+    pub state_dir: PathBuf,
+    pub store_dir: String,
+    pub base_uri: Option<String>,
+    /// Evaluator
+    pub max_concurrent_evals: usize,
+    pub eval_timeout: u64,
+    pub max_eval_error_bytes: usize,
+    /// Queue runner
+    pub max_jobs: usize,
+    pub systems: Vec<String>,
+    pub machines_file: Option<PathBuf>,
+    pub max_unsupported_time: u64,
+    pub max_output_size: u64,
+    /// Cache
+    pub s3: Vec<S3Config>,
+    pub extra_gc_roots: Vec<PathBuf>,
+    pub s3_gc_interval: u64,
+    pub max_body_bytes: usize,
+    /// Everything else, for later features; unknown keys also produce warnings.
+    pub raw: Section,
+    pub warnings: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:3000".into(),
+            state_dir: PathBuf::from("hydrant-state"),
+            store_dir: "/nix/store".into(),
+            base_uri: None,
+            max_concurrent_evals: 1,
+            eval_timeout: 3600,
+            max_eval_error_bytes: 64 * 1024,
+            max_jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            systems: vec![local_system().to_string()],
+            machines_file: None,
+            max_unsupported_time: 0,
+            max_output_size: 2 << 30,
+            s3: Vec::new(),
+            extra_gc_roots: Vec::new(),
+            s3_gc_interval: 0,
+            max_body_bytes: 4 << 20,
+            raw: Section::default(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// The Nix system type of this machine.
+pub fn local_system() -> &'static str {
+    match (std::env::consts::ARCH, std::env::consts::OS) {
+        ("x86_64", "linux") => "x86_64-linux",
+        ("aarch64", "linux") => "aarch64-linux",
+        ("x86_64", "macos") => "x86_64-darwin",
+        ("aarch64", "macos") => "aarch64-darwin",
+        ("x86", "linux") => "i686-linux",
+        _ => "x86_64-linux",
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "listen",
+    "state_dir",
+    "store_dir",
+    "base_uri",
+    "max_concurrent_evals",
+    "evaluator_timeout",
+    "eval_timeout",
+    "max_eval_error_bytes",
+    "max_jobs",
+    "systems",
+    "machines_file",
+    "max_unsupported_time",
+    "max_output_size",
+    "extra_gc_roots",
+    "s3_gc_interval",
+    "max_body_bytes",
+];
+const S3_KEYS: &[&str] = &[
+    "name",
+    "jobs",
+    "compression_type",
+    "prefix",
+    "endpoint",
+    "region",
+    "path_style",
+    "secret_key_file",
+    "upload_jobs",
+];
+
+fn parse_num<T: std::str::FromStr>(e: &Entry, file: &str) -> Result<T, ConfigError> {
+    e.value.trim().parse().map_err(|_| ConfigError {
+        file: file.into(),
+        line: e.line,
+        message: format!(
+            "`{}` must be a non-negative number, not `{}`",
+            e.key, e.value
+        ),
+    })
+}
+
+fn parse_bool(e: &Entry, file: &str) -> Result<bool, ConfigError> {
+    match e.value.trim() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        v => Err(ConfigError {
+            file: file.into(),
+            line: e.line,
+            message: format!("`{}` must be true or false, not `{v}`", e.key),
+        }),
+    }
+}
+
+impl Config {
+    /// Reads and types a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: file.clone(),
+            line: 0,
+            message: format!("cannot read config: {e}"),
+        })?;
+        Config::from_str(&text, &file)
+    }
+
+    /// Types a config text; `file` names it in errors.
+    pub fn from_str(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let root = parse(text, file)?;
+        let mut c = Config::default();
+        let mut warnings = Vec::new();
+        for e in &root.entries {
+            match e.key.as_str() {
+                "listen" => c.listen = e.value.clone(),
+                "state_dir" => c.state_dir = PathBuf::from(&e.value),
+                "store_dir" => c.store_dir = e.value.trim_end_matches('/').to_string(),
+                "base_uri" => c.base_uri = Some(e.value.clone()),
+                "max_concurrent_evals" => {
+                    c.max_concurrent_evals = parse_num::<usize>(e, file)?.max(1)
+                }
+                "evaluator_timeout" | "eval_timeout" => c.eval_timeout = parse_num(e, file)?,
+                "max_eval_error_bytes" => c.max_eval_error_bytes = parse_num(e, file)?,
+                "max_jobs" => c.max_jobs = parse_num::<usize>(e, file)?.max(1),
+                "systems" => c.systems = e.value.split_whitespace().map(String::from).collect(),
+                "machines_file" => c.machines_file = Some(PathBuf::from(&e.value)),
+                "max_unsupported_time" => c.max_unsupported_time = parse_num(e, file)?,
+                "max_output_size" => c.max_output_size = parse_num(e, file)?,
+                "extra_gc_roots" => c
+                    .extra_gc_roots
+                    .extend(e.value.split_whitespace().map(PathBuf::from)),
+                "s3_gc_interval" => c.s3_gc_interval = parse_num(e, file)?,
+                "max_body_bytes" => c.max_body_bytes = parse_num(e, file)?,
+                k => warnings.push(format!("{file}:{}: unknown key `{k}` ignored", e.line)),
+            }
+        }
+        for s in &root.sections {
+            match s.name.as_str() {
+                "s3config" | "s3backup" => {
+                    c.s3.push(S3Config::from_section(s, file, &mut warnings)?)
+                }
+                // Kept raw for features that read them later (Hydra compatibility).
+                "git-input" | "hydra_notify" | "runcommand" | "queue_runner" | "evaluator" => {}
+                n => warnings.push(format!(
+                    "{file}:{}: unknown section `<{n}>` ignored",
+                    s.line
+                )),
+            }
+        }
+        debug_assert!(TOP_KEYS.contains(&"listen"));
+        c.raw = root;
+        c.warnings = warnings;
+        Ok(c)
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.state_dir.join("hydrant.redb")
+    }
+    pub fn logs_dir(&self) -> PathBuf {
+        self.state_dir.join("logs")
+    }
+    pub fn gcroots_dir(&self) -> PathBuf {
+        self.state_dir.join("gcroots")
+    }
+}
+
+impl S3Config {
+    fn from_section(
+        s: &Section,
+        file: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<S3Config, ConfigError> {
+        let err = |line: usize, message: String| ConfigError {
+            file: file.into(),
+            line,
+            message,
+        };
+        let what = format!("<{}> section", s.name);
+        for e in &s.entries {
+            if !S3_KEYS.contains(&e.key.as_str()) {
+                warnings.push(format!(
+                    "{file}:{}: unknown key `{}` in {what} ignored",
+                    e.line, e.key
+                ));
+            }
+        }
+        let name = s
+            .get("name")
+            .map(|e| e.value.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| err(s.line, format!("{what} has no `name` (the bucket)")))?;
+        let jobs_e = s.get("jobs").ok_or_else(|| {
+            err(
+                s.line,
+                format!("{what} for bucket `{name}` has no `jobs` regex"),
+            )
+        })?;
+        let jobs = regex::Regex::new(&format!("^(?:{})$", jobs_e.value)).map_err(|e| {
+            err(
+                jobs_e.line,
+                format!("{what} for bucket `{name}`: bad `jobs` regex: {e}"),
+            )
+        })?;
+        let compression = match s.get("compression_type") {
+            None => Compression::Bzip2,
+            Some(e) => Compression::parse(e.value.trim()).ok_or_else(|| {
+                err(
+                    e.line,
+                    format!(
+                        "{what} for bucket `{name}`: unknown compression_type `{}` (bzip2, xz or none)",
+                        e.value
+                    ),
+                )
+            })?,
+        };
+        let upload_jobs = match s.get("upload_jobs") {
+            Some(e) => parse_num::<usize>(e, file)?.max(1),
+            None => 4,
+        };
+        Ok(S3Config {
+            name,
+            jobs,
+            compression,
+            prefix: s.get("prefix").map(|e| e.value.clone()).unwrap_or_default(),
+            endpoint: s.get("endpoint").map(|e| e.value.clone()),
+            region: s
+                .get("region")
+                .map(|e| e.value.clone())
+                .unwrap_or_else(|| "us-east-1".into()),
+            path_style: match s.get("path_style") {
+                Some(e) => parse_bool(e, file)?,
+                None => false,
+            },
+            secret_key_file: s.get("secret_key_file").map(|e| PathBuf::from(&e.value)),
+            upload_jobs,
+            line: s.line,
+        })
+    }
+}
+
+/// Keys that exist, for documentation and tests.
+pub fn known_keys() -> BTreeMap<&'static str, &'static [&'static str]> {
+    let mut m = BTreeMap::new();
+    m.insert("", TOP_KEYS);
+    m.insert("s3config", S3_KEYS);
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sections_and_comments() {
+        let c = Config::from_str(
+            "# top\nlisten = 0.0.0.0:8080\nmax_jobs = 3 # trailing\n<s3config>\n  name = b1\n  jobs = proj:.*\n</s3config>\n<s3backup>\nname = b2\njobs = x:y:z\ncompression_type = xz\nprefix = cache/\n</s3backup>\n",
+            "h.conf",
+        )
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:8080");
+        assert_eq!(c.max_jobs, 3);
+        assert_eq!(c.s3.len(), 2);
+        assert!(c.s3[0].matches("proj", "js", "job"));
+        assert!(!c.s3[0].matches("other", "js", "job"));
+        assert_eq!(c.s3[0].compression, Compression::Bzip2);
+        assert_eq!(c.s3[1].compression, Compression::Xz);
+        assert_eq!(c.s3[1].prefix, "cache/");
+        // Anchored: a partial match is no match.
+        assert!(!c.s3[1].matches("x", "y", "zz"));
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let e = Config::from_str("a = 1\n<s3config>\nname = b\n", "f.conf").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.to_string().starts_with("f.conf:2:"), "{e}");
+        let e = Config::from_str("<s3config>\nname = b\njobs = (\n</s3config>\n", "f.conf")
+            .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let e = Config::from_str(
+            "<s3config>\nname=b\njobs=.*\ncompression_type = lz4\n</s3config>",
+            "f",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("lz4"), "{e}");
+        let e = Config::from_str("<s3config>\njobs=.*\n</s3config>", "f").unwrap_err();
+        assert!(e.message.contains("name"), "{e}");
+        let e = Config::from_str("</x>\n", "f").unwrap_err();
+        assert_eq!(e.line, 1);
+        let e = Config::from_str("max_jobs = lots\n", "f").unwrap_err();
+        assert!(e.message.contains("max_jobs"));
+    }
+
+    #[test]
+    fn unknown_keys_warn() {
+        let c = Config::from_str("frobnicate = 1\n", "f").unwrap();
+        assert_eq!(c.warnings.len(), 1);
+        assert!(c.warnings[0].contains("frobnicate"));
+    }
+
+    #[test]
+    fn hash_inside_quotes_is_not_a_comment() {
+        let s = parse("a = \"x # y\"\n", "f").unwrap();
+        assert_eq!(s.get("a").unwrap().value, "x # y");
+    }
+}

@@ -1,0 +1,1096 @@
+//! All persistent state in one redb file: table definitions, typed records, the schema version,
+//! and every read/write transaction. Records are JSON-encoded values; indexes are separate tables
+//! kept in the same write transaction as the record they index, so a crash never splits them.
+
+use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+pub const SCHEMA_VERSION: u64 = 1;
+
+pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+pub const PROJECTS: TableDefinition<&str, &[u8]> = TableDefinition::new("projects");
+pub const JOBSETS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("jobsets");
+/// (project, jobset, input name) → JobsetInput
+pub const JOBSET_INPUTS: TableDefinition<(&str, &str, &str), &[u8]> =
+    TableDefinition::new("jobset_inputs");
+pub const EVALS: TableDefinition<u64, &[u8]> = TableDefinition::new("evals");
+/// (project, jobset, eval id) → (): evals of a jobset in id order.
+pub const JOBSET_EVALS: TableDefinition<(&str, &str, u64), ()> =
+    TableDefinition::new("jobset_evals");
+/// (eval id, build id) → is_new
+pub const EVAL_MEMBERS: TableDefinition<(u64, u64), bool> = TableDefinition::new("eval_members");
+pub const BUILDS: TableDefinition<u64, &[u8]> = TableDefinition::new("builds");
+/// drv path → build id, so a re-evaluated job reuses its build.
+pub const BUILDS_BY_DRV: TableDefinition<&str, u64> = TableDefinition::new("builds_by_drv");
+/// Queued or running builds (id → ()); finished builds leave this index.
+pub const QUEUE: TableDefinition<u64, ()> = TableDefinition::new("queue");
+/// (project, jobset, job) → newest build id of that job.
+pub const JOB_LATEST: TableDefinition<(&str, &str, &str), u64> = TableDefinition::new("job_latest");
+/// (build id, step nr) → BuildStep
+pub const BUILD_STEPS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("build_steps");
+/// Builds that finished with output (status 0 or 6) and still await their cache uploads.
+/// The runner inserts here in the transaction that finishes the build, so no upload is lost.
+pub const CACHE_PENDING: TableDefinition<u64, ()> = TableDefinition::new("cache_pending");
+pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// sha256(session id) hex → Session
+pub const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
+/// sha256(token) hex → ApiToken
+pub const TOKENS: TableDefinition<&str, &[u8]> = TableDefinition::new("tokens");
+
+#[derive(Debug)]
+pub enum DbError {
+    /// Another process (usually `hydrant serve`) holds the database.
+    Locked(String),
+    /// The file was written by a newer hydrant.
+    TooNew {
+        found: u64,
+        supported: u64,
+    },
+    Storage(String),
+    Corrupt(String),
+    NotFound(String),
+    Invalid(String),
+    Conflict(String),
+}
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DbError::Locked(p) => write!(
+                f,
+                "the database {p} is in use by another hydrant process (is `hydrant serve` running?)"
+            ),
+            DbError::TooNew { found, supported } => write!(
+                f,
+                "the database has schema version {found}, but this hydrant supports up to {supported}: upgrade hydrant"
+            ),
+            DbError::Storage(m) => write!(f, "database error: {m}"),
+            DbError::Corrupt(m) => write!(f, "corrupt record: {m}"),
+            DbError::NotFound(m) => write!(f, "{m} not found"),
+            DbError::Invalid(m) => write!(f, "{m}"),
+            DbError::Conflict(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
+
+macro_rules! storage_err {
+    ($($t:ty),*) => {$(
+        impl From<$t> for DbError {
+            fn from(e: $t) -> Self { DbError::Storage(e.to_string()) }
+        }
+    )*};
+}
+storage_err!(
+    redb::Error,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+pub type Result<T> = std::result::Result<T, DbError>;
+
+pub fn encode<T: Serialize>(v: &T) -> Vec<u8> {
+    // Serialising our own plain structs to JSON cannot fail (no maps with non-string keys).
+    serde_json::to_vec(v).unwrap_or_default()
+}
+
+pub fn decode<T: DeserializeOwned>(what: &str, b: &[u8]) -> Result<T> {
+    serde_json::from_slice(b).map_err(|e| DbError::Corrupt(format!("{what}: {e}")))
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Hydra's name rule for projects, jobsets and inputs.
+pub fn valid_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    s.len() <= 255 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Project {
+    pub name: String,
+    pub displayname: String,
+    pub description: String,
+    pub homepage: String,
+    pub owner: String,
+    pub enabled: bool,
+    pub visible: bool,
+    #[serde(default)]
+    pub created: i64,
+}
+
+/// Jobset enabled states, Hydra's numbers.
+pub const JOBSET_DISABLED: u8 = 0;
+pub const JOBSET_ENABLED: u8 = 1;
+pub const JOBSET_ONE_SHOT: u8 = 2;
+pub const JOBSET_ONE_AT_A_TIME: u8 = 3;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Jobset {
+    pub project: String,
+    pub name: String,
+    pub description: String,
+    pub nixexprinput: String,
+    pub nixexprpath: String,
+    /// 0 disabled, 1 enabled, 2 one-shot, 3 one-at-a-time
+    pub enabled: u8,
+    pub visible: bool,
+    pub checkinterval: u64,
+    pub schedulingshares: u32,
+    pub keepnr: u32,
+    pub enableemail: bool,
+    pub emailoverride: String,
+    /// Evaluation bookkeeping, written by the evaluator.
+    #[serde(default)]
+    pub lastcheckedtime: Option<i64>,
+    #[serde(default)]
+    pub triggertime: Option<i64>,
+    #[serde(default)]
+    pub force_eval: bool,
+    #[serde(default)]
+    pub fetcherrormsg: Option<String>,
+    #[serde(default)]
+    pub errormsg: Option<String>,
+    #[serde(default)]
+    pub errortime: Option<i64>,
+    #[serde(default)]
+    pub last_inputs_hash: Option<String>,
+}
+
+impl Jobset {
+    pub fn new(project: &str, name: &str) -> Jobset {
+        Jobset {
+            project: project.into(),
+            name: name.into(),
+            description: String::new(),
+            nixexprinput: String::new(),
+            nixexprpath: "release.nix".into(),
+            enabled: JOBSET_ENABLED,
+            visible: true,
+            checkinterval: 300,
+            schedulingshares: 100,
+            keepnr: 3,
+            enableemail: false,
+            emailoverride: String::new(),
+            lastcheckedtime: None,
+            triggertime: None,
+            force_eval: false,
+            fetcherrormsg: None,
+            errormsg: None,
+            errortime: None,
+            last_inputs_hash: None,
+        }
+    }
+}
+
+pub const INPUT_TYPES: &[&str] = &["string", "boolean", "nix", "path", "git"];
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JobsetInput {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    #[serde(default)]
+    pub emailresponsible: bool,
+}
+
+impl JobsetInput {
+    pub fn validate(&self) -> Result<()> {
+        if !valid_name(&self.name) {
+            return Err(DbError::Invalid(format!(
+                "invalid input name `{}`",
+                self.name
+            )));
+        }
+        if !INPUT_TYPES.contains(&self.kind.as_str()) {
+            return Err(DbError::Invalid(format!(
+                "input `{}` has unknown type `{}` (expected one of: {})",
+                self.name,
+                self.kind,
+                INPUT_TYPES.join(", ")
+            )));
+        }
+        if self.kind == "boolean" && !matches!(self.value.as_str(), "true" | "false") {
+            return Err(DbError::Invalid(format!(
+                "boolean input `{}` must be true or false, not `{}`",
+                self.name, self.value
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// One input as it was used by an eval.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct EvalInput {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub uri: String,
+    pub value: String,
+    pub revision: String,
+    pub sha256hash: String,
+    #[serde(default)]
+    pub revcount: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Eval {
+    pub id: u64,
+    pub project: String,
+    pub jobset: String,
+    pub timestamp: i64,
+    pub checkouttime: u64,
+    pub evaltime: u64,
+    pub hasnewbuilds: bool,
+    pub inputs: Vec<EvalInput>,
+    pub inputs_hash: String,
+    pub nrbuilds: u64,
+    /// Per-job evaluation errors: job name → message (capped).
+    pub job_errors: BTreeMap<String, String>,
+    /// Error of the eval as a whole (stderr of a failed nix-instantiate, capped).
+    pub errormsg: Option<String>,
+    #[serde(default)]
+    pub flake: Option<String>,
+}
+
+/// Hydra's build status codes.
+pub mod status {
+    pub const SUCCEEDED: i32 = 0;
+    pub const FAILED: i32 = 1;
+    pub const DEP_FAILED: i32 = 2;
+    pub const ABORTED: i32 = 3;
+    pub const CANCELLED: i32 = 4;
+    pub const FAILED_WITH_OUTPUT: i32 = 6;
+    pub const TIMED_OUT: i32 = 7;
+    pub const UNSUPPORTED: i32 = 9;
+
+    pub fn name(s: i32) -> &'static str {
+        match s {
+            SUCCEEDED => "Succeeded",
+            FAILED => "Failed",
+            DEP_FAILED => "Dependency failed",
+            ABORTED => "Aborted",
+            CANCELLED => "Cancelled",
+            FAILED_WITH_OUTPUT => "Failed with output",
+            TIMED_OUT => "Timed out",
+            UNSUPPORTED => "Unsupported system type",
+            _ => "Unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Build {
+    pub id: u64,
+    pub project: String,
+    pub jobset: String,
+    pub job: String,
+    /// Eval that created the build.
+    pub eval: u64,
+    pub drvpath: String,
+    pub system: String,
+    pub nixname: String,
+    pub description: String,
+    pub license: String,
+    pub maintainers: String,
+    /// output name → store path
+    pub outputs: BTreeMap<String, String>,
+    /// meta.schedulingPriority (default 100)
+    pub priority: i32,
+    /// Bumps: higher goes first, whatever the shares.
+    pub globalpriority: i32,
+    pub timeout: u64,
+    pub maxsilent: u64,
+    /// Queued time.
+    pub timestamp: i64,
+    pub finished: bool,
+    /// Set while running (the runner writes it; on restart such builds are queued again).
+    pub busy: bool,
+    pub buildstatus: Option<i32>,
+    pub starttime: Option<i64>,
+    pub stoptime: Option<i64>,
+    pub size: Option<u64>,
+    pub closuresize: Option<u64>,
+    pub errormsg: Option<String>,
+    /// Cache uploads: bucket → "ok" or an error.
+    #[serde(default)]
+    pub cached: BTreeMap<String, String>,
+}
+
+/// A job as the evaluator found it, before it becomes a build.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewJob {
+    pub job: String,
+    pub drvpath: String,
+    pub system: String,
+    pub nixname: String,
+    pub description: String,
+    pub license: String,
+    pub maintainers: String,
+    pub outputs: BTreeMap<String, String>,
+    pub priority: i32,
+    pub timeout: u64,
+    pub maxsilent: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct BuildStep {
+    pub build: u64,
+    pub nr: u32,
+    pub drvpath: String,
+    pub system: String,
+    pub machine: String,
+    pub status: Option<i32>,
+    pub starttime: Option<i64>,
+    pub stoptime: Option<i64>,
+    pub errormsg: Option<String>,
+}
+
+pub const ROLES: &[&str] = &[
+    "admin",
+    "create-projects",
+    "restart-jobs",
+    "cancel-build",
+    "bump-to-front",
+    "eval-jobset",
+];
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct User {
+    pub name: String,
+    pub fullname: String,
+    pub email: String,
+    /// argon2 PHC string
+    pub password: String,
+    pub roles: Vec<String>,
+}
+
+impl User {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role || r == "admin")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Session {
+    pub user: String,
+    pub csrf: String,
+    pub created: i64,
+    pub expires: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ApiToken {
+    pub user: String,
+    pub created: i64,
+}
+
+/// The database handle. Cheap to share behind an `Arc`.
+pub struct Db {
+    pub inner: Database,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database, creates missing tables and checks the schema.
+    pub fn open(path: &Path) -> Result<Db> {
+        if let Some(parent) = path.parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    DbError::Storage(format!("cannot create {}: {e}", parent.display()))
+                })?;
+            }
+        }
+        let inner = Database::create(path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => DbError::Locked(path.display().to_string()),
+            redb::DatabaseError::Storage(redb::StorageError::Io(io))
+                if io.kind() == std::io::ErrorKind::WouldBlock =>
+            {
+                DbError::Locked(path.display().to_string())
+            }
+            e => DbError::Storage(format!("cannot open {}: {e}", path.display())),
+        })?;
+        let db = Db { inner };
+        db.init()?;
+        Ok(db)
+    }
+
+    fn init(&self) -> Result<()> {
+        let tx = self.inner.begin_write()?;
+        {
+            let mut meta = tx.open_table(META)?;
+            let found = meta.get("schema_version")?.map(|v| v.value());
+            match found {
+                Some(v) if v > SCHEMA_VERSION => {
+                    return Err(DbError::TooNew {
+                        found: v,
+                        supported: SCHEMA_VERSION,
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    meta.insert("schema_version", SCHEMA_VERSION)?;
+                }
+            }
+            tx.open_table(PROJECTS)?;
+            tx.open_table(JOBSETS)?;
+            tx.open_table(JOBSET_INPUTS)?;
+            tx.open_table(EVALS)?;
+            tx.open_table(JOBSET_EVALS)?;
+            tx.open_table(EVAL_MEMBERS)?;
+            tx.open_table(BUILDS)?;
+            tx.open_table(BUILDS_BY_DRV)?;
+            tx.open_table(QUEUE)?;
+            tx.open_table(JOB_LATEST)?;
+            tx.open_table(BUILD_STEPS)?;
+            tx.open_table(CACHE_PENDING)?;
+            tx.open_table(USERS)?;
+            tx.open_table(SESSIONS)?;
+            tx.open_table(TOKENS)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<u64> {
+        let tx = self.inner.begin_read()?;
+        let meta = tx.open_table(META)?;
+        let v = meta.get("schema_version")?.map(|v| v.value());
+        Ok(v.unwrap_or(0))
+    }
+
+    // ---- projects ----
+
+    pub fn projects(&self) -> Result<Vec<Project>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(PROJECTS)?;
+        let mut out = Vec::new();
+        for r in t.iter()? {
+            let (k, v) = r?;
+            out.push(decode(&format!("project {}", k.value()), v.value())?);
+        }
+        Ok(out)
+    }
+
+    pub fn project(&self, name: &str) -> Result<Option<Project>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(PROJECTS)?;
+        let v = t.get(name)?;
+        v.map(|v| decode(&format!("project {name}"), v.value()))
+            .transpose()
+    }
+
+    /// Creates or replaces a project; returns true when it was created.
+    pub fn put_project(&self, p: &Project) -> Result<bool> {
+        if !valid_name(&p.name) {
+            return Err(DbError::Invalid(format!(
+                "invalid project name `{}`",
+                p.name
+            )));
+        }
+        let tx = self.inner.begin_write()?;
+        let created;
+        {
+            let mut t = tx.open_table(PROJECTS)?;
+            created = t.insert(p.name.as_str(), encode(p).as_slice())?.is_none();
+        }
+        tx.commit()?;
+        Ok(created)
+    }
+
+    /// Deletes a project with its jobsets and their inputs. Evals and builds stay (history).
+    pub fn delete_project(&self, name: &str) -> Result<bool> {
+        let tx = self.inner.begin_write()?;
+        let existed;
+        {
+            let mut t = tx.open_table(PROJECTS)?;
+            existed = t.remove(name)?.is_some();
+            let mut js = tx.open_table(JOBSETS)?;
+            js.retain_in((name, "")..=(name, "\u{10FFFF}"), |_, _| false)?;
+            let mut inputs = tx.open_table(JOBSET_INPUTS)?;
+            inputs.retain_in((name, "", "")..=(name, "\u{10FFFF}", ""), |_, _| false)?;
+        }
+        tx.commit()?;
+        Ok(existed)
+    }
+
+    // ---- jobsets ----
+
+    pub fn jobsets(&self, project: &str) -> Result<Vec<Jobset>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(JOBSETS)?;
+        let mut out = Vec::new();
+        for r in t.range((project, "")..=(project, "\u{10FFFF}"))? {
+            let (_, v) = r?;
+            out.push(decode("jobset", v.value())?);
+        }
+        Ok(out)
+    }
+
+    pub fn all_jobsets(&self) -> Result<Vec<Jobset>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(JOBSETS)?;
+        let mut out = Vec::new();
+        for r in t.iter()? {
+            let (_, v) = r?;
+            out.push(decode("jobset", v.value())?);
+        }
+        Ok(out)
+    }
+
+    pub fn jobset(&self, project: &str, name: &str) -> Result<Option<Jobset>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(JOBSETS)?;
+        let v = t.get((project, name))?;
+        v.map(|v| decode(&format!("jobset {project}:{name}"), v.value()))
+            .transpose()
+    }
+
+    pub fn jobset_inputs(&self, project: &str, name: &str) -> Result<Vec<JobsetInput>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(JOBSET_INPUTS)?;
+        let mut out = Vec::new();
+        for r in t.range((project, name, "")..=(project, name, "\u{10FFFF}"))? {
+            let (_, v) = r?;
+            out.push(decode("jobset input", v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Creates or updates a jobset and replaces all its inputs in one write transaction:
+    /// the old inputs are deleted, then each new one is validated and written. Any failure
+    /// drops the transaction, so the old jobset and inputs stay untouched.
+    pub fn put_jobset(&self, js: &Jobset, inputs: &[JobsetInput]) -> Result<bool> {
+        if !valid_name(&js.name) {
+            return Err(DbError::Invalid(format!(
+                "invalid jobset name `{}`",
+                js.name
+            )));
+        }
+        if js.enabled > JOBSET_ONE_AT_A_TIME {
+            return Err(DbError::Invalid(format!(
+                "`enabled` must be 0 (disabled), 1 (enabled), 2 (one-shot) or 3 (one-at-a-time), not {}",
+                js.enabled
+            )));
+        }
+        if js.schedulingshares == 0 {
+            return Err(DbError::Invalid(
+                "`schedulingshares` must be a positive number".into(),
+            ));
+        }
+        let tx = self.inner.begin_write()?;
+        let created;
+        {
+            let projects = tx.open_table(PROJECTS)?;
+            if projects.get(js.project.as_str())?.is_none() {
+                return Err(DbError::NotFound(format!("project `{}`", js.project)));
+            }
+            let mut t = tx.open_table(JOBSETS)?;
+            created = t
+                .insert(
+                    (js.project.as_str(), js.name.as_str()),
+                    encode(js).as_slice(),
+                )?
+                .is_none();
+            let mut it = tx.open_table(JOBSET_INPUTS)?;
+            let (p, n) = (js.project.as_str(), js.name.as_str());
+            it.retain_in((p, n, "")..=(p, n, "\u{10FFFF}"), |_, _| false)?;
+            let mut seen = std::collections::BTreeSet::new();
+            for input in inputs {
+                input.validate()?;
+                if !seen.insert(input.name.as_str()) {
+                    return Err(DbError::Invalid(format!(
+                        "input `{}` is given twice",
+                        input.name
+                    )));
+                }
+                it.insert((p, n, input.name.as_str()), encode(input).as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(created)
+    }
+
+    /// Updates only the jobset record (evaluator bookkeeping), leaving inputs alone.
+    pub fn update_jobset<F: FnOnce(&mut Jobset)>(
+        &self,
+        project: &str,
+        name: &str,
+        f: F,
+    ) -> Result<Jobset> {
+        let tx = self.inner.begin_write()?;
+        let js;
+        {
+            let mut t = tx.open_table(JOBSETS)?;
+            let mut cur: Jobset = match t.get((project, name))? {
+                Some(v) => decode("jobset", v.value())?,
+                None => return Err(DbError::NotFound(format!("jobset `{project}:{name}`"))),
+            };
+            f(&mut cur);
+            t.insert((project, name), encode(&cur).as_slice())?;
+            js = cur;
+        }
+        tx.commit()?;
+        Ok(js)
+    }
+
+    pub fn delete_jobset(&self, project: &str, name: &str) -> Result<bool> {
+        let tx = self.inner.begin_write()?;
+        let existed;
+        {
+            let mut t = tx.open_table(JOBSETS)?;
+            existed = t.remove((project, name))?.is_some();
+            let mut it = tx.open_table(JOBSET_INPUTS)?;
+            it.retain_in(
+                (project, name, "")..=(project, name, "\u{10FFFF}"),
+                |_, _| false,
+            )?;
+        }
+        tx.commit()?;
+        Ok(existed)
+    }
+
+    // ---- evals and builds (read side; the evaluator and runner add their writers) ----
+
+    pub fn eval(&self, id: u64) -> Result<Option<Eval>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(EVALS)?;
+        let v = t.get(id)?;
+        v.map(|v| decode(&format!("eval {id}"), v.value()))
+            .transpose()
+    }
+
+    /// Evals of a jobset, newest first, skipping `offset`, at most `limit`; plus the total count.
+    pub fn jobset_evals(
+        &self,
+        project: &str,
+        jobset: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Eval>, usize)> {
+        let tx = self.inner.begin_read()?;
+        let idx = tx.open_table(JOBSET_EVALS)?;
+        let evals = tx.open_table(EVALS)?;
+        let range = idx.range((project, jobset, 0u64)..=(project, jobset, u64::MAX))?;
+        let mut ids = Vec::new();
+        let mut total = 0usize;
+        for r in range.rev() {
+            let (k, _) = r?;
+            if total >= offset && ids.len() < limit {
+                ids.push(k.value().2);
+            }
+            total += 1;
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(v) = evals.get(id)? {
+                out.push(decode(&format!("eval {id}"), v.value())?);
+            }
+        }
+        Ok((out, total))
+    }
+
+    pub fn build(&self, id: u64) -> Result<Option<Build>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(BUILDS)?;
+        let v = t.get(id)?;
+        v.map(|v| decode(&format!("build {id}"), v.value()))
+            .transpose()
+    }
+
+    /// Members of an eval: (build, is_new).
+    pub fn eval_builds(&self, eval: u64) -> Result<Vec<(Build, bool)>> {
+        let tx = self.inner.begin_read()?;
+        let m = tx.open_table(EVAL_MEMBERS)?;
+        let b = tx.open_table(BUILDS)?;
+        let mut out = Vec::new();
+        for r in m.range((eval, 0u64)..=(eval, u64::MAX))? {
+            let (k, v) = r?;
+            let id = k.value().1;
+            if let Some(rec) = b.get(id)? {
+                out.push((decode(&format!("build {id}"), rec.value())?, v.value()));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn next_id(tx: &redb::WriteTransaction, counter: &str) -> Result<u64> {
+        let mut meta = tx.open_table(META)?;
+        let cur = meta.get(counter)?.map(|v| v.value()).unwrap_or(0);
+        let next = cur + 1;
+        meta.insert(counter, next)?;
+        Ok(next)
+    }
+
+    /// Records an evaluation in one write transaction: the eval, one build per job (reusing the
+    /// build of an identical drvPath), eval membership, the per-job latest index, the queue index
+    /// and the jobset's bookkeeping (a one-shot jobset is disabled here, atomically with its eval).
+    /// Returns the eval with its id, nrbuilds and hasnewbuilds filled in.
+    pub fn record_eval(&self, mut eval: Eval, jobs: Vec<NewJob>) -> Result<Eval> {
+        let tx = self.inner.begin_write()?;
+        {
+            let id = Db::next_id(&tx, "next_eval_id")?;
+            eval.id = id;
+            let mut builds = tx.open_table(BUILDS)?;
+            let mut by_drv = tx.open_table(BUILDS_BY_DRV)?;
+            let mut queue = tx.open_table(QUEUE)?;
+            let mut latest = tx.open_table(JOB_LATEST)?;
+            let mut members = tx.open_table(EVAL_MEMBERS)?;
+            let (p, j) = (eval.project.clone(), eval.jobset.clone());
+            let mut new_builds = 0u64;
+            for job in jobs {
+                let existing = by_drv.get(job.drvpath.as_str())?.map(|v| v.value());
+                let (bid, is_new) = match existing {
+                    Some(b) => (b, false),
+                    None => {
+                        let bid = Db::next_id(&tx, "next_build_id")?;
+                        let b = Build {
+                            id: bid,
+                            project: p.clone(),
+                            jobset: j.clone(),
+                            job: job.job.clone(),
+                            eval: id,
+                            drvpath: job.drvpath.clone(),
+                            system: job.system,
+                            nixname: job.nixname,
+                            description: job.description,
+                            license: job.license,
+                            maintainers: job.maintainers,
+                            outputs: job.outputs,
+                            priority: job.priority,
+                            timeout: job.timeout,
+                            maxsilent: job.maxsilent,
+                            timestamp: eval.timestamp,
+                            ..Default::default()
+                        };
+                        builds.insert(bid, encode(&b).as_slice())?;
+                        by_drv.insert(job.drvpath.as_str(), bid)?;
+                        queue.insert(bid, ())?;
+                        new_builds += 1;
+                        (bid, true)
+                    }
+                };
+                members.insert((id, bid), is_new)?;
+                latest.insert((p.as_str(), j.as_str(), job.job.as_str()), bid)?;
+                eval.nrbuilds += 1;
+            }
+            eval.hasnewbuilds = new_builds > 0;
+            let mut evals = tx.open_table(EVALS)?;
+            evals.insert(id, encode(&eval).as_slice())?;
+            tx.open_table(JOBSET_EVALS)?
+                .insert((p.as_str(), j.as_str(), id), ())?;
+            let mut jobsets = tx.open_table(JOBSETS)?;
+            let cur = jobsets
+                .get((p.as_str(), j.as_str()))?
+                .map(|v| v.value().to_vec());
+            if let Some(cur) = cur {
+                let mut js: Jobset = decode("jobset", &cur)?;
+                if js.enabled == JOBSET_ONE_SHOT {
+                    js.enabled = JOBSET_DISABLED;
+                }
+                js.lastcheckedtime = Some(eval.timestamp);
+                js.last_inputs_hash = Some(eval.inputs_hash.clone());
+                js.errormsg = eval.errormsg.clone();
+                js.errortime = eval.errormsg.as_ref().map(|_| eval.timestamp);
+                js.fetcherrormsg = None;
+                js.force_eval = false;
+                js.triggertime = None;
+                jobsets.insert((p.as_str(), j.as_str()), encode(&js).as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(eval)
+    }
+
+    /// Ids of queued (unfinished) builds, oldest first.
+    pub fn queued_build_ids(&self) -> Result<Vec<u64>> {
+        let tx = self.inner.begin_read()?;
+        let q = tx.open_table(QUEUE)?;
+        let mut out = Vec::new();
+        for r in q.iter()? {
+            out.push(r?.0.value());
+        }
+        Ok(out)
+    }
+
+    /// Newest build of each job of a jobset.
+    pub fn latest_builds(&self, project: &str, jobset: &str) -> Result<Vec<Build>> {
+        let tx = self.inner.begin_read()?;
+        let l = tx.open_table(JOB_LATEST)?;
+        let b = tx.open_table(BUILDS)?;
+        let mut out = Vec::new();
+        for r in l.range((project, jobset, "")..=(project, jobset, "\u{10FFFF}"))? {
+            let (_, v) = r?;
+            let id = v.value();
+            if let Some(rec) = b.get(id)? {
+                out.push(decode(&format!("build {id}"), rec.value())?);
+            }
+        }
+        Ok(out)
+    }
+
+    // ---- users, sessions, tokens ----
+
+    pub fn user(&self, name: &str) -> Result<Option<User>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(USERS)?;
+        let v = t.get(name)?;
+        v.map(|v| decode(&format!("user {name}"), v.value()))
+            .transpose()
+    }
+
+    pub fn users_count(&self) -> Result<u64> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(USERS)?;
+        Ok(t.len()?)
+    }
+
+    pub fn put_user(&self, u: &User) -> Result<()> {
+        if !valid_name(&u.name) {
+            return Err(DbError::Invalid(format!("invalid user name `{}`", u.name)));
+        }
+        for r in &u.roles {
+            if !ROLES.contains(&r.as_str()) {
+                return Err(DbError::Invalid(format!(
+                    "unknown role `{r}` (expected one of: {})",
+                    ROLES.join(", ")
+                )));
+            }
+        }
+        let tx = self.inner.begin_write()?;
+        {
+            let mut t = tx.open_table(USERS)?;
+            t.insert(u.name.as_str(), encode(u).as_slice())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn session(&self, key: &str) -> Result<Option<Session>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(SESSIONS)?;
+        let v = t.get(key)?;
+        v.map(|v| decode("session", v.value())).transpose()
+    }
+
+    pub fn put_session(&self, key: &str, s: &Session) -> Result<()> {
+        let tx = self.inner.begin_write()?;
+        {
+            let mut t = tx.open_table(SESSIONS)?;
+            t.insert(key, encode(s).as_slice())?;
+            // Expired sessions are swept whenever a new one is made.
+            let now = now();
+            t.retain(|_, v| {
+                serde_json::from_slice::<Session>(v)
+                    .map(|s| s.expires > now)
+                    .unwrap_or(false)
+            })?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn delete_session(&self, key: &str) -> Result<()> {
+        let tx = self.inner.begin_write()?;
+        {
+            let mut t = tx.open_table(SESSIONS)?;
+            t.remove(key)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn token(&self, key: &str) -> Result<Option<ApiToken>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(TOKENS)?;
+        let v = t.get(key)?;
+        v.map(|v| decode("token", v.value())).transpose()
+    }
+
+    pub fn put_token(&self, key: &str, tok: &ApiToken) -> Result<()> {
+        let tx = self.inner.begin_write()?;
+        {
+            let mut t = tx.open_table(TOKENS)?;
+            t.insert(key, encode(tok).as_slice())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmpdb(tag: &str) -> (Db, std::path::PathBuf) {
+        let mut b = [0u8; 8];
+        let _ = getrandom::getrandom(&mut b);
+        let dir = std::env::temp_dir().join(format!("hydrant-db-{tag}-{}", u64::from_le_bytes(b)));
+        let db = Db::open(&dir.join("h.redb")).unwrap();
+        (db, dir)
+    }
+
+    fn input(name: &str, kind: &str, value: &str) -> JobsetInput {
+        JobsetInput {
+            name: name.into(),
+            kind: kind.into(),
+            value: value.into(),
+            emailresponsible: false,
+        }
+    }
+
+    #[test]
+    fn names() {
+        assert!(valid_name("a"));
+        assert!(valid_name("_x-1"));
+        assert!(!valid_name("1a"));
+        assert!(!valid_name("-a"));
+        assert!(!valid_name("a b"));
+        assert!(!valid_name(""));
+        assert!(!valid_name(".new"));
+    }
+
+    #[test]
+    fn failing_input_replacement_keeps_old_inputs() {
+        let (db, dir) = tmpdb("inputs");
+        db.put_project(&Project {
+            name: "p".into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .unwrap();
+        let js = Jobset::new("p", "j");
+        db.put_jobset(
+            &js,
+            &[input("a", "string", "1"), input("b", "boolean", "true")],
+        )
+        .unwrap();
+        let mut js2 = js.clone();
+        js2.description = "changed".into();
+        // The bad input comes after a good one: the delete and the first insert already happened.
+        let err = db
+            .put_jobset(&js2, &[input("c", "string", "x"), input("d", "svn", "y")])
+            .unwrap_err();
+        assert!(err.to_string().contains("svn"), "{err}");
+        let names: Vec<_> = db
+            .jobset_inputs("p", "j")
+            .unwrap()
+            .into_iter()
+            .map(|i| i.name)
+            .collect();
+        assert_eq!(names, vec!["a", "b"]);
+        assert_eq!(db.jobset("p", "j").unwrap().unwrap().description, "");
+        // A good replacement replaces everything.
+        db.put_jobset(&js2, &[input("c", "string", "x")]).unwrap();
+        let names: Vec<_> = db
+            .jobset_inputs("p", "j")
+            .unwrap()
+            .into_iter()
+            .map(|i| i.name)
+            .collect();
+        assert_eq!(names, vec!["c"]);
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn record_eval_reuses_builds_and_disables_one_shot() {
+        let (db, dir) = tmpdb("eval");
+        db.put_project(&Project {
+            name: "p".into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .unwrap();
+        let mut js = Jobset::new("p", "j");
+        js.enabled = JOBSET_ONE_SHOT;
+        db.put_jobset(&js, &[]).unwrap();
+        let job = |n: &str, d: &str| NewJob {
+            job: n.into(),
+            drvpath: d.into(),
+            priority: 100,
+            ..Default::default()
+        };
+        let ev = Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            inputs_hash: "h1".into(),
+            ..Default::default()
+        };
+        let e1 = db
+            .record_eval(
+                ev.clone(),
+                vec![job("a", "/nix/store/a.drv"), job("b", "/nix/store/b.drv")],
+            )
+            .unwrap();
+        assert_eq!((e1.id, e1.nrbuilds, e1.hasnewbuilds), (1, 2, true));
+        assert_eq!(
+            db.jobset("p", "j").unwrap().unwrap().enabled,
+            JOBSET_DISABLED
+        );
+        let e2 = db
+            .record_eval(
+                ev,
+                vec![job("a", "/nix/store/a.drv"), job("b", "/nix/store/b2.drv")],
+            )
+            .unwrap();
+        let members = db.eval_builds(e2.id).unwrap();
+        assert_eq!(
+            members
+                .iter()
+                .map(|(b, new)| (b.id, *new))
+                .collect::<Vec<_>>(),
+            vec![(1, false), (3, true)]
+        );
+        assert_eq!(db.queued_build_ids().unwrap(), vec![1, 2, 3]);
+        let latest: Vec<_> = db
+            .latest_builds("p", "j")
+            .unwrap()
+            .into_iter()
+            .map(|b| (b.job, b.id))
+            .collect();
+        assert_eq!(latest, vec![("a".to_string(), 1), ("b".to_string(), 3)]);
+        let (evals, total) = db.jobset_evals("p", "j", 0, 20).unwrap();
+        assert_eq!((evals[0].id, total), (2, 2));
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn newer_schema_is_refused_and_second_open_is_locked() {
+        let (db, dir) = tmpdb("schema");
+        let path = dir.join("h.redb");
+        assert!(matches!(Db::open(&path), Err(DbError::Locked(_))));
+        {
+            let tx = db.inner.begin_write().unwrap();
+            tx.open_table(META)
+                .unwrap()
+                .insert("schema_version", SCHEMA_VERSION + 1)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        drop(db);
+        let e = Db::open(&path).err().unwrap();
+        assert!(matches!(e, DbError::TooNew { .. }), "{e}");
+        assert!(e.to_string().contains("upgrade hydrant"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
