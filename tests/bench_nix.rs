@@ -64,7 +64,7 @@ fn make_tree(root: &Path) -> (u64, Vec<PathBuf>) {
         let dir = root.join(format!("small/d{d:03}"));
         fs::create_dir_all(&dir).unwrap();
         for i in 0..200 {
-            let len = (seed % 8192) as u64;
+            let len = seed % 8192;
             let p = dir.join(format!("f{i}"));
             write_random(&p, len, &mut seed);
             total += len;
@@ -168,6 +168,8 @@ fn nar_sha256_throughput_vs_sha256sum() {
 }
 
 /// Runs a command to completion and returns its peak RSS in KiB (ru_maxrss from wait4).
+// The child is reaped by wait4 itself, which std's Child cannot see.
+#[allow(clippy::zombie_processes)]
 fn peak_rss_kib(cmd: &mut Command) -> i64 {
     let child = cmd.spawn().unwrap();
     let pid = child.id() as libc::pid_t;
