@@ -523,3 +523,39 @@ proptest! {
         let _ = nar::unpack(&data[..], &t.path().join("x"));
     }
 }
+
+fn store_path_strategy() -> impl Strategy<Value = StorePath> {
+    (
+        "[0-9a-df-np-sv-z]{32}",
+        "[a-zA-Z0-9+_?=-][a-zA-Z0-9+._?=-]{0,40}",
+    )
+        .prop_map(|(h, n)| StorePath::from_basename(&format!("{h}-{n}")).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn narinfo_render_parse_round_trip(
+        path in store_path_strategy(),
+        refs in proptest::collection::vec(store_path_strategy(), 0..5),
+        deriver in proptest::option::of(store_path_strategy()),
+        digest in any::<[u8; 32]>(),
+        size in any::<u64>(),
+        system in proptest::option::of("[a-z0-9_-]{1,20}"),
+        compression in "none|xz|bzip2|zstd",
+        sigs in proptest::collection::vec("[a-z0-9.-]{1,10}:[A-Za-z0-9+/]{86}==", 0..3),
+    ) {
+        let mut ni = NarInfo::new(path, Hash::sha256(digest), size);
+        let mut refs = refs;
+        refs.sort();
+        refs.dedup();
+        ni.references = refs;
+        ni.deriver = deriver;
+        ni.system = system;
+        ni.compression = compression;
+        ni.sigs = sigs;
+        let back = NarInfo::parse(&ni.render()).unwrap();
+        prop_assert_eq!(back, ni);
+    }
+}

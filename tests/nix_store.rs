@@ -188,6 +188,18 @@ fn cli_queries_the_store() {
     let info = cli.path_info(&withref).unwrap();
     assert_eq!(info.references, vec![tree.clone()]);
     assert_eq!(info.deriver, Some(drv));
+    let infos = cli.path_infos(&closure).unwrap();
+    assert_eq!(infos.len(), 2);
+    for i in &infos {
+        assert_eq!(
+            i.nar_hash.to_string(),
+            nix_run("nix-store", &["-q", "--hash", &i.path.to_string()])
+        );
+        assert_eq!(
+            i.nar_size.to_string(),
+            nix_run("nix-store", &["-q", "--size", &i.path.to_string()])
+        );
+    }
     // Failures carry the command and Nix's complaint.
     let err = cli.references(&missing).unwrap_err();
     assert!(matches!(err, CliError::Failed { .. }));
