@@ -429,7 +429,7 @@ fn config_tab(v: &JobsetView) -> Markup {
         h2 { "Inputs" }
         table #inputs {
             thead { tr { th { "Name" } th { "Type" } th { "Value" } } }
-            tbody { @for i in v.inputs { tr { td { (i.name) } td { (i.kind) } td { code { (i.value) } } } } }
+            tbody { @for i in v.inputs { tr { td.name { (i.name) } td { (i.kind) } td { code { (i.value) } } } } }
         }
     }
 }

@@ -302,31 +302,47 @@ pub fn jobset_body(src: &str) -> serde_json::Value {
     })
 }
 
-/// Text of elements matching a CSS selector.
-pub fn texts(html: &str, selector: &str) -> Vec<String> {
+/// Applies `f` to the elements matching `selector`, where a space is a descendant step
+/// (tl matches compound selectors only, so each step queries inside the previous matches).
+fn select_map<T>(html: &str, selector: &str, f: impl Fn(&tl::HTMLTag, &tl::Parser) -> T) -> Vec<T> {
     let dom = tl::parse(html, tl::ParserOptions::default()).unwrap();
     let p = dom.parser();
-    dom.query_selector(selector)
-        .unwrap()
-        .filter_map(|h| h.get(p))
-        .map(|n| n.inner_text(p).trim().to_string())
+    let mut steps = selector.split_whitespace();
+    let first = steps.next().unwrap();
+    let mut current: Vec<tl::NodeHandle> = dom.query_selector(first).unwrap().collect();
+    for step in steps {
+        let mut next = Vec::new();
+        for h in &current {
+            if let Some(tag) = h.get(p).and_then(|n| n.as_tag()) {
+                next.extend(tag.query_selector(p, step).unwrap());
+            }
+        }
+        current = next;
+    }
+    current
+        .iter()
+        .filter_map(|h| h.get(p).and_then(|n| n.as_tag()))
+        .map(|t| f(t, p))
         .collect()
 }
 
-/// An attribute of elements matching a selector.
+/// Outer HTML of the matching elements.
+pub fn select(html: &str, selector: &str) -> Vec<String> {
+    select_map(html, selector, |t, p| t.outer_html(p))
+}
+
+/// Text of the matching elements.
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    select_map(html, selector, |t, p| t.inner_text(p).trim().to_string())
+}
+
+/// An attribute of the matching elements ("" when absent).
 pub fn attrs(html: &str, selector: &str, attr: &str) -> Vec<String> {
-    let dom = tl::parse(html, tl::ParserOptions::default()).unwrap();
-    let p = dom.parser();
-    dom.query_selector(selector)
-        .unwrap()
-        .filter_map(|h| h.get(p))
-        .filter_map(|n| n.as_tag())
-        .map(|t| {
-            t.attributes()
-                .get(attr)
-                .flatten()
-                .map(|v| v.as_utf8_str().to_string())
-                .unwrap_or_default()
-        })
-        .collect()
+    select_map(html, selector, |t, _| {
+        t.attributes()
+            .get(attr)
+            .flatten()
+            .map(|v| v.as_utf8_str().to_string())
+            .unwrap_or_default()
+    })
 }
