@@ -1,19 +1,66 @@
 //! Command-line entry: parses flags in one place and dispatches to subcommands.
-use clap::{CommandFactory, Parser, Subcommand};
+//! Errors print as one line `hydrant: ...` and exit 1. Add a subcommand as a `Command` variant
+//! plus one arm in `run`.
 
-#[derive(Debug, Parser)]
+use crate::config::Config;
+use clap::{Args, Parser, Subcommand};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
 #[command(
     name = "hydrant",
     version,
-    about = "Nix CI server and S3 binary-cache uploader"
+    about = "A Nix continuous-integration server and S3 binary-cache uploader in one binary"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Subcommand)]
+/// Where config and state live; shared by every subcommand that reads them.
+#[derive(Args, Debug, Clone, Default)]
+pub struct StateArgs {
+    /// Config file in hydra.conf syntax (default: built-in defaults)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// State directory holding hydrant.redb, logs/ and gcroots/ (default: ./hydrant-state)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+impl StateArgs {
+    /// The config file (or the defaults) with `--state-dir` applied on top.
+    pub fn load(&self) -> Result<Config, String> {
+        let mut c = match &self.config {
+            Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+            None => Config::default(),
+        };
+        if let Some(d) = &self.state_dir {
+            c.state_dir = d.clone();
+        }
+        Ok(c)
+    }
+}
+
+#[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Run the web UI, API, evaluator, queue runner and cache uploaders
+    Serve {
+        #[command(flatten)]
+        state: StateArgs,
+        /// Address to listen on (default 127.0.0.1:3000)
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Create a demo project from ./fixtures/demo when there are no projects
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage users and API tokens (stop `hydrant serve` first: it holds the database)
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Nix archives: dump, hash, unpack, check
     #[command(subcommand)]
     Nar(crate::nix::cmd::NarCommand),
@@ -22,27 +69,203 @@ pub enum Command {
     Key(crate::nix::cmd::KeyCommand),
 }
 
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user, or set the password and roles of an existing one
+    Add {
+        name: String,
+        /// Role(s): admin, create-projects, restart-jobs, cancel-build, bump-to-front, eval-jobset
+        #[arg(long = "role", value_name = "ROLE", num_args = 1.., required = true)]
+        roles: Vec<String>,
+        /// Read the password from this file's first line instead of prompting
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Print a new API token for `Authorization: Bearer TOKEN`
+    Token {
+        name: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+}
+
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return e.exit_code();
+            return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    let Some(command) = cli.command else {
-        let _ = Cli::command().print_help();
-        return 0;
-    };
-    let result: Result<(), Box<dyn std::error::Error>> = match command {
-        Command::Nar(c) => crate::nix::cmd::run_nar(c).map_err(Into::into),
-        Command::Key(c) => crate::nix::cmd::run_key(c).map_err(Into::into),
-    };
-    match result {
+    match run(cli) {
         Ok(()) => 0,
-        Err(e) => {
-            eprintln!("hydrant: {e}");
+        Err(msg) => {
+            eprintln!("hydrant: {msg}");
             1
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), String> {
+    let Some(command) = cli.command else {
+        use clap::CommandFactory;
+        let _ = Cli::command().print_help();
+        return Ok(());
+    };
+    match command {
+        Command::Serve {
+            state,
+            listen,
+            demo,
+        } => crate::serve::run(crate::serve::ServeOptions {
+            config: state.load()?,
+            listen,
+            demo,
+        }),
+        Command::User { command } => user(command),
+        Command::Nar(c) => crate::nix::cmd::run_nar(c).map_err(|e| e.to_string()),
+        Command::Key(c) => crate::nix::cmd::run_key(c).map_err(|e| e.to_string()),
+    }
+}
+
+fn open_db(state: &StateArgs) -> Result<crate::db::Db, String> {
+    let c = state.load()?;
+    crate::db::Db::open(&c.db_path()).map_err(|e| e.to_string())
+}
+
+fn user(cmd: UserCommand) -> Result<(), String> {
+    match cmd {
+        UserCommand::Add {
+            name,
+            roles,
+            password_file,
+            state,
+        } => {
+            let roles: Vec<String> = roles
+                .iter()
+                .flat_map(|r| r.split(','))
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect();
+            for r in &roles {
+                if !crate::db::ROLES.contains(&r.as_str()) {
+                    return Err(format!(
+                        "unknown role `{r}` (expected one of: {})",
+                        crate::db::ROLES.join(", ")
+                    ));
+                }
+            }
+            if !crate::db::valid_name(&name) {
+                return Err(format!("invalid user name `{name}`"));
+            }
+            // Open the db first: a locked db is reported before asking for a password.
+            let db = open_db(&state)?;
+            let password = match password_file {
+                Some(f) => read_password_file(&f)?,
+                None => prompt_password(&name)?,
+            };
+            let created =
+                crate::users::add_user(&db, &name, &roles, &password).map_err(|e| e.to_string())?;
+            println!(
+                "{} user `{name}` with roles: {}",
+                if created { "created" } else { "updated" },
+                roles.join(", ")
+            );
+            Ok(())
+        }
+        UserCommand::Token { name, state } => {
+            let db = open_db(&state)?;
+            let tok = crate::users::new_token(&db, &name).map_err(|e| e.to_string())?;
+            println!("{tok}");
+            Ok(())
+        }
+    }
+}
+
+fn read_password_file(f: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(f)
+        .map_err(|e| format!("cannot read password file {}: {e}", f.display()))?;
+    let pw = text.lines().next().unwrap_or("").to_string();
+    if pw.is_empty() {
+        return Err(format!("the password file {} is empty", f.display()));
+    }
+    Ok(pw)
+}
+
+/// Reads a line from the terminal with echo off (restored even on error).
+fn read_hidden(tty: &std::fs::File, prompt: &str) -> Result<String, String> {
+    use std::os::unix::io::AsRawFd;
+    let fd = tty.as_raw_fd();
+    let mut w = tty;
+    let _ = write!(w, "{prompt}");
+    let _ = w.flush();
+    // SAFETY: termios is a plain struct filled by tcgetattr on a valid fd.
+    let mut old: libc::termios = unsafe { std::mem::zeroed() };
+    let have_term = unsafe { libc::tcgetattr(fd, &mut old) } == 0;
+    if have_term {
+        let mut new = old;
+        new.c_lflag &= !libc::ECHO;
+        new.c_lflag |= libc::ECHONL;
+        // SAFETY: as above, with a termios derived from the current one.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &new) };
+    }
+    let mut line = String::new();
+    let res = std::io::BufReader::new(tty).read_line(&mut line);
+    if have_term {
+        // SAFETY: restores the settings read above.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &old) };
+    }
+    res.map_err(|e| format!("cannot read the password: {e}"))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+fn prompt_password(name: &str) -> Result<String, String> {
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| "no terminal to prompt for a password on: use --password-file".to_string())?;
+    let a = read_hidden(&tty, &format!("Password for {name}: "))?;
+    if a.is_empty() {
+        return Err("the password is empty".into());
+    }
+    let b = read_hidden(&tty, "Repeat the password: ")?;
+    if a != b {
+        return Err("the passwords do not match".into());
+    }
+    Ok(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+        let c = Cli::try_parse_from([
+            "hydrant",
+            "user",
+            "add",
+            "bob",
+            "--role",
+            "admin",
+            "eval-jobset",
+            "--state-dir",
+            "/x",
+        ])
+        .unwrap();
+        match c.command {
+            Some(Command::User {
+                command: UserCommand::Add { roles, state, .. },
+            }) => {
+                assert_eq!(roles, vec!["admin", "eval-jobset"]);
+                assert_eq!(state.state_dir, Some(PathBuf::from("/x")));
+            }
+            other => panic!("{other:?}"),
         }
     }
 }

@@ -5,3 +5,6 @@ pub mod config;
 pub mod db;
 pub mod nix;
 pub mod s3;
+pub mod serve;
+pub mod users;
+pub mod web;

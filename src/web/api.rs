@@ -1,0 +1,506 @@
+//! Hydra's JSON shapes: records out (`*_json`) and request parameters in (`Params`), where a
+//! JSON body and an HTML form are read through the same typed accessors so both paths apply
+//! the same validation. Pure: values in, values out.
+
+use super::{HttpError, Request};
+use crate::db::{self, Build, Eval, Jobset, JobsetInput, Project};
+use serde_json::{json, Map, Value};
+
+/// Request parameters from a JSON object body or a urlencoded form.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pub map: Map<String, Value>,
+    /// From an HTML form: an absent checkbox means false.
+    pub form: bool,
+}
+
+impl Params {
+    /// Parses the body: JSON when the content type says so (or it looks like an object), a form
+    /// otherwise. Form rows `input-N-{name,type,value,remove}` become the `inputs` object.
+    pub fn from_request(
+        req: &Request,
+        form: Option<&[(String, String)]>,
+    ) -> Result<Params, HttpError> {
+        if let Some(pairs) = form {
+            return Ok(Params::from_form(pairs));
+        }
+        let body = std::str::from_utf8(&req.body)
+            .map_err(|_| HttpError::bad_request("the request body is not UTF-8"))?;
+        if body.trim().is_empty() {
+            return Err(HttpError::bad_request(
+                "the request body is empty (expected a JSON object)",
+            ));
+        }
+        match serde_json::from_str::<Value>(body) {
+            Ok(Value::Object(map)) => Ok(Params { map, form: false }),
+            Ok(_) => Err(HttpError::bad_request("malformed JSON: expected an object")),
+            Err(e) => Err(HttpError::bad_request(format!("malformed JSON: {e}"))),
+        }
+    }
+
+    pub fn from_form(pairs: &[(String, String)]) -> Params {
+        let mut map = Map::new();
+        // row number → (name, type, value, remove)
+        let mut rows: std::collections::BTreeMap<u32, [String; 4]> = Default::default();
+        for (k, v) in pairs {
+            if let Some(rest) = k.strip_prefix("input-") {
+                if let Some((n, field)) = rest.split_once('-') {
+                    if let Ok(n) = n.parse::<u32>() {
+                        let row = rows.entry(n).or_default();
+                        let i = match field {
+                            "name" => 0,
+                            "type" => 1,
+                            "value" => 2,
+                            "remove" => 3,
+                            _ => continue,
+                        };
+                        row[i] = v.clone();
+                        continue;
+                    }
+                }
+            }
+            map.insert(k.clone(), Value::String(v.clone()));
+        }
+        if !rows.is_empty() || map.contains_key("nixexprinput") {
+            let mut inputs = Map::new();
+            for [name, kind, value, remove] in rows.into_values() {
+                let name = name.trim().to_string();
+                if name.is_empty() || !remove.is_empty() {
+                    continue;
+                }
+                inputs.insert(name, json!({"type": kind, "value": value}));
+            }
+            map.insert("inputs".into(), Value::Object(inputs));
+        }
+        Params { map, form: true }
+    }
+
+    pub fn str(&self, key: &str) -> Result<Option<String>, HttpError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(HttpError::bad_request(format!("`{key}` must be a string"))),
+        }
+    }
+
+    pub fn required_str(&self, key: &str) -> Result<String, HttpError> {
+        match self.str(key)? {
+            Some(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+            _ => Err(HttpError::bad_request(format!("missing field `{key}`"))),
+        }
+    }
+
+    pub fn bool(&self, key: &str, default: bool) -> Result<bool, HttpError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(if self.form { false } else { default }),
+            Some(v) => parse_bool(v).ok_or_else(|| {
+                HttpError::bad_request(format!("`{key}` must be a boolean, not {v}"))
+            }),
+        }
+    }
+
+    /// A non-negative integer (JSON number or numeric string).
+    pub fn int(&self, key: &str, default: i64) -> Result<i64, HttpError> {
+        let bad =
+            |v: &Value| HttpError::bad_request(format!("`{key}` must be an integer, not {v}"));
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(default),
+            Some(v @ Value::Number(n)) => n.as_i64().ok_or_else(|| bad(v)),
+            Some(v @ Value::String(s)) => s.trim().parse().map_err(|_| bad(v)),
+            Some(v) => Err(bad(v)),
+        }
+    }
+}
+
+/// Hydra's boolean spellings: JSON booleans, 0/1, and form values.
+pub fn parse_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "on" | "yes" => Some(true),
+            "0" | "false" | "off" | "no" | "" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn check_name(what: &str, name: &str) -> Result<(), HttpError> {
+    if db::valid_name(name) {
+        Ok(())
+    } else {
+        Err(HttpError::bad_request(format!(
+            "invalid {what} name `{name}`: names start with a letter or `_` and contain only letters, digits, `_` and `-`"
+        )))
+    }
+}
+
+/// The project a PUT/form describes. Bookkeeping fields come from `existing`.
+pub fn project_from_params(
+    name: &str,
+    p: &Params,
+    existing: Option<&Project>,
+    creator: &str,
+) -> Result<Project, HttpError> {
+    check_name("project", name)?;
+    let owner = match p.str("owner")? {
+        Some(o) if !o.trim().is_empty() => o.trim().to_string(),
+        _ => existing
+            .map(|e| e.owner.clone())
+            .unwrap_or_else(|| creator.to_string()),
+    };
+    Ok(Project {
+        name: name.to_string(),
+        displayname: p.required_str("displayname")?,
+        description: p.str("description")?.unwrap_or_default(),
+        homepage: p.str("homepage")?.unwrap_or_default(),
+        owner,
+        enabled: p.bool("enabled", true)?,
+        visible: match p.map.get("hidden") {
+            Some(h) if !p.map.contains_key("visible") => !parse_bool(h)
+                .ok_or_else(|| HttpError::bad_request("`hidden` must be a boolean"))?,
+            _ => p.bool("visible", true)?,
+        },
+        created: existing.map(|e| e.created).unwrap_or_else(db::now),
+    })
+}
+
+fn input_value(name: &str, v: &Value) -> Result<String, HttpError> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Null => Ok(String::new()),
+        _ => Err(HttpError::bad_request(format!(
+            "input `{name}`: `value` must be a string"
+        ))),
+    }
+}
+
+/// The jobset and its complete new input list from a PUT/form. Everything is validated here,
+/// before any write, so a bad request changes nothing.
+pub fn jobset_from_params(
+    project: &str,
+    name: &str,
+    p: &Params,
+    existing: Option<&Jobset>,
+) -> Result<(Jobset, Vec<JobsetInput>), HttpError> {
+    check_name("jobset", name)?;
+    let mut js = existing
+        .cloned()
+        .unwrap_or_else(|| Jobset::new(project, name));
+    js.project = project.to_string();
+    js.name = name.to_string();
+    js.description = p.str("description")?.unwrap_or_default();
+    js.nixexprinput = p.required_str("nixexprinput")?;
+    js.nixexprpath = p.required_str("nixexprpath")?;
+    if js.nixexprpath.starts_with('/') || js.nixexprpath.split('/').any(|c| c == "..") {
+        return Err(HttpError::bad_request(format!(
+            "`nixexprpath` must be a relative path inside the input, not `{}`",
+            js.nixexprpath
+        )));
+    }
+    js.enabled = match p.map.get("enabled") {
+        None | Some(Value::Null) => db::JOBSET_ENABLED,
+        Some(Value::Bool(b)) => u8::from(*b),
+        Some(v) => {
+            let n = match v {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            };
+            match n {
+                Some(n @ 0..=3) => n as u8,
+                _ => {
+                    return Err(HttpError::bad_request(format!(
+                        "`enabled` must be 0 (disabled), 1 (enabled), 2 (one-shot) or 3 (one-at-a-time), not {v}"
+                    )))
+                }
+            }
+        }
+    };
+    js.visible = match p.map.get("hidden") {
+        Some(h) if !p.map.contains_key("visible") => {
+            !parse_bool(h).ok_or_else(|| HttpError::bad_request("`hidden` must be a boolean"))?
+        }
+        _ => p.bool("visible", true)?,
+    };
+    let checkinterval = p.int("checkinterval", 300)?;
+    if checkinterval < 0 {
+        return Err(HttpError::bad_request(
+            "`checkinterval` must not be negative",
+        ));
+    }
+    js.checkinterval = checkinterval as u64;
+    let shares = p.int("schedulingshares", 100)?;
+    if shares <= 0 || shares > u32::MAX as i64 {
+        return Err(HttpError::bad_request(format!(
+            "`schedulingshares` must be a positive number, not {shares}"
+        )));
+    }
+    js.schedulingshares = shares as u32;
+    let keepnr = p.int("keepnr", 3)?;
+    if keepnr < 0 || keepnr > u32::MAX as i64 {
+        return Err(HttpError::bad_request("`keepnr` must not be negative"));
+    }
+    js.keepnr = keepnr as u32;
+    js.enableemail = p.bool("enableemail", false)?;
+    js.emailoverride = p.str("emailoverride")?.unwrap_or_default();
+
+    let mut inputs = Vec::new();
+    match p.map.get("inputs") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            for (iname, spec) in m {
+                let Value::Object(spec) = spec else {
+                    return Err(HttpError::bad_request(format!(
+                        "input `{iname}` must be an object with `type` and `value`"
+                    )));
+                };
+                let kind = match spec.get("type") {
+                    Some(Value::String(s)) => s.clone(),
+                    _ => {
+                        return Err(HttpError::bad_request(format!(
+                            "input `{iname}` is missing field `type`"
+                        )))
+                    }
+                };
+                let mut value = input_value(iname, spec.get("value").unwrap_or(&Value::Null))?;
+                if kind == "boolean" {
+                    value = match parse_bool(&Value::String(value.clone())) {
+                        Some(b) => b.to_string(),
+                        None => value,
+                    };
+                }
+                let emailresponsible = match spec.get("emailresponsible") {
+                    None | Some(Value::Null) => false,
+                    Some(v) => parse_bool(v).ok_or_else(|| {
+                        HttpError::bad_request(format!(
+                            "input `{iname}`: `emailresponsible` must be a boolean"
+                        ))
+                    })?,
+                };
+                let input = JobsetInput {
+                    name: iname.clone(),
+                    kind,
+                    value,
+                    emailresponsible,
+                };
+                input.validate()?;
+                inputs.push(input);
+            }
+        }
+        Some(_) => {
+            return Err(HttpError::bad_request(
+                "`inputs` must be an object {NAME: {type, value}}",
+            ))
+        }
+    }
+    check_name("input", &js.nixexprinput)?;
+    if !inputs.iter().any(|i| i.name == js.nixexprinput) {
+        return Err(HttpError::bad_request(format!(
+            "`nixexprinput` names `{}`, which is not one of the jobset's inputs",
+            js.nixexprinput
+        )));
+    }
+    Ok((js, inputs))
+}
+
+pub fn project_json(p: &Project, jobsets: &[String]) -> Value {
+    json!({
+        "name": p.name,
+        "displayname": p.displayname,
+        "description": p.description,
+        "homepage": p.homepage,
+        "owner": p.owner,
+        "enabled": p.enabled,
+        "visible": p.visible,
+        "hidden": !p.visible,
+        "jobsets": jobsets,
+    })
+}
+
+pub fn inputs_json(inputs: &[JobsetInput]) -> Value {
+    let mut m = Map::new();
+    for i in inputs {
+        m.insert(
+            i.name.clone(),
+            json!({"name": i.name, "type": i.kind, "value": i.value, "emailresponsible": i.emailresponsible}),
+        );
+    }
+    Value::Object(m)
+}
+
+pub fn jobset_json(js: &Jobset, inputs: &[JobsetInput]) -> Value {
+    json!({
+        "name": js.name,
+        "project": js.project,
+        "description": js.description,
+        "nixexprinput": js.nixexprinput,
+        "nixexprpath": js.nixexprpath,
+        "enabled": js.enabled,
+        "visible": js.visible,
+        "hidden": !js.visible,
+        "checkinterval": js.checkinterval,
+        "schedulingshares": js.schedulingshares,
+        "keepnr": js.keepnr,
+        "enableemail": js.enableemail,
+        "emailoverride": js.emailoverride,
+        "lastcheckedtime": js.lastcheckedtime,
+        "triggertime": js.triggertime,
+        "errormsg": js.errormsg.clone().unwrap_or_default(),
+        "errortime": js.errortime,
+        "fetcherrormsg": js.fetcherrormsg.clone().unwrap_or_default(),
+        "type": 0,
+        "flake": "",
+        "inputs": inputs_json(inputs),
+    })
+}
+
+pub fn eval_json(e: &Eval, builds: &[u64]) -> Value {
+    let mut inputs = Map::new();
+    for i in &e.inputs {
+        inputs.insert(
+            i.name.clone(),
+            json!({"type": i.kind, "uri": i.uri, "value": i.value, "revision": i.revision, "dependency": null}),
+        );
+    }
+    json!({
+        "id": e.id,
+        "project": e.project,
+        "jobset": e.jobset,
+        "timestamp": e.timestamp,
+        "checkouttime": e.checkouttime,
+        "evaltime": e.evaltime,
+        "hasnewbuilds": u8::from(e.hasnewbuilds),
+        "builds": builds,
+        "jobsetevalinputs": inputs,
+        "flake": e.flake,
+        "errormsg": e.errormsg,
+    })
+}
+
+pub fn build_json(b: &Build) -> Value {
+    let outputs: Map<String, Value> = b
+        .outputs
+        .iter()
+        .map(|(k, v)| (k.clone(), json!({"path": v})))
+        .collect();
+    json!({
+        "id": b.id,
+        "project": b.project,
+        "jobset": b.jobset,
+        "job": b.job,
+        "nixname": b.nixname,
+        "system": b.system,
+        "drvpath": b.drvpath,
+        "timestamp": b.timestamp,
+        "starttime": b.starttime,
+        "stoptime": b.stoptime,
+        "finished": u8::from(b.finished),
+        "buildstatus": b.buildstatus,
+        "priority": b.priority,
+        "globalpriority": b.globalpriority,
+        "buildoutputs": outputs,
+        "buildproducts": {},
+        "buildmetrics": {},
+        "jobsetevals": [b.eval],
+        "releasename": null,
+        "size": b.size,
+        "closuresize": b.closuresize,
+    })
+}
+
+pub fn error_json(message: &str) -> Value {
+    json!({ "error": message })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(v: Value) -> Params {
+        match v {
+            Value::Object(map) => Params { map, form: false },
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn bools() {
+        for t in [
+            json!(true),
+            json!(1),
+            json!("on"),
+            json!("true"),
+            json!("1"),
+        ] {
+            assert_eq!(parse_bool(&t), Some(true), "{t}");
+        }
+        for f in [json!(false), json!(0), json!("off"), json!("0"), json!("")] {
+            assert_eq!(parse_bool(&f), Some(false), "{f}");
+        }
+        assert_eq!(parse_bool(&json!("maybe")), None);
+    }
+
+    #[test]
+    fn jobset_validation() {
+        let good = json!({"nixexprinput": "src", "nixexprpath": "release.nix",
+            "enabled": 2, "schedulingshares": "7",
+            "inputs": {"src": {"type": "path", "value": "/x"}, "b": {"type": "boolean", "value": true}}});
+        let (js, inputs) = jobset_from_params("p", "j", &params(good.clone()), None).unwrap();
+        assert_eq!((js.enabled, js.schedulingshares), (2, 7));
+        assert_eq!(inputs.iter().find(|i| i.name == "b").unwrap().value, "true");
+        let cases = [
+            ("schedulingshares", json!(0)),
+            ("schedulingshares", json!(-3)),
+            ("enabled", json!(4)),
+            ("inputs", json!({"src": {"type": "svn", "value": "x"}})),
+            ("inputs", json!({"other": {"type": "path", "value": "x"}})),
+            ("nixexprpath", json!("../x.nix")),
+            ("checkinterval", json!("soon")),
+        ];
+        for (k, v) in cases {
+            let mut b = good.clone();
+            b[k] = v.clone();
+            let e = jobset_from_params("p", "j", &params(b), None).unwrap_err();
+            assert_eq!(e.status, 400, "{k}={v}: {e}");
+        }
+        let mut b = good.clone();
+        b.as_object_mut().unwrap().remove("nixexprpath");
+        let e = jobset_from_params("p", "j", &params(b), None).unwrap_err();
+        assert!(e.message.contains("missing field `nixexprpath`"), "{e}");
+        assert!(jobset_from_params("p", "9j", &params(good), None).is_err());
+    }
+
+    #[test]
+    fn form_rows_become_inputs() {
+        let pairs: Vec<(String, String)> = [
+            ("nixexprinput", "src"),
+            ("input-0-name", "src"),
+            ("input-0-type", "path"),
+            ("input-0-value", "/p"),
+            ("input-1-name", "old"),
+            ("input-1-type", "string"),
+            ("input-1-remove", "on"),
+            ("input-2-name", ""),
+            ("input-2-type", "string"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let p = Params::from_form(&pairs);
+        assert_eq!(
+            p.map["inputs"],
+            json!({"src": {"type": "path", "value": "/p"}})
+        );
+        assert!(!p.bool("visible", true).unwrap());
+    }
+}

@@ -1,0 +1,266 @@
+//! Who is asking and may they: session cookies, bearer tokens, roles and project ownership,
+//! and the CSRF rules for state-changing requests (Origin/Referer must match Host; forms of a
+//! session carry its token; bearer-token requests carry no ambient authority, so they skip both).
+
+use super::{HttpError, Request};
+use crate::app::App;
+use crate::db::{self, Project, Session, User};
+use crate::users;
+
+pub const COOKIE: &str = "hydrant_session";
+const SESSION_SECS: i64 = 30 * 24 * 3600;
+
+#[derive(Debug, Default, Clone)]
+pub struct Auth {
+    pub user: Option<User>,
+    /// (stored key, session) when authenticated by cookie.
+    pub session: Option<(String, Session)>,
+    /// Authenticated by `Authorization: Bearer`.
+    pub bearer: bool,
+}
+
+impl Auth {
+    pub fn require_user(&self) -> Result<&User, HttpError> {
+        self.user.as_ref().ok_or_else(HttpError::unauthorized)
+    }
+
+    /// The user, if they have `role` (admins have every role).
+    pub fn require_role(&self, role: &str) -> Result<&User, HttpError> {
+        let u = self.require_user()?;
+        if u.has_role(role) {
+            Ok(u)
+        } else {
+            Err(HttpError::forbidden(format!(
+                "user `{}` lacks the `{role}` role",
+                u.name
+            )))
+        }
+    }
+
+    /// Admins and the project's owner may change a project and its jobsets.
+    pub fn require_project_editor(&self, p: &Project) -> Result<&User, HttpError> {
+        let u = self.require_user()?;
+        if can_edit(u, p) {
+            Ok(u)
+        } else {
+            Err(HttpError::forbidden(format!(
+                "only admins and the owner of project `{}` may change it",
+                p.name
+            )))
+        }
+    }
+}
+
+pub fn can_edit(u: &User, p: &Project) -> bool {
+    u.has_role("admin") || (!p.owner.is_empty() && p.owner == u.name)
+}
+
+fn cookie_value<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.header("cookie")?.split(';').find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// Resolves the caller. A bearer header wins over a cookie; unknown credentials are anonymous
+/// (a stale cookie must not lock a browser out of read-only pages), except a bad bearer
+/// token, which is an error so scripts notice.
+pub fn resolve(app: &App, req: &Request) -> Result<Auth, HttpError> {
+    if let Some(h) = req.header("authorization") {
+        if let Some(tok) = h
+            .strip_prefix("Bearer ")
+            .or_else(|| h.strip_prefix("bearer "))
+        {
+            return match users::user_for_token(&app.db, tok.trim())? {
+                Some(u) => Ok(Auth {
+                    user: Some(u),
+                    session: None,
+                    bearer: true,
+                }),
+                None => Err(HttpError::new(401, "unknown API token")),
+            };
+        }
+    }
+    if let Some(sid) = cookie_value(req, COOKIE) {
+        let key = users::secret_key(sid);
+        if let Some(s) = app.db.session(&key)? {
+            if s.expires > db::now() {
+                if let Some(u) = app.db.user(&s.user)? {
+                    return Ok(Auth {
+                        user: Some(u),
+                        session: Some((key, s)),
+                        bearer: false,
+                    });
+                }
+            }
+        }
+    }
+    Ok(Auth::default())
+}
+
+/// host[:port] of an absolute URL.
+fn authority(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+pub fn is_state_changing(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "DELETE" | "PATCH")
+}
+
+/// The CSRF rules. `form` holds the decoded form fields of a urlencoded body.
+pub fn check_csrf(
+    req: &Request,
+    auth: &Auth,
+    form: Option<&[(String, String)]>,
+) -> Result<(), HttpError> {
+    if !is_state_changing(&req.method) || auth.bearer {
+        return Ok(());
+    }
+    let host = req
+        .header("host")
+        .ok_or_else(|| HttpError::bad_request("missing Host header"))?;
+    let from = match (req.header("origin"), req.header("referer")) {
+        (Some(o), _) => ("Origin", o),
+        (None, Some(r)) => ("Referer", r),
+        (None, None) => return Err(HttpError::forbidden(
+            "cross-site request refused: the request has neither an Origin nor a Referer header",
+        )),
+    };
+    if authority(from.1).map(|a| a.eq_ignore_ascii_case(host)) != Some(true) {
+        return Err(HttpError::forbidden(format!(
+            "cross-site request refused: {} `{}` does not match host `{host}`",
+            from.0, from.1
+        )));
+    }
+    if let (Some(fields), Some((_, s))) = (form, &auth.session) {
+        let tok = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v);
+        if tok != Some(&s.csrf) {
+            return Err(HttpError::forbidden(
+                "the form's CSRF token is missing or stale: reload the page and try again",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a password and opens a session; returns the cookie secret and the session.
+pub fn login(app: &App, username: &str, password: &str) -> Result<(String, Session), HttpError> {
+    let bad = || HttpError::forbidden("bad username or password");
+    let u = app.db.user(username)?.ok_or_else(bad)?;
+    // Hashing is slow on purpose; no transaction is open here.
+    if !users::verify_password(&u.password, password) {
+        return Err(bad());
+    }
+    let sid = users::random_secret()?;
+    let now = db::now();
+    let s = Session {
+        user: u.name,
+        csrf: users::random_secret()?,
+        created: now,
+        expires: now + SESSION_SECS,
+    };
+    app.db.put_session(&users::secret_key(&sid), &s)?;
+    Ok((sid, s))
+}
+
+pub fn session_cookie(sid: &str, https: bool) -> String {
+    format!(
+        "{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_SECS}{}",
+        if https { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_cookie(https: bool) -> String {
+    format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        if https { "; Secure" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(method: &str, headers: &[(&str, &str)]) -> Request {
+        Request {
+            method: method.into(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn session_auth() -> Auth {
+        Auth {
+            user: Some(User {
+                name: "u".into(),
+                ..Default::default()
+            }),
+            session: Some((
+                "k".into(),
+                Session {
+                    user: "u".into(),
+                    csrf: "tok".into(),
+                    created: 0,
+                    expires: i64::MAX,
+                },
+            )),
+            bearer: false,
+        }
+    }
+
+    #[test]
+    fn csrf_rules() {
+        let a = session_auth();
+        let host = ("host", "example.org:3000");
+        assert!(check_csrf(&req("GET", &[host]), &a, None).is_ok());
+        let e = check_csrf(&req("POST", &[host]), &a, None).unwrap_err();
+        assert_eq!(e.status, 403);
+        let ok = req("POST", &[host, ("origin", "http://example.org:3000")]);
+        assert!(check_csrf(&ok, &a, None).is_ok());
+        let evil = req("PUT", &[host, ("origin", "http://evil.org")]);
+        assert_eq!(check_csrf(&evil, &a, None).unwrap_err().status, 403);
+        let refr = req(
+            "DELETE",
+            &[host, ("referer", "https://example.org:3000/x?y")],
+        );
+        assert!(check_csrf(&refr, &a, None).is_ok());
+        let no_tok: Vec<(String, String)> = vec![("name".into(), "x".into())];
+        assert_eq!(check_csrf(&ok, &a, Some(&no_tok)).unwrap_err().status, 403);
+        let tok: Vec<(String, String)> = vec![("csrf".into(), "tok".into())];
+        assert!(check_csrf(&ok, &a, Some(&tok)).is_ok());
+        let bearer = Auth {
+            bearer: true,
+            ..Default::default()
+        };
+        assert!(check_csrf(&req("POST", &[host]), &bearer, None).is_ok());
+    }
+
+    #[test]
+    fn ownership() {
+        let p = Project {
+            name: "p".into(),
+            owner: "alice".into(),
+            ..Default::default()
+        };
+        let alice = User {
+            name: "alice".into(),
+            ..Default::default()
+        };
+        let bob = User {
+            name: "bob".into(),
+            ..Default::default()
+        };
+        let admin = User {
+            name: "root".into(),
+            roles: vec!["admin".into()],
+            ..Default::default()
+        };
+        assert!(can_edit(&alice, &p));
+        assert!(!can_edit(&bob, &p));
+        assert!(can_edit(&admin, &p));
+    }
+}

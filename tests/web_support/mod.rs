@@ -1,0 +1,348 @@
+//! Helpers for the web integration tests: run the real `hydrant` binary on an ephemeral port
+//! with a temp state dir, and talk to it over HTTP with minreq.
+#![allow(dead_code)]
+use crate::common::{free_port, hydrant_bin, wait_for_port, TempDir};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+pub fn hydrant(args: &[&str]) -> Output {
+    Command::new(hydrant_bin())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// `hydrant user add NAME --role R... --password-file F --state-dir D`
+pub fn add_user(state: &Path, name: &str, roles: &[&str], password: &str) {
+    let pwf = state.join(format!("pw-{name}"));
+    std::fs::create_dir_all(state).unwrap();
+    std::fs::write(&pwf, format!("{password}\n")).unwrap();
+    let mut args = vec!["user", "add", name];
+    for r in roles {
+        args.extend(["--role", r]);
+    }
+    let (p, s) = (pwf.display().to_string(), state.display().to_string());
+    args.extend(["--password-file", &p, "--state-dir", &s]);
+    let out = hydrant(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn token(state: &Path, name: &str) -> String {
+    let s = state.display().to_string();
+    let out = hydrant(&["user", "token", name, "--state-dir", &s]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+pub struct Server {
+    pub port: u16,
+    pub child: Option<Child>,
+    pub stderr: PathBuf,
+}
+
+impl Server {
+    pub fn start(state: &Path) -> Server {
+        Server::start_with(state, &[], None)
+    }
+
+    pub fn start_with(state: &Path, extra: &[&str], cwd: Option<&Path>) -> Server {
+        let port = free_port();
+        std::fs::create_dir_all(state).unwrap();
+        let stderr = state.join(format!("serve-{port}.log"));
+        let mut cmd = Command::new(hydrant_bin());
+        cmd.arg("serve")
+            .arg("--state-dir")
+            .arg(state)
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&stderr).unwrap());
+        if let Some(d) = cwd {
+            cmd.current_dir(d);
+        }
+        let child = cmd.spawn().unwrap();
+        wait_for_port(port, Duration::from_secs(20));
+        Server {
+            port,
+            child: Some(child),
+            stderr,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    /// SIGTERM and wait; returns whether it exited successfully.
+    pub fn stop(&mut self) -> bool {
+        let mut c = self.child.take().unwrap();
+        unsafe {
+            libc::kill(c.id() as i32, libc::SIGTERM);
+        }
+        c.wait().unwrap().success()
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            base: format!("http://127.0.0.1:{}", self.port),
+            host: format!("127.0.0.1:{}", self.port),
+            cookie: None,
+            bearer: None,
+            origin: true,
+            json: true,
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: i32,
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
+    }
+    pub fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap_or("").to_string()
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub host: String,
+    pub cookie: Option<String>,
+    pub bearer: Option<String>,
+    /// Send a matching Origin header on writes.
+    pub origin: bool,
+    /// Accept: application/json
+    pub json: bool,
+}
+
+impl Client {
+    pub fn anonymous(&self) -> Client {
+        Client {
+            cookie: None,
+            bearer: None,
+            ..self.clone()
+        }
+    }
+    pub fn with_bearer(&self, t: &str) -> Client {
+        Client {
+            bearer: Some(t.to_string()),
+            ..self.clone()
+        }
+    }
+    pub fn html(&self) -> Client {
+        Client {
+            json: false,
+            ..self.clone()
+        }
+    }
+
+    pub fn request(
+        &self,
+        method: minreq::Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+        extra: &[(&str, &str)],
+    ) -> Resp {
+        let mut r = minreq::Request::new(method, format!("{}{path}", self.base))
+            .with_follow_redirects(false)
+            .with_timeout(30);
+        if self.json {
+            r = r.with_header("Accept", "application/json");
+        }
+        if let Some(c) = &self.cookie {
+            r = r.with_header("Cookie", c.as_str());
+        }
+        if let Some(t) = &self.bearer {
+            r = r.with_header("Authorization", format!("Bearer {t}"));
+        }
+        if self.origin {
+            r = r.with_header("Origin", format!("http://{}", self.host));
+        }
+        for (k, v) in extra {
+            r = r.with_header(*k, *v);
+        }
+        if let Some((ct, b)) = body {
+            r = r.with_header("Content-Type", ct).with_body(b);
+        }
+        let resp = r.send().unwrap();
+        Resp {
+            status: resp.status_code,
+            headers: resp.headers.clone(),
+            body: resp.as_str().unwrap_or("").to_string(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.request(minreq::Method::Get, path, None, &[])
+    }
+    pub fn put_json(&self, path: &str, v: &serde_json::Value) -> Resp {
+        self.request(
+            minreq::Method::Put,
+            path,
+            Some(("application/json", v.to_string().into_bytes())),
+            &[],
+        )
+    }
+    pub fn post_json(&self, path: &str, v: &serde_json::Value) -> Resp {
+        self.request(
+            minreq::Method::Post,
+            path,
+            Some(("application/json", v.to_string().into_bytes())),
+            &[],
+        )
+    }
+    pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.request(
+            minreq::Method::Post,
+            path,
+            Some(("application/x-www-form-urlencoded", body.into_bytes())),
+            &[],
+        )
+    }
+    pub fn delete(&self, path: &str) -> Resp {
+        self.request(minreq::Method::Delete, path, None, &[])
+    }
+
+    /// Logs in with JSON and keeps the session cookie.
+    pub fn login(&self, user: &str, password: &str) -> Client {
+        let r = self.post_json(
+            "/login",
+            &serde_json::json!({"username": user, "password": password}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let set = r.headers.get("set-cookie").expect("set-cookie").clone();
+        let pair = set.split(';').next().unwrap().to_string();
+        Client {
+            cookie: Some(pair),
+            ..self.clone()
+        }
+    }
+
+    /// The CSRF token embedded in a page's forms.
+    pub fn csrf(&self) -> String {
+        let page = self.html().get("/").body;
+        let dom = tl::parse(&page, tl::ParserOptions::default()).unwrap();
+        let p = dom.parser();
+        dom.query_selector("input[name=csrf]")
+            .unwrap()
+            .filter_map(|h| h.get(p))
+            .filter_map(|n| n.as_tag())
+            .filter_map(|t| t.attributes().get("value").flatten())
+            .map(|v| v.as_utf8_str().to_string())
+            .find(|v| !v.is_empty())
+            .expect("csrf token on the page")
+    }
+}
+
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for &c in s.as_bytes() {
+        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~') {
+            out.push(c as char);
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    out
+}
+
+/// A state dir with an admin (password "adminpw") and their API token.
+pub fn admin_state(tag: &str) -> (TempDir, String) {
+    let dir = TempDir::new(tag);
+    add_user(dir.path(), "admin", &["admin"], "adminpw");
+    let tok = token(dir.path(), "admin");
+    (dir, tok)
+}
+
+pub fn project_body(display: &str) -> serde_json::Value {
+    serde_json::json!({"displayname": display, "description": "d", "homepage": "", "enabled": true, "visible": true})
+}
+
+pub fn jobset_body(src: &str) -> serde_json::Value {
+    serde_json::json!({
+        "description": "js", "nixexprinput": "src", "nixexprpath": "release.nix",
+        "enabled": 1, "visible": true, "checkinterval": 0, "schedulingshares": 100, "keepnr": 3,
+        "enableemail": false, "emailoverride": "",
+        "inputs": {"src": {"type": "path", "value": src}, "officialRelease": {"type": "boolean", "value": false}}
+    })
+}
+
+/// Applies `f` to the elements matching `selector`, where a space is a descendant step
+/// (tl matches compound selectors only, so each step queries inside the previous matches).
+fn select_map<T>(html: &str, selector: &str, f: impl Fn(&tl::HTMLTag, &tl::Parser) -> T) -> Vec<T> {
+    let dom = tl::parse(html, tl::ParserOptions::default()).unwrap();
+    let p = dom.parser();
+    let mut steps = selector.split_whitespace();
+    let first = steps.next().unwrap();
+    let mut current: Vec<tl::NodeHandle> = dom.query_selector(first).unwrap().collect();
+    for step in steps {
+        let mut next = Vec::new();
+        for h in &current {
+            if let Some(tag) = h.get(p).and_then(|n| n.as_tag()) {
+                next.extend(tag.query_selector(p, step).unwrap());
+            }
+        }
+        current = next;
+    }
+    current
+        .iter()
+        .filter_map(|h| h.get(p).and_then(|n| n.as_tag()))
+        .map(|t| f(t, p))
+        .collect()
+}
+
+/// Outer HTML of the matching elements.
+pub fn select(html: &str, selector: &str) -> Vec<String> {
+    select_map(html, selector, |t, p| t.outer_html(p))
+}
+
+/// Text of the matching elements.
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    select_map(html, selector, |t, p| t.inner_text(p).trim().to_string())
+}
+
+/// An attribute of the matching elements ("" when absent).
+pub fn attrs(html: &str, selector: &str, attr: &str) -> Vec<String> {
+    select_map(html, selector, |t, _| {
+        t.attributes()
+            .get(attr)
+            .flatten()
+            .map(|v| v.as_utf8_str().to_string())
+            .unwrap_or_default()
+    })
+}
