@@ -3,5 +3,6 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod eval;
 pub mod nix;
 pub mod s3;
