@@ -203,7 +203,7 @@ fn job_error_text_is_capped() {
 #[test]
 fn demo_fixture_official_release_changes_a_derivation() {
     let (_dir, app) = app("official");
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let demo = eval::demo_fixture_dir();
     let demo = demo.to_str().unwrap();
     jobset(
         &app,

@@ -23,6 +23,13 @@ use std::time::{Duration, Instant};
 /// The wrapper that walks a release expression like hydra-eval-jobs (see the file's header).
 pub const WRAPPER: &str = include_str!("wrapper.nix");
 
+/// The demo release expression's directory (`fixtures/demo` of the source tree `make run` builds
+/// from): give it to the demo jobset as the path input `src`, with nixexprpath `release.nix`
+/// and a boolean input `officialRelease`.
+pub fn demo_fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
+}
+
 /// Child processes an eval may spend on isolating errors and fetching their messages, beyond
 /// the main evaluation. Jobs past this budget keep a generic message.
 const ERROR_PROCESS_BUDGET: usize = 64;

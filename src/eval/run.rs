@@ -111,18 +111,14 @@ pub fn run(
         .stderr
         .take()
         .map(|e| std::thread::spawn(move || drain_capped(e, stderr_cap)));
-    let mut pause = Duration::from_millis(1);
+    // A waiter thread reports the exit at once; this thread only wakes to check the deadline
+    // and the cancel flag, so a short child costs no polling latency.
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait());
+    });
     let status = loop {
-        match child.try_wait() {
-            Ok(Some(st)) => break Ok(st),
-            Ok(None) => {}
-            Err(e) => {
-                break Err(RunError::Spawn {
-                    program: program.clone(),
-                    error: e.to_string(),
-                })
-            }
-        }
         let now = Instant::now();
         let stop = if now >= deadline {
             Some(RunError::TimedOut {
@@ -137,13 +133,30 @@ pub fn run(
             None
         };
         if let Some(e) = stop {
-            kill_group(child.id());
-            let _ = child.kill();
-            let _ = child.wait();
+            kill_group(pid);
+            // The waiter reaps the child; wait for it so no zombie is left behind.
+            let _ = rx.recv_timeout(Duration::from_secs(5));
             break Err(e);
         }
-        std::thread::sleep(pause.min(deadline.saturating_duration_since(now)));
-        pause = (pause * 2).min(Duration::from_millis(20));
+        let slice = deadline
+            .saturating_duration_since(now)
+            .min(Duration::from_millis(100));
+        match rx.recv_timeout(slice) {
+            Ok(Ok(st)) => break Ok(st),
+            Ok(Err(e)) => {
+                break Err(RunError::Spawn {
+                    program: program.clone(),
+                    error: e.to_string(),
+                })
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                break Err(RunError::Spawn {
+                    program: program.clone(),
+                    error: "lost track of the child process".into(),
+                })
+            }
+        }
     };
     let stdout = out_reader
         .and_then(|h| h.join().ok())

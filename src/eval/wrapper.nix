@@ -12,7 +12,8 @@ let
 
   release = call (import releaseFile);
 
-  hasDot = s: builtins.match ".*\\..*" s != null;
+  # replaceStrings, not a regex: this runs once per attribute.
+  hasDot = s: builtins.replaceStrings [ "." ] [ "" ] s != s;
 
   isDrv = v:
     let t = tryEval (isAttrs v && (v.type or null) == "derivation");
