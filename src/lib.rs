@@ -3,6 +3,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod eval;
 pub mod nix;
 pub mod s3;
 pub mod serve;

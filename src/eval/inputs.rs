@@ -1,0 +1,470 @@
+//! Jobset inputs: turns each configured input into the value the release expression receives
+//! (a Nix expression text) and the record the eval keeps (revision, content hash). Git inputs
+//! are fetched with the `git` CLI into a bare cache under `state_dir/git-cache`.
+
+use super::run::{run, RunError};
+use crate::db::{EvalInput, JobsetInput};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Git checkouts kept per repository; older ones are removed after a fetch.
+const KEEP_CHECKOUTS: usize = 5;
+
+/// Serialises git work on the cache: concurrent evals of one repository would race on
+/// FETCH_HEAD and the checkout directory.
+static GIT_LOCK: Mutex<()> = Mutex::new(());
+
+#[derive(Debug)]
+pub enum FetchError {
+    /// A path input names nothing readable.
+    Path {
+        input: String,
+        path: String,
+        error: String,
+    },
+    /// A git command failed (unreachable URL, unknown branch…): its stderr, capped.
+    Git {
+        input: String,
+        url: String,
+        message: String,
+    },
+    /// A child process timed out, was cancelled or could not start.
+    Run { input: String, error: RunError },
+    /// A value that cannot be used (empty git URL, unknown type).
+    Invalid { input: String, message: String },
+    /// The cache directory could not be written.
+    Io {
+        input: String,
+        path: PathBuf,
+        error: String,
+    },
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Path { input, path, error } => {
+                write!(f, "input `{input}`: cannot read path {path}: {error}")
+            }
+            FetchError::Git {
+                input,
+                url,
+                message,
+            } => {
+                write!(
+                    f,
+                    "input `{input}`: cannot fetch git repository {url}: {message}"
+                )
+            }
+            FetchError::Run { input, error } => write!(f, "input `{input}`: {error}"),
+            FetchError::Invalid { input, message } => write!(f, "input `{input}`: {message}"),
+            FetchError::Io { input, path, error } => {
+                write!(
+                    f,
+                    "input `{input}`: cannot write {}: {error}",
+                    path.display()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// An input ready for evaluation.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// What the eval records about it.
+    pub record: EvalInput,
+    /// The Nix expression handed to the release function.
+    pub nix_value: String,
+    /// For path and git inputs: the directory holding its files (the release file lives here
+    /// when this is the jobset's `nixexprinput`).
+    pub dir: Option<PathBuf>,
+}
+
+/// Where and how long fetching may run, and the cap on error text.
+pub struct FetchCtx<'a> {
+    pub state_dir: &'a Path,
+    pub deadline: Instant,
+    pub error_cap: usize,
+    pub cancelled: &'a dyn Fn() -> bool,
+}
+
+/// A Nix string literal holding `s` exactly.
+pub fn nix_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Nix path value for an absolute directory (a path literal cannot hold every byte).
+fn nix_path(p: &Path) -> String {
+    format!("(/. + {})", nix_string(&p.to_string_lossy()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Fetches one input. String, boolean and nix inputs need no I/O.
+pub fn fetch(input: &JobsetInput, ctx: &FetchCtx) -> Result<Fetched, FetchError> {
+    let mut record = EvalInput {
+        name: input.name.clone(),
+        kind: input.kind.clone(),
+        ..Default::default()
+    };
+    match input.kind.as_str() {
+        "string" => {
+            record.value = input.value.clone();
+            Ok(Fetched {
+                record,
+                nix_value: nix_string(&input.value),
+                dir: None,
+            })
+        }
+        "boolean" => {
+            let v = match input.value.trim() {
+                "true" | "1" => "true",
+                "false" | "0" | "" => "false",
+                other => {
+                    return Err(FetchError::Invalid {
+                        input: input.name.clone(),
+                        message: format!("a boolean must be true or false, not `{other}`"),
+                    })
+                }
+            };
+            record.value = v.to_string();
+            Ok(Fetched {
+                record,
+                nix_value: v.to_string(),
+                dir: None,
+            })
+        }
+        "nix" => {
+            record.value = input.value.clone();
+            Ok(Fetched {
+                record,
+                nix_value: format!("({}\n)", input.value),
+                dir: None,
+            })
+        }
+        "path" => fetch_path(input, record),
+        "git" => fetch_git(input, record, ctx),
+        other => Err(FetchError::Invalid {
+            input: input.name.clone(),
+            message: format!("unknown input type `{other}`"),
+        }),
+    }
+}
+
+fn fetch_path(input: &JobsetInput, mut record: EvalInput) -> Result<Fetched, FetchError> {
+    let perr = |e: std::io::Error| FetchError::Path {
+        input: input.name.clone(),
+        path: input.value.clone(),
+        error: e.to_string(),
+    };
+    let path = std::fs::canonicalize(input.value.trim()).map_err(perr)?;
+    let mut h = Sha256::new();
+    hash_tree(&path, &mut h).map_err(perr)?;
+    record.uri = path.to_string_lossy().into_owned();
+    record.value = record.uri.clone();
+    record.sha256hash = hex(&h.finalize());
+    let dir = if path.is_dir() {
+        Some(path.clone())
+    } else {
+        path.parent().map(Path::to_path_buf)
+    };
+    Ok(Fetched {
+        nix_value: format!("{{ outPath = {}; }}", nix_path(&path)),
+        record,
+        dir,
+    })
+}
+
+/// Hashes a file tree: names, kinds, executable bits, symlink targets and contents, in a
+/// fixed order, so any change to what the release expression could read changes the hash.
+pub fn hash_tree(path: &Path, h: &mut Sha256) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let md = std::fs::symlink_metadata(path)?;
+    let ft = md.file_type();
+    if ft.is_symlink() {
+        h.update(b"L");
+        let t = std::fs::read_link(path)?;
+        let t = t.to_string_lossy();
+        h.update((t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    } else if ft.is_dir() {
+        let mut names: Vec<_> = std::fs::read_dir(path)?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        h.update(b"D");
+        h.update((names.len() as u64).to_le_bytes());
+        for n in names {
+            let s = n.to_string_lossy();
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+            hash_tree(&path.join(&n), h)?;
+        }
+    } else {
+        h.update(if md.permissions().mode() & 0o111 != 0 {
+            b"X"
+        } else {
+            b"F"
+        });
+        h.update(md.len().to_le_bytes());
+        let mut f = std::fs::File::open(path)?;
+        std::io::copy(&mut f, h)?;
+    }
+    Ok(())
+}
+
+fn git(args: &[&str]) -> Command {
+    let mut c = Command::new("git");
+    c.env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ASKPASS", "/bin/true")
+        .env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+        .args(["-c", "safe.directory=*", "-c", "credential.helper="])
+        .args(args);
+    c
+}
+
+fn fetch_git(
+    input: &JobsetInput,
+    mut record: EvalInput,
+    ctx: &FetchCtx,
+) -> Result<Fetched, FetchError> {
+    let mut words = input.value.split_whitespace();
+    let Some(url) = words.next() else {
+        return Err(FetchError::Invalid {
+            input: input.name.clone(),
+            message: "a git input needs a URL (`URL [branch]`)".into(),
+        });
+    };
+    let branch = words.next().unwrap_or("");
+    let run_git = |args: &[&str]| -> Result<String, FetchError> {
+        let out = run(git(args), ctx.deadline, ctx.error_cap, ctx.cancelled).map_err(|e| {
+            FetchError::Run {
+                input: input.name.clone(),
+                error: e,
+            }
+        })?;
+        if !out.success {
+            return Err(FetchError::Git {
+                input: input.name.clone(),
+                url: url.to_string(),
+                message: out.stderr.trim().to_string(),
+            });
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let io = |path: &Path, e: std::io::Error| FetchError::Io {
+        input: input.name.clone(),
+        path: path.to_path_buf(),
+        error: e.to_string(),
+    };
+
+    let base = ctx
+        .state_dir
+        .join("git-cache")
+        .join(&hex(&Sha256::digest(url.as_bytes()))[..20]);
+    let repo = base.join("repo.git");
+    let checkouts = base.join("checkouts");
+    let _lock = GIT_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    if !repo.join("HEAD").exists() {
+        std::fs::create_dir_all(&repo).map_err(|e| io(&repo, e))?;
+        run_git(&["init", "--quiet", "--bare", &repo.to_string_lossy()])?;
+    }
+    let repo_s = repo.to_string_lossy().into_owned();
+    let refspec = if branch.is_empty() { "HEAD" } else { branch };
+    run_git(&[
+        "--git-dir",
+        &repo_s,
+        "fetch",
+        "--quiet",
+        "--force",
+        "--no-tags",
+        "--",
+        url,
+        refspec,
+    ])?;
+    let rev = run_git(&[
+        "--git-dir",
+        &repo_s,
+        "rev-parse",
+        "--verify",
+        "FETCH_HEAD^{commit}",
+    ])?;
+    let count = run_git(&["--git-dir", &repo_s, "rev-list", "--count", &rev])?;
+    let revcount: u64 = count.parse().map_err(|_| FetchError::Git {
+        input: input.name.clone(),
+        url: url.to_string(),
+        message: format!("git rev-list printed `{count}`, not a count"),
+    })?;
+
+    let dir = checkouts.join(&rev);
+    if !dir.exists() {
+        std::fs::create_dir_all(&checkouts).map_err(|e| io(&checkouts, e))?;
+        let tmp = checkouts.join(format!(".tmp-{rev}"));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+        let index = checkouts.join(format!(".index-{rev}"));
+        let mut co = git(&[
+            "--git-dir",
+            &repo_s,
+            "--work-tree",
+            &tmp.to_string_lossy(),
+            "checkout",
+            "--quiet",
+            "-f",
+            &rev,
+            "--",
+            ".",
+        ]);
+        co.env("GIT_INDEX_FILE", &index);
+        let out =
+            run(co, ctx.deadline, ctx.error_cap, ctx.cancelled).map_err(|e| FetchError::Run {
+                input: input.name.clone(),
+                error: e,
+            })?;
+        let _ = std::fs::remove_file(&index);
+        if !out.success {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(FetchError::Git {
+                input: input.name.clone(),
+                url: url.to_string(),
+                message: format!("checkout of {rev} failed: {}", out.stderr.trim()),
+            });
+        }
+        std::fs::rename(&tmp, &dir).map_err(|e| io(&dir, e))?;
+    }
+    prune_checkouts(&checkouts, &rev);
+
+    let short: String = rev.chars().take(7).collect();
+    record.uri = url.to_string();
+    record.value = branch.to_string();
+    record.revision = rev.clone();
+    record.revcount = revcount;
+    Ok(Fetched {
+        nix_value: format!(
+            "{{ outPath = {}; rev = {}; revCount = {revcount}; shortRev = {}; }}",
+            nix_path(&dir),
+            nix_string(&rev),
+            nix_string(&short)
+        ),
+        record,
+        dir: Some(dir),
+    })
+}
+
+/// Keeps the newest checkouts (by modification time) besides the one in use.
+fn prune_checkouts(dir: &Path, keep: &str) {
+    let now = std::time::SystemTime::now();
+    // Mark the one in use as fresh so it is never the oldest.
+    if let Ok(f) = std::fs::File::open(dir.join(keep)) {
+        let _ = f.set_modified(now);
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (_, p) in entries.into_iter().skip(KEEP_CHECKOUTS) {
+        let _ = std::fs::remove_dir_all(p);
+    }
+}
+
+/// The hash that decides whether anything changed: every input's type, value, revision and
+/// content hash, plus where the release expression lives.
+pub fn inputs_hash(nixexprinput: &str, nixexprpath: &str, inputs: &[EvalInput]) -> String {
+    let mut h = Sha256::new();
+    let mut field = |s: &str| {
+        h.update((s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    field(nixexprinput);
+    field(nixexprpath);
+    let mut sorted: Vec<&EvalInput> = inputs.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    for i in sorted {
+        field(&i.name);
+        field(&i.kind);
+        field(&i.uri);
+        field(&i.value);
+        field(&i.revision);
+        field(&i.sha256hash);
+    }
+    hex(&h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nix_strings_escape_interpolation() {
+        assert_eq!(nix_string(r#"a"b\c${d}$e"#), r#""a\"b\\c\${d}$e""#);
+    }
+
+    #[test]
+    fn inputs_hash_ignores_order_but_not_values() {
+        let a = EvalInput {
+            name: "a".into(),
+            kind: "string".into(),
+            value: "1".into(),
+            ..Default::default()
+        };
+        let mut b = a.clone();
+        b.name = "b".into();
+        let h1 = inputs_hash("src", "release.nix", &[a.clone(), b.clone()]);
+        assert_eq!(
+            h1,
+            inputs_hash("src", "release.nix", &[b.clone(), a.clone()])
+        );
+        let mut b2 = b.clone();
+        b2.value = "2".into();
+        assert_ne!(h1, inputs_hash("src", "release.nix", &[a.clone(), b2]));
+        assert_ne!(h1, inputs_hash("src", "other.nix", &[a, b]));
+    }
+
+    #[test]
+    fn tree_hash_sees_content_and_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let mut r = [0u8; 8];
+        let _ = getrandom::getrandom(&mut r);
+        let d = std::env::temp_dir().join(format!("hydrant-tree-{}", u64::from_le_bytes(r)));
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        std::fs::write(d.join("sub/f"), "one").unwrap();
+        let hash = |d: &Path| {
+            let mut h = Sha256::new();
+            hash_tree(d, &mut h).unwrap();
+            hex(&h.finalize())
+        };
+        let h1 = hash(&d);
+        assert_eq!(h1, hash(&d));
+        std::fs::write(d.join("sub/f"), "two").unwrap();
+        let h2 = hash(&d);
+        assert_ne!(h1, h2);
+        std::fs::set_permissions(d.join("sub/f"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_ne!(h2, hash(&d));
+        let _ = std::fs::remove_dir_all(d);
+    }
+}

@@ -1,0 +1,567 @@
+//! The evaluator: fetches a jobset's inputs, evaluates its release expression with the Nix on
+//! the machine (through an embedded wrapper expression) and records an eval with one build per
+//! job. `scheduler` decides when; this module decides what an evaluation does.
+
+pub mod inputs;
+pub mod run;
+pub mod scheduler;
+
+pub use inputs::FetchError;
+pub use run::RunError;
+pub use scheduler::{spawn, trigger};
+
+use crate::app::App;
+use crate::db::{self, Db, DbError, Eval, Jobset, NewJob};
+use inputs::{nix_string, FetchCtx, Fetched};
+use run::cap_text;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The wrapper that walks a release expression like hydra-eval-jobs (see the file's header).
+pub const WRAPPER: &str = include_str!("wrapper.nix");
+
+/// The demo release expression's directory (`fixtures/demo` of the source tree `make run` builds
+/// from): give it to the demo jobset as the path input `src`, with nixexprpath `release.nix`
+/// and a boolean input `officialRelease`.
+pub fn demo_fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo")
+}
+
+/// Child processes an eval may spend on isolating errors and fetching their messages, beyond
+/// the main evaluation. Jobs past this budget keep a generic message.
+const ERROR_PROCESS_BUDGET: usize = 64;
+
+/// What `evaluate_jobset` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvalOutcome {
+    /// A new eval was recorded (it may hold per-job errors).
+    Evaluated(Eval),
+    /// The inputs did not change since the last eval and it was not forced.
+    Unchanged,
+    /// Nothing was done: disabled, or one-at-a-time with unfinished builds.
+    Skipped(String),
+    /// An input could not be fetched; the message is on the jobset (`fetcherrormsg`).
+    FetchFailed(String),
+    /// The release expression could not be evaluated as a whole; the message is on the jobset
+    /// (`errormsg`, `errortime`). No eval is recorded, so it is retried at the next check.
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub enum EvalError {
+    Db(DbError),
+    /// No such project or jobset.
+    NotFound(String),
+    /// The jobset or its project is disabled, so it cannot be triggered.
+    Disabled(String),
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::Db(e) => write!(f, "{e}"),
+            EvalError::NotFound(w) => write!(f, "{w} not found"),
+            EvalError::Disabled(w) => write!(f, "{w} is disabled"),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+impl From<DbError> for EvalError {
+    fn from(e: DbError) -> Self {
+        EvalError::Db(e)
+    }
+}
+
+/// One element of the wrapper's JSON answer: a job, or a job that failed (`error`).
+#[derive(Debug, Deserialize)]
+struct RawJob {
+    name: String,
+    #[serde(default)]
+    error: bool,
+    #[serde(default)]
+    unsupported: Option<String>,
+    #[serde(default, rename = "drvPath")]
+    drv_path: String,
+    #[serde(default)]
+    system: String,
+    #[serde(default)]
+    nixname: String,
+    #[serde(default)]
+    outputs: BTreeMap<String, String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    license: String,
+    #[serde(default)]
+    maintainers: String,
+    #[serde(default = "default_priority", rename = "schedulingPriority")]
+    priority: i64,
+    #[serde(default = "default_timeout")]
+    timeout: i64,
+    #[serde(default = "default_max_silent", rename = "maxSilent")]
+    max_silent: i64,
+}
+
+fn default_priority() -> i64 {
+    100
+}
+fn default_timeout() -> i64 {
+    36000
+}
+fn default_max_silent() -> i64 {
+    7200
+}
+
+impl RawJob {
+    fn into_new_job(self) -> NewJob {
+        NewJob {
+            job: self.name,
+            drvpath: self.drv_path,
+            system: self.system,
+            nixname: self.nixname,
+            description: self.description,
+            license: self.license,
+            maintainers: self.maintainers,
+            outputs: self.outputs,
+            priority: self.priority.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+            timeout: self.timeout.max(0) as u64,
+            maxsilent: self.max_silent.max(0) as u64,
+        }
+    }
+}
+
+/// The result of evaluating a release expression.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    pub jobs: Vec<NewJob>,
+    /// job name → error message (capped)
+    pub errors: BTreeMap<String, String>,
+}
+
+/// Why a release expression yielded no jobs at all.
+#[derive(Debug)]
+pub enum NixEvalError {
+    /// The release expression itself fails (syntax error, missing input…): Nix's stderr.
+    Release(String),
+    /// The evaluation timed out or was cancelled.
+    Run(RunError),
+    /// Nix answered something that is not the wrapper's JSON.
+    BadOutput(String),
+}
+
+impl std::fmt::Display for NixEvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NixEvalError::Release(m) => write!(f, "{m}"),
+            NixEvalError::Run(e) => write!(f, "{e}"),
+            NixEvalError::BadOutput(m) => write!(f, "unexpected output from nix-instantiate: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for NixEvalError {}
+
+/// Runs the wrapper over one release file with the given inputs (name → Nix expression).
+pub struct NixEvaluator<'a> {
+    pub release_file: PathBuf,
+    /// The inputs as one Nix attribute set expression.
+    pub inputs_expr: String,
+    pub deadline: Instant,
+    pub error_cap: usize,
+    pub cancelled: &'a dyn Fn() -> bool,
+    budget: usize,
+}
+
+fn nix_list_of_paths(paths: &[Vec<String>]) -> String {
+    let mut s = String::from("[");
+    for p in paths {
+        s.push_str(" [");
+        for c in p {
+            s.push(' ');
+            s.push_str(&nix_string(c));
+        }
+        s.push_str(" ]");
+    }
+    s.push_str(" ]");
+    s
+}
+
+/// Nix prints `error: …` plus context; trailing whitespace and colour codes are noise.
+fn clean_message(stderr: &str) -> String {
+    let re_ansi = regex::Regex::new("\x1b\\[[0-9;]*[A-Za-z]").ok();
+    let s = match re_ansi {
+        Some(re) => re.replace_all(stderr, "").into_owned(),
+        None => stderr.to_string(),
+    };
+    s.trim().to_string()
+}
+
+impl<'a> NixEvaluator<'a> {
+    pub fn new(
+        release_file: PathBuf,
+        inputs: &[(String, String)],
+        deadline: Instant,
+        error_cap: usize,
+        cancelled: &'a dyn Fn() -> bool,
+    ) -> NixEvaluator<'a> {
+        let mut e = String::from("{");
+        for (name, value) in inputs {
+            e.push_str(&format!(" {} = {};", nix_string(name), value));
+        }
+        e.push_str(" }");
+        NixEvaluator {
+            release_file,
+            inputs_expr: e,
+            deadline,
+            error_cap,
+            cancelled,
+            budget: ERROR_PROCESS_BUDGET,
+        }
+    }
+
+    fn nix(&self, paths: &[Vec<String>], catch: bool, mode: &str) -> Result<run::Output, RunError> {
+        let mut c = Command::new("nix-instantiate");
+        c.args([
+            "--eval",
+            "--strict",
+            "--json",
+            "--read-write-mode",
+            "-E",
+            WRAPPER,
+        ])
+        .arg("--argstr")
+        .arg("releaseFile")
+        .arg(&self.release_file)
+        .args(["--arg", "inputs", &self.inputs_expr])
+        .args(["--arg", "paths", &nix_list_of_paths(paths)])
+        .args(["--arg", "catch", if catch { "true" } else { "false" }])
+        .args(["--argstr", "mode", mode]);
+        if let Some(dir) = self.release_file.parent() {
+            c.current_dir(dir);
+        }
+        run::run(c, self.deadline, self.error_cap, self.cancelled)
+    }
+
+    /// Evaluates every job. Jobs that fail are isolated: errors `tryEval` catches are found in
+    /// one pass; others (which abort Nix) are narrowed down by splitting the set of subtrees.
+    pub fn evaluate(mut self) -> Result<Evaluation, NixEvalError> {
+        let mut ev = Evaluation::default();
+        self.collect(vec![Vec::new()], &mut ev)?;
+        Ok(ev)
+    }
+
+    fn collect(
+        &mut self,
+        paths: Vec<Vec<String>>,
+        ev: &mut Evaluation,
+    ) -> Result<(), NixEvalError> {
+        let out = self.nix(&paths, true, "jobs").map_err(NixEvalError::Run)?;
+        if out.success {
+            let raw: Vec<RawJob> = serde_json::from_slice(&out.stdout)
+                .map_err(|e| NixEvalError::BadOutput(e.to_string()))?;
+            for j in raw {
+                if let Some(t) = &j.unsupported {
+                    ev.errors.insert(
+                        j.name,
+                        format!("unsupported value of type {t}: a job must be a derivation, an attribute set or null"),
+                    );
+                } else if j.error {
+                    let msg = self.job_message(&j.name)?;
+                    ev.errors.insert(j.name, msg);
+                } else {
+                    ev.jobs.push(j.into_new_job());
+                }
+            }
+            return Ok(());
+        }
+        let msg = cap_text(&clean_message(&out.stderr), self.error_cap);
+        if paths.len() > 1 && self.budget >= 2 {
+            self.budget -= 2;
+            let mut first = paths;
+            let second = first.split_off(first.len() / 2);
+            self.collect(first, ev)?;
+            return self.collect(second, ev);
+        }
+        if paths.len() > 1 {
+            for p in paths {
+                ev.errors.insert(p.join("."), msg.clone());
+            }
+            return Ok(());
+        }
+        let path = paths.into_iter().next().unwrap_or_default();
+        let mut children: Option<Vec<String>> = None;
+        if self.budget > 0 && path.len() < 32 {
+            self.budget -= 1;
+            let out = self
+                .nix(std::slice::from_ref(&path), true, "children")
+                .map_err(NixEvalError::Run)?;
+            if out.success {
+                children = serde_json::from_slice::<Option<Vec<String>>>(&out.stdout)
+                    .ok()
+                    .flatten();
+            }
+        }
+        match children {
+            Some(names) if !names.is_empty() => {
+                let subs = names
+                    .into_iter()
+                    .map(|n| {
+                        let mut p = path.clone();
+                        p.push(n);
+                        p
+                    })
+                    .collect();
+                self.collect(subs, ev)
+            }
+            _ if path.is_empty() => Err(NixEvalError::Release(msg)),
+            _ => {
+                ev.errors.insert(path.join("."), msg);
+                Ok(())
+            }
+        }
+    }
+
+    /// `tryEval` hides the message: evaluate the job alone without it, and keep Nix's stderr.
+    fn job_message(&mut self, name: &str) -> Result<String, NixEvalError> {
+        const GENERIC: &str =
+            "evaluation failed (the message was not collected: too many failing jobs)";
+        if self.budget == 0 {
+            return Ok(GENERIC.into());
+        }
+        self.budget -= 1;
+        let path: Vec<String> = if name.is_empty() {
+            Vec::new()
+        } else {
+            name.split('.').map(String::from).collect()
+        };
+        let out = self
+            .nix(&[path], false, "jobs")
+            .map_err(NixEvalError::Run)?;
+        if out.success {
+            return Ok("evaluation failed (it succeeded when evaluated alone)".into());
+        }
+        Ok(cap_text(&clean_message(&out.stderr), self.error_cap))
+    }
+}
+
+/// A relative path inside an input, refusing to climb out of it.
+fn inside(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let rel = Path::new(rel.trim());
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return None;
+    }
+    Some(dir.join(rel))
+}
+
+fn last_eval(db: &Db, project: &str, jobset: &str) -> Result<Option<Eval>, DbError> {
+    Ok(db.jobset_evals(project, jobset, 0, 1)?.0.into_iter().next())
+}
+
+/// Whether the jobset may be evaluated now; `Some(reason)` when not.
+fn blocked(app: &App, js: &Jobset, project_enabled: bool) -> Result<Option<String>, EvalError> {
+    if !project_enabled {
+        return Ok(Some(format!("project `{}` is disabled", js.project)));
+    }
+    if js.enabled == db::JOBSET_DISABLED {
+        return Ok(Some(format!(
+            "jobset `{}:{}` is disabled",
+            js.project, js.name
+        )));
+    }
+    if js.enabled == db::JOBSET_ONE_AT_A_TIME {
+        if let Some(last) = last_eval(&app.db, &js.project, &js.name)? {
+            if app
+                .db
+                .eval_builds(last.id)?
+                .iter()
+                .any(|(b, _)| !b.finished)
+            {
+                return Ok(Some(format!(
+                    "one-at-a-time: eval {} still has unfinished builds",
+                    last.id
+                )));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Evaluates one jobset now (synchronously) and records the result. `force` makes a new eval
+/// even when the inputs did not change. Fetch and evaluation failures are recorded on the
+/// jobset and returned as outcomes; `Err` means the database failed or the jobset is gone.
+pub fn evaluate_jobset(
+    app: &App,
+    project: &str,
+    jobset: &str,
+    force: bool,
+) -> Result<EvalOutcome, EvalError> {
+    let proj = app
+        .db
+        .project(project)?
+        .ok_or_else(|| EvalError::NotFound(format!("project `{project}`")))?;
+    let js = app
+        .db
+        .jobset(project, jobset)?
+        .ok_or_else(|| EvalError::NotFound(format!("jobset `{project}:{jobset}`")))?;
+    let force = force || js.force_eval;
+    let cap = app.config.max_eval_error_bytes.max(256);
+    if let Some(reason) = blocked(app, &js, proj.enabled)? {
+        if js.enabled == db::JOBSET_ONE_AT_A_TIME && proj.enabled {
+            // Checked again at the next interval; a pending trigger stays pending.
+            app.db
+                .update_jobset(project, jobset, |j| j.lastcheckedtime = Some(db::now()))?;
+        }
+        return Ok(EvalOutcome::Skipped(reason));
+    }
+
+    let timestamp = db::now();
+    let cancelled = || app.shutting_down();
+    let timeout = Duration::from_secs(app.config.eval_timeout.max(1));
+    let started = Instant::now();
+    let ctx = FetchCtx {
+        state_dir: &app.config.state_dir,
+        deadline: started + timeout,
+        error_cap: cap,
+        cancelled: &cancelled,
+    };
+    let mut fetched: Vec<Fetched> = Vec::new();
+    for input in app.db.jobset_inputs(project, jobset)? {
+        match inputs::fetch(&input, &ctx) {
+            Ok(f) => fetched.push(f),
+            Err(e) => {
+                let msg = cap_text(&e.to_string(), cap);
+                let m = msg.clone();
+                app.db.update_jobset(project, jobset, move |j| {
+                    j.fetcherrormsg = Some(m);
+                    j.lastcheckedtime = Some(timestamp);
+                    j.triggertime = None;
+                    j.force_eval = false;
+                })?;
+                return Ok(EvalOutcome::FetchFailed(msg));
+            }
+        }
+    }
+    let checkouttime = started.elapsed().as_secs();
+    let records: Vec<db::EvalInput> = fetched.iter().map(|f| f.record.clone()).collect();
+    let hash = inputs::inputs_hash(&js.nixexprinput, &js.nixexprpath, &records);
+    if !force && js.last_inputs_hash.as_deref() == Some(hash.as_str()) {
+        app.db.update_jobset(project, jobset, |j| {
+            j.lastcheckedtime = Some(timestamp);
+            j.fetcherrormsg = None;
+            j.triggertime = None;
+            j.force_eval = false;
+        })?;
+        return Ok(EvalOutcome::Unchanged);
+    }
+
+    let fail = |msg: String| -> Result<EvalOutcome, EvalError> {
+        let msg = cap_text(&msg, cap);
+        let m = msg.clone();
+        app.db.update_jobset(project, jobset, move |j| {
+            j.errormsg = Some(m);
+            j.errortime = Some(timestamp);
+            j.lastcheckedtime = Some(timestamp);
+            j.fetcherrormsg = None;
+            j.triggertime = None;
+            j.force_eval = false;
+        })?;
+        Ok(EvalOutcome::Failed(msg))
+    };
+    let Some(expr_input) = fetched.iter().find(|f| f.record.name == js.nixexprinput) else {
+        return fail(format!(
+            "the release expression's input `{}` is not an input of this jobset",
+            js.nixexprinput
+        ));
+    };
+    let Some(dir) = &expr_input.dir else {
+        return fail(format!(
+            "the release expression's input `{}` is a {} input; it must be a path or git input",
+            js.nixexprinput, expr_input.record.kind
+        ));
+    };
+    let Some(release_file) = inside(dir, &js.nixexprpath) else {
+        return fail(format!(
+            "the release expression path `{}` must be relative and stay inside input `{}`",
+            js.nixexprpath, js.nixexprinput
+        ));
+    };
+    if !release_file.exists() {
+        return fail(format!(
+            "the release expression {} does not exist in input `{}`",
+            js.nixexprpath, js.nixexprinput
+        ));
+    }
+
+    let args: Vec<(String, String)> = fetched
+        .iter()
+        .map(|f| (f.record.name.clone(), f.nix_value.clone()))
+        .collect();
+    let eval_start = Instant::now();
+    let evaluator = NixEvaluator::new(release_file, &args, started + timeout, cap, &cancelled);
+    let evaluation = match evaluator.evaluate() {
+        Ok(e) => e,
+        Err(NixEvalError::Run(RunError::Cancelled { .. })) => {
+            return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()))
+        }
+        Err(e) => return fail(e.to_string()),
+    };
+    let evaltime = eval_start.elapsed().as_secs();
+    let eval = Eval {
+        project: project.to_string(),
+        jobset: jobset.to_string(),
+        timestamp,
+        checkouttime,
+        evaltime,
+        inputs: records,
+        inputs_hash: hash,
+        job_errors: evaluation.errors,
+        ..Default::default()
+    };
+    let recorded = app.db.record_eval(eval, evaluation.jobs)?;
+    if recorded.hasnewbuilds {
+        app.queue_wake.notify();
+    }
+    Ok(EvalOutcome::Evaluated(recorded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_path_stays_inside_input() {
+        let d = Path::new("/x");
+        assert_eq!(
+            inside(d, "release.nix"),
+            Some(PathBuf::from("/x/release.nix"))
+        );
+        assert_eq!(
+            inside(d, "ci/./a.nix"),
+            Some(PathBuf::from("/x/ci/./a.nix"))
+        );
+        assert_eq!(inside(d, "../etc/passwd"), None);
+        assert_eq!(inside(d, "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn paths_render_as_nix_lists() {
+        let p = vec![vec![], vec!["a".to_string(), "b\"c".to_string()]];
+        assert_eq!(nix_list_of_paths(&p), r#"[ [ ] [ "a" "b\"c" ] ]"#);
+    }
+
+    #[test]
+    fn raw_jobs_default_meta() {
+        let j: RawJob =
+            serde_json::from_str(r#"{"name":"a","drvPath":"/nix/store/x.drv"}"#).unwrap();
+        let n = j.into_new_job();
+        assert_eq!((n.priority, n.timeout, n.maxsilent), (100, 36000, 7200));
+    }
+}

@@ -1,0 +1,204 @@
+//! When evaluations run: the eval thread checks every jobset whose `checkinterval` elapsed or
+//! that was triggered, and runs at most `max_concurrent_evals` evaluations at once, each on
+//! its own worker thread, so the web and the queue runner never wait for Nix.
+
+use super::{evaluate_jobset, EvalError, EvalOutcome};
+use crate::app::App;
+use crate::db::{self, Db, Jobset};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Jobsets being evaluated, and those skipped recently (one-at-a-time with unfinished builds,
+/// shutting down) that must not be retried before the given instant: without it a pending
+/// trigger on a busy jobset would spin the loop.
+#[derive(Default)]
+struct State {
+    running: BTreeSet<(String, String)>,
+    retry_after: BTreeMap<(String, String), Instant>,
+}
+
+/// Longest sleep between checks: triggers wake the thread at once, but a one-at-a-time jobset
+/// waiting for its builds is only noticed by polling.
+const MAX_IDLE: Duration = Duration::from_secs(5);
+
+/// Asks for an evaluation of a jobset: the eval thread picks it up (callers then notify
+/// `app.eval_wake`). `force` evaluates even when the inputs did not change. A disabled jobset or
+/// project cannot be triggered.
+pub fn trigger(db: &Db, project: &str, jobset: &str, force: bool) -> Result<(), EvalError> {
+    let p = db
+        .project(project)?
+        .ok_or_else(|| EvalError::NotFound(format!("project `{project}`")))?;
+    let js = db
+        .jobset(project, jobset)?
+        .ok_or_else(|| EvalError::NotFound(format!("jobset `{project}:{jobset}`")))?;
+    if !p.enabled {
+        return Err(EvalError::Disabled(format!("project `{project}`")));
+    }
+    if js.enabled == db::JOBSET_DISABLED {
+        return Err(EvalError::Disabled(format!("jobset `{project}:{jobset}`")));
+    }
+    db.update_jobset(project, jobset, |j| {
+        j.triggertime = Some(db::now());
+        j.force_eval |= force;
+    })?;
+    Ok(())
+}
+
+/// Whether a jobset should be evaluated at `now`, and when it next will be otherwise.
+/// Pure, so the rules are testable without a clock or a database.
+pub fn due(js: &Jobset, project_enabled: bool, now: i64) -> (bool, Option<i64>) {
+    if !project_enabled || js.enabled == db::JOBSET_DISABLED {
+        return (false, None);
+    }
+    if js.triggertime.is_some() || js.force_eval {
+        return (true, None);
+    }
+    if js.checkinterval == 0 {
+        return (false, None);
+    }
+    match js.lastcheckedtime {
+        None => (true, None),
+        Some(t) => {
+            let next = t.saturating_add(js.checkinterval as i64);
+            (now >= next, Some(next))
+        }
+    }
+}
+
+/// Starts the eval thread. It exits (after its running evaluations stop) when
+/// `app.shutting_down()`.
+pub fn spawn(app: Arc<App>) -> JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("hydrant-eval".into())
+        .spawn(move || eval_loop(app))
+        .unwrap_or_else(|e| {
+            // Without a thread there is no evaluator; say so rather than crash the server.
+            eprintln!("hydrant: cannot start the eval thread: {e}");
+            std::thread::spawn(|| {})
+        })
+}
+
+fn eval_loop(app: Arc<App>) {
+    let running: Arc<Mutex<State>> = Arc::default();
+    let mut workers: Vec<JoinHandle<()>> = Vec::new();
+    while !app.shutting_down() {
+        workers.retain(|w| !w.is_finished());
+        let sleep = match start_due(&app, &running, &mut workers) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("hydrant: eval scheduler: {e}");
+                MAX_IDLE
+            }
+        };
+        app.eval_wake.wait(sleep);
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+}
+
+/// Starts workers for due jobsets (triggered first, then the longest unchecked) while slots
+/// are free; returns how long to sleep before looking again.
+fn start_due(
+    app: &Arc<App>,
+    running: &Arc<Mutex<State>>,
+    workers: &mut Vec<JoinHandle<()>>,
+) -> Result<Duration, EvalError> {
+    let now = db::now();
+    let projects: BTreeMap<String, bool> = app
+        .db
+        .projects()?
+        .into_iter()
+        .map(|p| (p.name, p.enabled))
+        .collect();
+    let mut candidates = Vec::new();
+    let mut next_due: Option<i64> = None;
+    for js in app.db.all_jobsets()? {
+        let enabled = projects.get(&js.project).copied().unwrap_or(false);
+        let (is_due, next) = due(&js, enabled, now);
+        if is_due {
+            candidates.push(js);
+        } else if let Some(n) = next {
+            next_due = Some(next_due.map_or(n, |d: i64| d.min(n)));
+        }
+    }
+    candidates.sort_by_key(|j| (j.triggertime.is_none() && !j.force_eval, j.lastcheckedtime));
+    let max = app.config.max_concurrent_evals.max(1);
+    let mut state = running.lock().unwrap_or_else(|p| p.into_inner());
+    let now_i = Instant::now();
+    state.retry_after.retain(|_, t| *t > now_i);
+    for js in candidates {
+        if state.running.len() >= max {
+            break;
+        }
+        let key = (js.project.clone(), js.name.clone());
+        if state.retry_after.contains_key(&key) || !state.running.insert(key.clone()) {
+            continue;
+        }
+        let (app2, running2) = (Arc::clone(app), Arc::clone(running));
+        let w = std::thread::Builder::new()
+            .name(format!("hydrant-eval-{}:{}", key.0, key.1))
+            .spawn(move || {
+                let mut retry = false;
+                match evaluate_jobset(&app2, &key.0, &key.1, false) {
+                    Ok(EvalOutcome::Failed(m)) | Ok(EvalOutcome::FetchFailed(m)) => {
+                        eprintln!("hydrant: evaluating {}:{} failed: {m}", key.0, key.1)
+                    }
+                    Ok(EvalOutcome::Skipped(_)) => retry = true,
+                    Ok(_) => {}
+                    Err(e) => {
+                        retry = true;
+                        eprintln!("hydrant: evaluating {}:{}: {e}", key.0, key.1)
+                    }
+                }
+                let mut st = running2.lock().unwrap_or_else(|p| p.into_inner());
+                st.running.remove(&key);
+                if retry {
+                    st.retry_after.insert(key, Instant::now() + MAX_IDLE);
+                }
+                drop(st);
+                // A slot is free: let the loop look again.
+                app2.eval_wake.notify();
+            });
+        match w {
+            Ok(w) => workers.push(w),
+            Err(e) => {
+                eprintln!("hydrant: cannot start an eval worker: {e}");
+                state.running.remove(&(js.project.clone(), js.name.clone()));
+            }
+        }
+    }
+    let sleep = next_due
+        .map(|n| Duration::from_secs(n.saturating_sub(now).max(1) as u64))
+        .unwrap_or(MAX_IDLE)
+        .min(MAX_IDLE);
+    Ok(sleep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_rules() {
+        let mut js = Jobset::new("p", "j");
+        js.checkinterval = 60;
+        assert_eq!(due(&js, true, 1000), (true, None), "never checked");
+        js.lastcheckedtime = Some(1000);
+        assert_eq!(due(&js, true, 1030), (false, Some(1060)));
+        assert_eq!(due(&js, true, 1060), (true, Some(1060)));
+        assert_eq!(due(&js, false, 2000), (false, None), "project disabled");
+        js.checkinterval = 0;
+        assert_eq!(due(&js, true, 9999), (false, None), "0 = only on trigger");
+        js.triggertime = Some(5);
+        assert_eq!(due(&js, true, 1001), (true, None));
+        js.enabled = db::JOBSET_DISABLED;
+        assert_eq!(
+            due(&js, true, 1001),
+            (false, None),
+            "disabled ignores triggers"
+        );
+    }
+}
