@@ -40,7 +40,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("expires_at", &self.expires_at)
             .finish()
     }
@@ -54,7 +57,11 @@ pub enum CredentialsError {
     /// The credentials file has no usable entry for the profile.
     Profile { path: PathBuf, profile: String },
     /// The instance metadata service failed.
-    Imds { endpoint: String, step: &'static str, reason: String },
+    Imds {
+        endpoint: String,
+        step: &'static str,
+        reason: String,
+    },
     /// No source had credentials.
     NotFound { tried: Vec<String> },
 }
@@ -97,7 +104,10 @@ pub struct StaticProvider {
 
 impl StaticProvider {
     pub fn new(creds: Credentials, source: &str) -> Self {
-        StaticProvider { creds, source: source.to_string() }
+        StaticProvider {
+            creds,
+            source: source.to_string(),
+        }
     }
 }
 
@@ -154,7 +164,9 @@ pub fn parse_credentials_file(text: &str, profile: &str) -> Option<Credentials> 
 
 /// The shared credentials file and profile named by the environment.
 pub fn shared_file_location(var: &dyn Fn(&str) -> Option<String>) -> Option<(PathBuf, String)> {
-    let profile = var("AWS_PROFILE").filter(|p| !p.is_empty()).unwrap_or_else(|| "default".into());
+    let profile = var("AWS_PROFILE")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "default".into());
     let path = match var("AWS_SHARED_CREDENTIALS_FILE").filter(|p| !p.is_empty()) {
         Some(p) => PathBuf::from(p),
         None => PathBuf::from(var("HOME")?).join(".aws").join("credentials"),
@@ -166,11 +178,19 @@ fn from_file(path: &Path, profile: &str) -> Result<Option<Credentials>, Credenti
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(CredentialsError::File { path: path.to_path_buf(), reason: e.to_string() }),
+        Err(e) => {
+            return Err(CredentialsError::File {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })
+        }
     };
     match parse_credentials_file(&text, profile) {
         Some(c) => Ok(Some(c)),
-        None => Err(CredentialsError::Profile { path: path.to_path_buf(), profile: profile.to_string() }),
+        None => Err(CredentialsError::Profile {
+            path: path.to_path_buf(),
+            profile: profile.to_string(),
+        }),
     }
 }
 
@@ -182,7 +202,9 @@ pub fn default_chain() -> Result<Arc<dyn ProvideCredentials>, CredentialsError> 
 }
 
 /// [`default_chain`] with an injectable environment.
-pub fn chain(var: &dyn Fn(&str) -> Option<String>) -> Result<Arc<dyn ProvideCredentials>, CredentialsError> {
+pub fn chain(
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<Arc<dyn ProvideCredentials>, CredentialsError> {
     let mut tried = vec!["environment AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY".to_string()];
     if let Some(c) = from_env(var) {
         return Ok(Arc::new(StaticProvider::new(c, "environment")));
@@ -190,7 +212,10 @@ pub fn chain(var: &dyn Fn(&str) -> Option<String>) -> Result<Arc<dyn ProvideCred
     if let Some((path, profile)) = shared_file_location(var) {
         tried.push(format!("{} [{profile}]", path.display()));
         if let Some(c) = from_file(&path, &profile)? {
-            return Ok(Arc::new(StaticProvider::new(c, &format!("{} [{profile}]", path.display()))));
+            return Ok(Arc::new(StaticProvider::new(
+                c,
+                &format!("{} [{profile}]", path.display()),
+            )));
         }
     }
     let endpoint = var("AWS_EC2_METADATA_SERVICE_ENDPOINT")
@@ -236,15 +261,24 @@ impl ImdsProvider {
     }
 
     fn err(&self, step: &'static str, reason: String) -> CredentialsError {
-        CredentialsError::Imds { endpoint: self.endpoint.clone(), step, reason }
+        CredentialsError::Imds {
+            endpoint: self.endpoint.clone(),
+            step,
+            reason,
+        }
     }
 
     fn call(&self, req: minreq::Request, step: &'static str) -> Result<String, CredentialsError> {
-        let resp = req.with_timeout(self.timeout_secs).send().map_err(|e| self.err(step, e.to_string()))?;
+        let resp = req
+            .with_timeout(self.timeout_secs)
+            .send()
+            .map_err(|e| self.err(step, e.to_string()))?;
         if resp.status_code != 200 {
             return Err(self.err(step, format!("HTTP {}", resp.status_code)));
         }
-        resp.as_str().map(str::to_string).map_err(|e| self.err(step, e.to_string()))
+        resp.as_str()
+            .map(str::to_string)
+            .map_err(|e| self.err(step, e.to_string()))
     }
 
     fn fetch(&self) -> Result<Credentials, CredentialsError> {
@@ -253,7 +287,10 @@ impl ImdsProvider {
                 .with_header("X-aws-ec2-metadata-token-ttl-seconds", "21600"),
             "get session token",
         )?;
-        let base = format!("{}/latest/meta-data/iam/security-credentials/", self.endpoint);
+        let base = format!(
+            "{}/latest/meta-data/iam/security-credentials/",
+            self.endpoint
+        );
         let roles = self.call(
             minreq::get(base.clone()).with_header("X-aws-ec2-metadata-token", token.trim()),
             "list instance role",
@@ -302,7 +339,10 @@ impl ProvideCredentials for ImdsProvider {
 }
 
 fn now_unix() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Whether credentials expire within `window` of `now` (Unix seconds).
@@ -335,7 +375,8 @@ pub fn parse_imds_credentials(body: &str) -> Result<Credentials, String> {
     };
     let mut c = Credentials::new(&id, &secret, v.token.as_deref());
     if let Some(e) = v.expiration {
-        c.expires_at = Some(parse_rfc3339(&e).ok_or_else(|| format!("unreadable Expiration {e:?}"))?);
+        c.expires_at =
+            Some(parse_rfc3339(&e).ok_or_else(|| format!("unreadable Expiration {e:?}"))?);
     }
     Ok(c)
 }
@@ -380,7 +421,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| m.get(k).cloned()
     }
 
@@ -394,9 +438,20 @@ mod tests {
 
     #[test]
     fn env_credentials() {
-        let e = env(&[("AWS_ACCESS_KEY_ID", "A"), ("AWS_SECRET_ACCESS_KEY", "S"), ("AWS_SESSION_TOKEN", "T")]);
+        let e = env(&[
+            ("AWS_ACCESS_KEY_ID", "A"),
+            ("AWS_SECRET_ACCESS_KEY", "S"),
+            ("AWS_SESSION_TOKEN", "T"),
+        ]);
         let c = from_env(&e).unwrap();
-        assert_eq!((c.access_key_id.as_str(), c.secret_access_key(), c.session_token()), ("A", "S", Some("T")));
+        assert_eq!(
+            (
+                c.access_key_id.as_str(),
+                c.secret_access_key(),
+                c.session_token()
+            ),
+            ("A", "S", Some("T"))
+        );
         assert!(from_env(&env(&[("AWS_ACCESS_KEY_ID", "A")])).is_none());
     }
 
@@ -405,7 +460,14 @@ mod tests {
         let text = "# c\n[default]\naws_access_key_id = D\naws_secret_access_key = DS\n\n\
                     [profile ci]\naws_access_key_id=C\naws_secret_access_key=CS\naws_session_token = CT\n[empty]\n";
         let d = parse_credentials_file(text, "default").unwrap();
-        assert_eq!((d.access_key_id.as_str(), d.secret_access_key(), d.session_token()), ("D", "DS", None));
+        assert_eq!(
+            (
+                d.access_key_id.as_str(),
+                d.secret_access_key(),
+                d.session_token()
+            ),
+            ("D", "DS", None)
+        );
         let c = parse_credentials_file(text, "ci").unwrap();
         assert_eq!(c.session_token(), Some("CT"));
         assert!(parse_credentials_file(text, "empty").is_none());
@@ -417,7 +479,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("hydrant-creds-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("credentials");
-        std::fs::write(&file, "[p]\naws_access_key_id=F\naws_secret_access_key=FS\n").unwrap();
+        std::fs::write(
+            &file,
+            "[p]\naws_access_key_id=F\naws_secret_access_key=FS\n",
+        )
+        .unwrap();
         let f = file.to_str().unwrap();
         let e = env(&[
             ("AWS_ACCESS_KEY_ID", "E"),
@@ -441,16 +507,30 @@ mod tests {
         let c = parse_imds_credentials(body).unwrap();
         assert_eq!(c.access_key_id, "ASIA1");
         assert_eq!(c.expires_at, Some(1_767_247_200));
-        assert!(!needs_refresh(&c, 1_767_247_200 - 3600, Duration::from_secs(300)));
-        assert!(needs_refresh(&c, 1_767_247_200 - 200, Duration::from_secs(300)));
+        assert!(!needs_refresh(
+            &c,
+            1_767_247_200 - 3600,
+            Duration::from_secs(300)
+        ));
+        assert!(needs_refresh(
+            &c,
+            1_767_247_200 - 200,
+            Duration::from_secs(300)
+        ));
         assert!(parse_imds_credentials(r#"{"Code":"Failed"}"#).is_err());
     }
 
     #[test]
     fn rfc3339() {
         assert_eq!(parse_rfc3339("2015-08-30T12:36:00Z"), Some(1_440_938_160));
-        assert_eq!(parse_rfc3339("2015-08-30T12:36:00.123Z"), Some(1_440_938_160));
-        assert_eq!(parse_rfc3339("2015-08-30T14:36:00+02:00"), Some(1_440_938_160));
+        assert_eq!(
+            parse_rfc3339("2015-08-30T12:36:00.123Z"),
+            Some(1_440_938_160)
+        );
+        assert_eq!(
+            parse_rfc3339("2015-08-30T14:36:00+02:00"),
+            Some(1_440_938_160)
+        );
         assert_eq!(parse_rfc3339("garbage"), None);
     }
 }

@@ -34,12 +34,18 @@ pub fn parse(xml: &str) -> Result<Element, String> {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                stack.push(Element { name, ..Element::default() });
+                stack.push(Element {
+                    name,
+                    ..Element::default()
+                });
             }
             Ok(Event::Empty(e)) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 if let Some(top) = stack.last_mut() {
-                    top.children.push(Element { name, ..Element::default() });
+                    top.children.push(Element {
+                        name,
+                        ..Element::default()
+                    });
                 }
             }
             Ok(Event::End(_)) => {
@@ -69,7 +75,10 @@ pub fn parse(xml: &str) -> Result<Element, String> {
     if !stack.is_empty() {
         return Err("XML ended inside an element".into());
     }
-    doc.children.into_iter().next().ok_or_else(|| "no root element".into())
+    doc.children
+        .into_iter()
+        .next()
+        .ok_or_else(|| "no root element".into())
 }
 
 /// An S3 error body.
@@ -112,13 +121,15 @@ pub struct ListPage {
 }
 
 /// Parses a ListBucketResult. Keys are URL-decoded when the server says it used
-/// `EncodingType=url` (which we request, so keys with control characters survive XML).
+/// `EncodingType=url`.
 pub fn parse_list(xml: &str) -> Result<ListPage, String> {
     let root = parse(xml)?;
     if root.name != "ListBucketResult" {
         return Err(format!("expected ListBucketResult, got <{}>", root.name));
     }
-    let url_encoded = root.text_of("EncodingType").is_some_and(|t| t.eq_ignore_ascii_case("url"));
+    let url_encoded = root
+        .text_of("EncodingType")
+        .is_some_and(|t| t.eq_ignore_ascii_case("url"));
     let key = |s: &str| -> Result<String, String> {
         if url_encoded {
             url_decode(s)
@@ -142,7 +153,9 @@ pub fn parse_list(xml: &str) -> Result<ListPage, String> {
             page.common_prefixes.push(key(pre)?);
         }
     }
-    let truncated = root.text_of("IsTruncated").is_some_and(|t| t.trim() == "true");
+    let truncated = root
+        .text_of("IsTruncated")
+        .is_some_and(|t| t.trim() == "true");
     if truncated {
         let token = root
             .text_of("NextContinuationToken")
@@ -161,7 +174,9 @@ pub fn url_decode(s: &str) -> Result<String, String> {
     while i < b.len() {
         match b[i] {
             b'%' => {
-                let hex = s.get(i + 1..i + 3).ok_or_else(|| format!("truncated escape in {s:?}"))?;
+                let hex = s
+                    .get(i + 1..i + 3)
+                    .ok_or_else(|| format!("truncated escape in {s:?}"))?;
                 out.push(u8::from_str_radix(hex, 16).map_err(|_| format!("bad escape in {s:?}"))?);
                 i += 3;
             }
@@ -191,7 +206,10 @@ pub fn parse_upload_id(xml: &str) -> Result<String, String> {
 pub fn complete_multipart_body(parts: &[(u32, String)]) -> String {
     let mut s = String::from("<CompleteMultipartUpload>");
     for (n, etag) in parts {
-        s.push_str(&format!("<Part><PartNumber>{n}</PartNumber><ETag>{}</ETag></Part>", escape(etag.as_str())));
+        s.push_str(&format!(
+            "<Part><PartNumber>{n}</PartNumber><ETag>{}</ETag></Part>",
+            escape(etag.as_str())
+        ));
     }
     s.push_str("</CompleteMultipartUpload>");
     s
@@ -249,7 +267,11 @@ pub fn parse_delete_result(xml: &str) -> Result<(Vec<String>, Vec<DeleteFailure>
     if root.name != "DeleteResult" {
         return Err(format!("expected DeleteResult, got <{}>", root.name));
     }
-    let deleted = root.children("Deleted").filter_map(|d| d.text_of("Key")).map(str::to_string).collect();
+    let deleted = root
+        .children("Deleted")
+        .filter_map(|d| d.text_of("Key"))
+        .map(str::to_string)
+        .collect();
     let failed = root
         .children("Error")
         .map(|e| DeleteFailure {
@@ -281,7 +303,10 @@ mod tests {
         assert_eq!(p.objects[0].size, 434234);
         assert_eq!(p.objects[0].etag, "\"fba9dede5f27731c9771645a39863328\"");
         assert_eq!(p.objects[1].key, "raw<key>");
-        assert_eq!(p.next_continuation_token.as_deref(), Some("1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM="));
+        assert_eq!(
+            p.next_continuation_token.as_deref(),
+            Some("1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
+        );
     }
 
     #[test]
@@ -295,7 +320,10 @@ mod tests {
 
     #[test]
     fn truncated_without_token_is_an_error() {
-        assert!(parse_list("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>").is_err());
+        assert!(
+            parse_list("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>")
+                .is_err()
+        );
         assert!(parse_list("<Other/>").is_err());
         assert!(parse_list("<ListBucketResult><Contents>").is_err());
     }
@@ -326,7 +354,9 @@ mod tests {
              <Part><PartNumber>2</PartNumber><ETag>&quot;e2&quot;</ETag></Part></CompleteMultipartUpload>"
         );
         assert_eq!(parse_complete("<CompleteMultipartUploadResult><ETag>\"x-2\"</ETag></CompleteMultipartUploadResult>").unwrap(), Ok("\"x-2\"".into()));
-        assert!(parse_complete("<Error><Code>InternalError</Code></Error>").unwrap().is_err());
+        assert!(parse_complete("<Error><Code>InternalError</Code></Error>")
+            .unwrap()
+            .is_err());
     }
 
     #[test]
@@ -339,7 +369,10 @@ mod tests {
         );
         // Our own body parses back to the same keys.
         let root = parse(&body).unwrap();
-        let back: Vec<&str> = root.children("Object").filter_map(|o| o.text_of("Key")).collect();
+        let back: Vec<&str> = root
+            .children("Object")
+            .filter_map(|o| o.text_of("Key"))
+            .collect();
         assert_eq!(back, vec!["a&b", "<x>\r"]);
         let (d, f) = parse_delete_result(
             "<DeleteResult><Deleted><Key>a&amp;b</Key></Deleted><Error><Key>k</Key><Code>AccessDenied</Code>\
