@@ -103,44 +103,90 @@ fn upload_1gib_vs_curl() {
     // The machine is shared, so runs interleave and each side keeps its best of two; dirty
     // pages are flushed before every run so no run pays for the previous one's writeback.
     let sync = || assert!(Command::new("sync").status().unwrap().success());
-    let mut best = [f64::MAX; 3];
-    let mut parts = 0;
+    // (label, sign payload, multipart via the unknown-length reader API)
+    let ours = [
+        ("hydrant upload_file: streamed PUT, sha256", true, false),
+        ("hydrant upload_file: streamed PUT, UNSIGNED", false, false),
+        ("hydrant upload(reader): multipart, UNSIGNED", false, true),
+    ];
+    let mut best = [f64::MAX; 4];
     for _round in 0..2 {
         sync();
         best[0] = best[0].min(curl_put(&s, &data.0, "curl.bin"));
         assert_eq!(stored("curl.bin"), size);
         std::fs::remove_file(s.root.path().join("bench/curl.bin")).unwrap();
-        for (i, signed) in [(1, true), (2, false)] {
+        for (i, (_, signed, multipart)) in ours.iter().enumerate() {
             sync();
-            let c = client(&s, signed);
+            let c = client(&s, *signed);
             let t = Instant::now();
-            let up = c.upload_file("bench", "ours.bin", &data.0, None).unwrap();
-            best[i] = best[i].min(t.elapsed().as_secs_f64());
+            let up = if *multipart {
+                let mut f = std::fs::File::open(&data.0).unwrap();
+                c.upload("bench", "ours.bin", &mut f, None).unwrap()
+            } else {
+                c.upload_file("bench", "ours.bin", &data.0, None).unwrap()
+            };
+            best[i + 1] = best[i + 1].min(t.elapsed().as_secs_f64());
             assert_eq!(up.size, size);
+            assert_eq!(up.parts > 0, *multipart);
             assert_eq!(stored("ours.bin"), size);
             std::fs::remove_file(s.root.path().join("bench/ours.bin")).unwrap();
-            parts = up.parts;
         }
     }
     println!("\n1 GiB upload to s3s-fs on loopback (best of 2, interleaved)");
     println!(
-        "{:<44} {:>8} {:>8} {:>8}",
+        "{:<46} {:>8} {:>8} {:>8}",
         "client", "seconds", "MB/s", "vs curl"
     );
-    let labels = [
-        "curl --aws-sigv4 (one streamed PUT)".to_string(),
-        format!("hydrant multipart, {parts} parts, sha256 payload"),
-        format!("hydrant multipart, {parts} parts, UNSIGNED-PAYLOAD"),
-    ];
-    for (label, secs) in labels.iter().zip(best) {
+    let labels = std::iter::once("curl --aws-sigv4 (streamed PUT, UNSIGNED)")
+        .chain(ours.iter().map(|o| o.0));
+    for (label, secs) in labels.zip(best) {
         println!(
-            "{:<44} {:>8.2} {:>8.1} {:>7.0}%",
+            "{:<46} {:>8.2} {:>8.1} {:>7.0}%",
             label,
             secs,
             mbps(size, secs),
             100.0 * best[0] / secs
         );
     }
+}
+
+/// Runs `hydrant s3 put` and samples its VmHWM until it exits; returns (peak MiB, seconds).
+fn put_peak_rss(s: &S3Server, key: &str, file: &Path, via_stdin: bool) -> (f64, f64) {
+    let t = Instant::now();
+    let mut cmd = Command::new(hydrant_bin());
+    cmd.args([
+        "s3",
+        "--endpoint",
+        &s.endpoint(),
+        "--path-style",
+        "put",
+        &format!("s3://bench/{key}"),
+    ])
+    .env("AWS_ACCESS_KEY_ID", &s.access_key)
+    .env("AWS_SECRET_ACCESS_KEY", &s.secret_key)
+    .stdout(std::process::Stdio::null());
+    if via_stdin {
+        cmd.arg("-").stdin(std::fs::File::open(file).unwrap());
+    } else {
+        cmd.arg(file);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    loop {
+        if let Ok(st) = std::fs::read_to_string(&status_path) {
+            if let Some(v) = st.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+                peak_kib =
+                    peak_kib.max(v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0));
+            }
+        }
+        if let Some(st) = child.try_wait().unwrap() {
+            assert!(st.success());
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (peak_kib as f64 / 1024.0, t.elapsed().as_secs_f64())
 }
 
 #[test]
@@ -150,52 +196,18 @@ fn peak_rss_2gib_put() {
     let data = DataFile::new("2g", size);
     let s = S3Server::start();
     s.create_bucket("bench");
-    let t = Instant::now();
-    let mut child = Command::new(hydrant_bin())
-        .args([
-            "s3",
-            "--endpoint",
-            &s.endpoint(),
-            "--path-style",
-            "put",
-            "s3://bench/big.bin",
-        ])
-        .arg(&data.0)
-        .env("AWS_ACCESS_KEY_ID", &s.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", &s.secret_key)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0u64;
-    loop {
-        if let Ok(st) = std::fs::read_to_string(&status_path) {
-            if let Some(v) = st.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
-                let kib: u64 = v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
-                peak_kib = peak_kib.max(kib);
-            }
-        }
-        if let Some(st) = child.try_wait().unwrap() {
-            assert!(st.success());
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    println!("\n2 GiB `hydrant s3 put` to s3s-fs on loopback (budget: 64 MiB peak RSS)");
+    println!("{:<44} {:>12} {:>10}", "mode", "peak RSS", "MB/s");
+    for (label, key, stdin) in [
+        ("FILE: streamed PUT", "file.bin", false),
+        ("- (stdin): multipart, 8 MiB parts", "stdin.bin", true),
+    ] {
+        let (mib, secs) = put_peak_rss(&s, key, &data.0, stdin);
+        let stored = std::fs::metadata(s.root.path().join("bench").join(key))
+            .unwrap()
+            .len();
+        assert_eq!(stored, size);
+        std::fs::remove_file(s.root.path().join("bench").join(key)).unwrap();
+        println!("{:<44} {:>8.1} MiB {:>10.1}", label, mib, mbps(size, secs));
     }
-    let secs = t.elapsed().as_secs_f64();
-    let stored = std::fs::metadata(s.root.path().join("bench/big.bin"))
-        .unwrap()
-        .len();
-    assert_eq!(stored, size);
-    println!("\n2 GiB `hydrant s3 put` to s3s-fs on loopback");
-    println!(
-        "{:<24} {:>10}",
-        "peak RSS (VmHWM)",
-        format!("{:.1} MiB", peak_kib as f64 / 1024.0)
-    );
-    println!("{:<24} {:>10}", "budget", "64.0 MiB");
-    println!(
-        "{:<24} {:>10}",
-        "throughput",
-        format!("{:.1} MB/s", mbps(size, secs))
-    );
 }

@@ -131,12 +131,12 @@ pub fn run(args: S3Args) -> Result<(), Error> {
             let up = if file.as_os_str() == "-" {
                 c.upload(&bucket, &key, &mut io::stdin().lock(), None)?
             } else {
-                // Open here so a missing file is reported as such, not as an S3 failure.
-                let mut f = std::fs::File::open(file).map_err(|source| Error::Local {
+                // Check here so a missing file is reported by its path, not as an S3 failure.
+                std::fs::metadata(file).map_err(|source| Error::Local {
                     path: file.clone(),
                     source,
                 })?;
-                c.upload(&bucket, &key, &mut f, None)?
+                c.upload_file(&bucket, &key, file, None)?
             };
             writeln!(out, "uploaded {} bytes to s3://{bucket}/{key}", up.size)
                 .map_err(Error::Output)?;
