@@ -351,6 +351,12 @@ struct Resp {
 }
 
 impl Client {
+    /// A client with credentials from the default chain (environment, shared file, IMDSv2).
+    pub fn from_default_chain(config: Config) -> Result<Client, Error> {
+        let creds = super::credentials::default_chain().map_err(Error::Credentials)?;
+        Client::new(config, creds)
+    }
+
     pub fn new(config: Config, credentials: Arc<dyn ProvideCredentials>) -> Result<Client, Error> {
         let ep = match &config.endpoint {
             Some(e) => e.clone(),
@@ -1044,11 +1050,17 @@ impl Client {
             })?;
             written += n as u64;
         }
-        if whole || total.is_none() {
-            Ok(ChunkEnd::Done)
-        } else {
-            Ok(ChunkEnd::Advanced(written))
+        if whole {
+            return Ok(ChunkEnd::Done);
         }
+        if total.is_none() {
+            // Without the total we cannot tell a short object from a truncated download.
+            return Err((
+                written,
+                Self::protocol(req, "206 response without a usable Content-Range".into()),
+            ));
+        }
+        Ok(ChunkEnd::Advanced(written))
     }
 
     /// GetObject into memory.
@@ -1275,6 +1287,12 @@ mod tests {
         assert!(!http(400, "InvalidArgument").is_transient());
         let e = http(403, "AccessDenied");
         assert_eq!(e.to_string(), "PutObject s3://b/k: HTTP 403 AccessDenied");
+    }
+
+    #[test]
+    fn client_is_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Client>();
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! endpoints (https keeps to minreq and multipart). Everything else still goes through minreq.
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
@@ -36,7 +37,7 @@ pub(crate) struct Target<'a> {
 pub(crate) fn send(
     t: &Target<'_>,
     head: &str,
-    body: &mut dyn Read,
+    body: &mut File,
     len: u64,
 ) -> Result<Response, Failure> {
     let addrs: Vec<_> = (t.host, t.port)
@@ -75,30 +76,20 @@ pub(crate) fn send(
     read_response(&mut s).map_err(Failure::Transport)
 }
 
-fn write_request(
-    s: &mut TcpStream,
-    head: &str,
-    body: &mut dyn Read,
-    len: u64,
-) -> Result<(), Failure> {
+fn write_request(s: &mut TcpStream, head: &str, body: &mut File, len: u64) -> Result<(), Failure> {
     s.write_all(head.as_bytes()).map_err(Failure::Transport)?;
-    let mut buf = vec![0u8; 1024 * 1024];
-    let mut left = len;
-    while left > 0 {
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = match body.read(&mut buf[..want]) {
-            Ok(0) => {
-                return Err(Failure::Source(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!("source ended {left} bytes early (changed while uploading?)"),
-                )))
-            }
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Failure::Source(e)),
-        };
-        s.write_all(&buf[..n]).map_err(Failure::Transport)?;
-        left -= n as u64;
+    // File to TcpStream through io::copy lets std use sendfile: no copies through user space.
+    // A read error on the local file is rare enough to be reported (and retried) like a
+    // network one; a file that shrank is caught by the count.
+    let sent = io::copy(&mut Read::by_ref(body).take(len), s).map_err(Failure::Transport)?;
+    if sent < len {
+        return Err(Failure::Source(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!(
+                "source ended {} bytes early (changed while uploading?)",
+                len - sent
+            ),
+        )));
     }
     s.flush().map_err(Failure::Transport)
 }
