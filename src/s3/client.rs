@@ -1051,6 +1051,20 @@ impl Client {
             written += n as u64;
         }
         if whole {
+            if let Some(t) = *total {
+                if written < t {
+                    let detail = format!("download cut short at byte {written} of {t}");
+                    return Err((
+                        written,
+                        Error::Transport {
+                            op: req.op,
+                            target: req.target(),
+                            detail,
+                            attempts: attempt,
+                        },
+                    ));
+                }
+            }
             return Ok(ChunkEnd::Done);
         }
         if total.is_none() {
