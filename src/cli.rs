@@ -67,6 +67,8 @@ pub enum Command {
     /// Binary-cache signing keys
     #[command(subcommand)]
     Key(crate::nix::cmd::KeyCommand),
+    /// Inspect and edit an S3 bucket (put, get, ls, rm, rm-prefix)
+    S3(crate::s3::cmd::S3Args),
 }
 
 #[derive(Subcommand, Debug)]
@@ -127,6 +129,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::User { command } => user(command),
         Command::Nar(c) => crate::nix::cmd::run_nar(c).map_err(|e| e.to_string()),
         Command::Key(c) => crate::nix::cmd::run_key(c).map_err(|e| e.to_string()),
+        Command::S3(args) => crate::s3::cmd::run(args).map_err(|e| e.to_string()),
     }
 }
 
