@@ -159,7 +159,15 @@ fn roles_ownership_and_tokens() {
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["jobsetsTriggered"], json!(["mine:j"]));
-    assert!(c.get("/jobset/mine/j").json()["triggertime"].is_i64());
+    // The eval thread may already have taken the trigger: then the jobset shows it was checked.
+    let js = c.get("/jobset/mine/j").json();
+    assert!(
+        js["triggertime"].is_i64()
+            || js["lastcheckedtime"].is_i64()
+            || js["errortime"].is_i64()
+            || js["fetcherrormsg"].as_str().is_some_and(|m| !m.is_empty()),
+        "push left no trace: {js}"
+    );
     let r = cr.request(
         minreq::Method::Post,
         "/api/push?jobsets=mine:nope",
