@@ -4,4 +4,5 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod nix;
+pub mod queue;
 pub mod s3;
