@@ -553,6 +553,29 @@ impl Policy {
     }
 }
 
+impl Policy {
+    #[doc(hidden)]
+    pub fn debug_build(&self, id: u64, now: f64) -> String {
+        match self.queued.get(&id) {
+            Some(e) => {
+                let q = &self.systems[e.system as usize];
+                format!(
+                    "{id}: js {} sys {} prio {} gp {} share {} in_idle {:?} busy {} head {:?}",
+                    e.jobset,
+                    e.system,
+                    e.priority,
+                    e.globalpriority,
+                    self.jobsets[e.jobset as usize].share_used(now),
+                    q.jobsets.get(&e.jobset).and_then(|s| s.key),
+                    q.busy.contains(&e.jobset),
+                    q.jobsets.get(&e.jobset).and_then(|s| s.builds.first()),
+                )
+            }
+            None => format!("{id} not queued"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,27 +621,5 @@ mod tests {
         // The window forgets.
         p.expire(10.0 + WINDOW);
         assert_eq!(p.charged(a), 0.0);
-    }
-}
-impl Policy {
-    #[doc(hidden)]
-    pub fn debug_build(&self, id: u64, now: f64) -> String {
-        match self.queued.get(&id) {
-            Some(e) => {
-                let q = &self.systems[e.system as usize];
-                format!(
-                    "{id}: js {} sys {} prio {} gp {} share {} in_idle {:?} busy {} head {:?}",
-                    e.jobset,
-                    e.system,
-                    e.priority,
-                    e.globalpriority,
-                    self.jobsets[e.jobset as usize].share_used(now),
-                    q.jobsets.get(&e.jobset).and_then(|s| s.key),
-                    q.busy.contains(&e.jobset),
-                    q.jobsets.get(&e.jobset).and_then(|s| s.builds.first()),
-                )
-            }
-            None => format!("{id} not queued"),
-        }
     }
 }
