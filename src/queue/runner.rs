@@ -700,20 +700,36 @@ fn nix_store(args: &[&str]) -> Option<String> {
     String::from_utf8(out.stdout).ok()
 }
 
+/// Outputs of a derivation, read from the .drv file itself (no Nix process on the hot path).
 fn query_outputs(drv: &str) -> BTreeMap<String, String> {
+    std::fs::read_to_string(drv)
+        .map(|t| drv_outputs(&t))
+        .unwrap_or_default()
+}
+
+/// Parses the outputs list of a .drv (ATerm): `Derive([("out","/nix/store/…","",""),…],…`.
+pub fn drv_outputs(text: &str) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
-    let Some(text) = nix_store(&["-q", "--outputs", drv]) else {
+    let Some(rest) = text.strip_prefix("Derive([") else {
         return m;
     };
-    for (i, p) in text.lines().filter(|l| !l.is_empty()).enumerate() {
-        m.insert(
-            if i == 0 {
-                "out".to_string()
-            } else {
-                format!("out{i}")
-            },
-            p.to_string(),
-        );
+    let mut s = rest;
+    while let Some(r) = s.strip_prefix("(\"") {
+        let mut fields = Vec::new();
+        let mut cur = r;
+        // Each output tuple has four quoted strings; output names and paths hold no quotes.
+        for _ in 0..4 {
+            let Some(end) = cur.find('"') else { return m };
+            fields.push(&cur[..end]);
+            cur = &cur[end + 1..];
+            cur = cur.strip_prefix(",\"").unwrap_or(cur);
+        }
+        if !fields[1].is_empty() {
+            m.insert(fields[0].to_string(), fields[1].to_string());
+        }
+        let Some(close) = cur.find(')') else { return m };
+        s = &cur[close + 1..];
+        s = s.strip_prefix(',').unwrap_or(s);
     }
     m
 }
@@ -814,5 +830,32 @@ fn prune_roots(app: &App, b: &Build, pruned: &Mutex<HashMap<(String, String), u6
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_drv_outputs_and_classifies_failures() {
+        let t = r#"Derive([("dev","/nix/store/aaa-x-dev","",""),("out","/nix/store/bbb-x","","")],[],[],"x86_64-linux","/bin/sh",[],[])"#;
+        let m = drv_outputs(t);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m["dev"], "/nix/store/aaa-x-dev");
+        assert_eq!(m["out"], "/nix/store/bbb-x");
+        assert!(drv_outputs("garbage").is_empty());
+        let drv = "/nix/store/top.drv";
+        assert_eq!(
+            classify_failure(
+                "error: builder for '/nix/store/top.drv' failed with exit code 1",
+                drv
+            ),
+            status::FAILED
+        );
+        assert_eq!(
+            classify_failure("error: builder for '/nix/store/dep.drv' failed with exit code 1\nerror: 1 dependencies of derivation '/nix/store/top.drv' failed to build", drv),
+            status::DEP_FAILED
+        );
     }
 }

@@ -375,14 +375,14 @@ impl Db {
         Ok(out)
     }
 
-    /// Shares of one jobset (1 if it is gone).
+    /// Shares of one jobset (Hydra's default 100 if it is gone).
     pub fn queue_shares_of(&self, project: &str, jobset: &str) -> Result<u32> {
         let tx = self.inner.begin_read()?;
         let t = tx.open_table(JOBSETS)?;
         let v = t.get((project, jobset))?;
         Ok(match v {
             Some(v) => decode::<crate::db::Jobset>("jobset", v.value())?.schedulingshares,
-            None => 1,
+            None => 100,
         })
     }
 
