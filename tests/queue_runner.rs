@@ -390,3 +390,41 @@ fn shutdown_stops_running_builds_and_requeues_them() {
     assert!(queue::snapshot(&app, 10).unwrap().running.is_empty());
     assert_eq!(builders_alive(&n), 0);
 }
+
+#[test]
+fn keepnr_prunes_roots_of_older_evals() {
+    let dir = TempDir::new("q-keepnr");
+    let app = app_in(dir.path(), "");
+    setup_jobset(&app);
+    let mut js = Jobset::new("p", "j");
+    js.keepnr = 1;
+    app.db.put_jobset(&js, &[]).unwrap();
+    let h = queue::spawn(app.clone());
+    let root_of = |b: &Build| {
+        app.config
+            .gcroots_dir()
+            .join(Path::new(&b.outputs["out"]).file_name().unwrap())
+    };
+    let first = queue_jobs(&app, vec![instantiate("ok", &nonce())])[0];
+    let first = wait_finished(&app, first);
+    assert!(root_of(&first).exists());
+    let second = queue_jobs(&app, vec![instantiate("ok", &nonce())])[0];
+    let second = wait_finished(&app, second);
+    assert_eq!(second.buildstatus, Some(status::SUCCEEDED));
+    let start = Instant::now();
+    while std::fs::symlink_metadata(root_of(&first)).is_ok() {
+        assert!(start.elapsed() < Duration::from_secs(20), "old root kept");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(root_of(&second).exists());
+    // Both runs were charged to the jobset's share.
+    let charges = app
+        .db
+        .queue_charges(hydrant::db::now() as u64, 86_400)
+        .unwrap();
+    assert_eq!(charges.len(), 2, "{charges:?}");
+    assert!(charges
+        .iter()
+        .all(|(_, c)| c.jobset == "j" && c.seconds > 0.0));
+    stop(app, h);
+}

@@ -274,7 +274,8 @@ impl Db {
 
     /// Charges of the last `window` seconds: (stop time, charge). Older rows are deleted.
     pub fn queue_charges(&self, now: u64, window: u64) -> Result<Vec<(u64, Charge)>> {
-        let since = now.saturating_sub(window);
+        // A charge stopped exactly `window` seconds ago has left (as in `Policy::charge`).
+        let since = now.saturating_sub(window) + 1;
         let tx = self.inner.begin_write()?;
         let mut out = Vec::new();
         {
