@@ -428,3 +428,64 @@ fn keepnr_prunes_roots_of_older_evals() {
         .all(|(_, c)| c.jobset == "j" && c.seconds > 0.0));
     stop(app, h);
 }
+
+/// Runs a queue runner until killed; only does something as the child of `kill_9_mid_build`.
+#[test]
+fn crash_child_process() {
+    let Ok(dir) = std::env::var("HYDRANT_QUEUE_CRASH_DIR") else {
+        return;
+    };
+    let app = app_in(Path::new(&dir), "");
+    let _h = queue::spawn(app);
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+#[test]
+fn kill_9_mid_build_then_restart_completes() {
+    let dir = TempDir::new("q-kill9");
+    let n = nonce();
+    let id = {
+        let app = app_in(dir.path(), "");
+        queue_jobs(&app, vec![instantiate("slow", &n)])[0]
+    };
+    // A separate process runs the runner (the database allows one process), killed with -9
+    // while the build runs.
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "crash_child_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("HYDRANT_QUEUE_CRASH_DIR", dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let live = dir.path().join(format!("logs/{id}.log"));
+    let start = Instant::now();
+    while !std::fs::read_to_string(&live)
+        .unwrap_or_default()
+        .contains("slow start")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the build never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let app = app_in(dir.path(), "");
+    let b = app.db.build(id).unwrap().unwrap();
+    assert!(!b.finished, "{b:?}");
+    let h = queue::spawn(app.clone());
+    let b = wait_finished(&app, id);
+    assert_eq!(b.buildstatus, Some(status::SUCCEEDED), "{b:?}");
+    assert!(!b.busy);
+    let snap = queue::snapshot(&app, 10).unwrap();
+    assert!(snap.running.is_empty() && snap.nrqueued == 0);
+    stop(app, h);
+}

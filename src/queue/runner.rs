@@ -323,7 +323,12 @@ impl Runner {
     }
 
     fn launch(&mut self, id: u64, machine: usize, now: f64) -> Result<(), super::QueueError> {
-        let b = match self.app.db.queue_mark_started(id, now as i64)? {
+        let marked = self.app.db.queue_mark_started(id, now as i64);
+        if marked.is_err() {
+            // Not started: it stays queued in the database and is loaded again on the next start.
+            self.policy.forget_running(id, now);
+        }
+        let b = match marked? {
             Some(b) => b,
             None => {
                 // Cancelled between the event and the pick.
