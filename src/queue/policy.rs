@@ -459,9 +459,10 @@ impl Policy {
                 min_active = Some(min_active.map_or(k.0 .0, |m: f64| m.min(k.0 .0)));
             }
         }
-        for (j, st) in self.jobsets.iter().enumerate() {
-            if j as JobsetId != js && !st.running.is_empty() {
-                let u = st.share_used(now);
+        // Jobsets with running builds: found through the running builds (bounded by slots).
+        for &(j, _) in self.running.values() {
+            if j != js {
+                let u = self.jobsets[j as usize].share_used(now);
                 min_active = Some(min_active.map_or(u, |m| m.min(u)));
             }
         }
