@@ -193,6 +193,7 @@ fn bench_overhead_per_trivial_build() {
         // Let the background size query of this build finish before the next round.
         std::thread::sleep(Duration::from_millis(100));
     }
+    let (builds, own) = queue::runner::own_time();
     app.shutdown();
     h.join().unwrap();
     let median = |v: &mut Vec<f64>| {
@@ -204,6 +205,10 @@ fn bench_overhead_per_trivial_build() {
         median(&mut t_runner),
         median(&mut t_plain),
         median(&mut diffs)
+    );
+    println!(
+        "queue_overhead: runner's own time per build, measured inside (pick to spawn + exit to finished record): {:.2} ms over {builds} builds",
+        own.as_secs_f64() * 1e3 / builds.max(1) as f64
     );
 }
 
@@ -253,5 +258,35 @@ fn bench_queue_snapshot_1m_queued() {
     println!(
         "queue_snapshot: snapshot(nr=100) with {total} queued: {:.2} ms (target < 20 ms)",
         t.elapsed().as_secs_f64() * 1e3 / runs as f64
+    );
+}
+
+/// What one durable redb commit (the finish transaction's floor) costs on this disk.
+#[test]
+#[ignore]
+fn bench_durable_commit_cost() {
+    let dir = TempDir::new("bench-commit");
+    let db = Db::open(&dir.path().join("c.redb")).unwrap();
+    let t_def: redb::TableDefinition<u64, u64> = redb::TableDefinition::new("t");
+    let mut durable = Vec::new();
+    let mut eventual = Vec::new();
+    for i in 0..50u64 {
+        for (mode, out) in [
+            (redb::Durability::Immediate, &mut durable),
+            (redb::Durability::Eventual, &mut eventual),
+        ] {
+            let t = Instant::now();
+            let mut tx = db.inner.begin_write().unwrap();
+            tx.set_durability(mode);
+            tx.open_table(t_def).unwrap().insert(i, i).unwrap();
+            tx.commit().unwrap();
+            out.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    durable.sort_by(f64::total_cmp);
+    eventual.sort_by(f64::total_cmp);
+    println!(
+        "queue_commit: redb commit median: durable {:.2} ms | eventual {:.3} ms",
+        durable[25], eventual[25]
     );
 }

@@ -16,7 +16,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -49,8 +49,28 @@ pub fn now_f64() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// The runner's own time per build beyond Nix's (pick → child spawned, plus child exit →
+/// finish recorded), summed over the process: (builds, nanoseconds). For benches and monitoring.
+static OWN_TIME: (AtomicU64, AtomicU64) = (AtomicU64::new(0), AtomicU64::new(0));
+
+/// (builds finished, total runner time spent on them beyond the nix-store process).
+pub fn own_time() -> (u64, Duration) {
+    (
+        OWN_TIME.0.load(Ordering::Relaxed),
+        Duration::from_nanos(OWN_TIME.1.load(Ordering::Relaxed)),
+    )
+}
+
+fn add_own_time(d: Duration, finished: bool) {
+    if finished {
+        OWN_TIME.0.fetch_add(1, Ordering::Relaxed);
+    }
+    OWN_TIME.1.fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+}
+
 /// What a watcher reports when its child is gone.
 struct Done {
+    exited: Instant,
     id: u64,
     status: Option<i32>,
     errormsg: Option<String>,
@@ -323,6 +343,7 @@ impl Runner {
     }
 
     fn launch(&mut self, id: u64, machine: usize, now: f64) -> Result<(), super::QueueError> {
+        let picked = Instant::now();
         let marked = self.app.db.queue_mark_started(id, now as i64);
         if marked.is_err() {
             // Not started: it stays queued in the database and is loaded again on the next start.
@@ -342,6 +363,7 @@ impl Runner {
         match start_child(&b, &logs) {
             Ok((child, out)) => {
                 let pgid = child.id() as i32;
+                add_own_time(picked.elapsed(), false);
                 self.running.insert(
                     id,
                     Running {
@@ -407,6 +429,7 @@ impl Runner {
             outputs: d.outputs,
             charge,
         })?;
+        add_own_time(d.exited.elapsed(), true);
         if rec == Recorded::Finished
             && (st == status::SUCCEEDED || st == status::FAILED_WITH_OUTPUT)
         {
@@ -592,6 +615,7 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
         Some(s) => Ok(s),
         None => child.wait(),
     };
+    let exited_at = Instant::now();
     let reason = ctx.kill.load(Ordering::SeqCst);
     let mut outputs = b.outputs.clone();
     let (st, errormsg) = match (reason, exit) {
@@ -650,6 +674,7 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
         }
     }
     let _ = ctx.tx.send(Done {
+        exited: exited_at,
         id: b.id,
         status: st,
         errormsg,
