@@ -489,3 +489,28 @@ fn kill_9_mid_build_then_restart_completes() {
     assert!(snap.running.is_empty() && snap.nrqueued == 0);
     stop(app, h);
 }
+
+#[test]
+fn cancel_then_restart_of_a_running_build_runs_it_again() {
+    let dir = TempDir::new("q-cancel-restart");
+    let app = app_in(dir.path(), "");
+    let n = nonce();
+    let mut job = instantiate("slow", &n);
+    job.timeout = 0;
+    let id = queue_jobs(&app, vec![job])[0];
+    let h = queue::spawn(app.clone());
+    wait_for(&app, id, Duration::from_secs(30), "running", |b| b.busy);
+    std::thread::sleep(Duration::from_millis(1100));
+    // Both actions land before the runner looks at either.
+    let restarted_at = hydrant::db::now();
+    assert!(queue::cancel_build(&app, id).unwrap());
+    assert!(queue::restart_build(&app, id).unwrap());
+    let b = wait_finished(&app, id);
+    assert_eq!(b.buildstatus, Some(status::SUCCEEDED), "{b:?}");
+    // The result is that of a new run, not of the one started before the cancel.
+    assert!(
+        b.starttime.unwrap() >= restarted_at,
+        "{b:?} restarted at {restarted_at}"
+    );
+    stop(app, h);
+}

@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 /// Why the runner killed a build (set before the kill, read by the watcher after the exit).
 const KILL_NONE: u8 = 0;
 const KILL_CANCEL: u8 = 1;
-const KILL_SHUTDOWN: u8 = 2;
+/// Stop and queue again (shutdown, or a restart that overtook a cancel).
+const KILL_REQUEUE: u8 = 2;
 const KILL_TIMEOUT: u8 = 3;
 const KILL_SILENT: u8 = 4;
 
@@ -260,6 +261,10 @@ impl Runner {
                 r.kill.store(KILL_CANCEL, Ordering::SeqCst);
                 term_group(r.pgid);
             }
+        } else if let Some(r) = self.running.get(&id).filter(|_| !b.busy) {
+            // Cancelled and restarted before we saw the cancel: this run is stale.
+            r.kill.store(KILL_REQUEUE, Ordering::SeqCst);
+            term_group(r.pgid);
         } else if self.policy.is_queued(id) {
             self.policy.bump(id, b.globalpriority.max(0), now);
         } else if !self.running.contains_key(&id) {
@@ -414,9 +419,16 @@ impl Runner {
         };
         self.slots_used[r.machine] = self.slots_used[r.machine].saturating_sub(1);
         let Some(st) = d.status else {
-            // Shutdown: not charged, queued again.
+            // Shutdown or a stale run: not charged, queued again.
             self.policy.forget_running(d.id, d.stop);
             self.app.db.queue_requeue_running(d.id)?;
+            if !self.app.shutting_down() {
+                if let Some(b) = self.app.db.build(d.id)? {
+                    if !b.finished {
+                        self.enqueue(&b, now_f64());
+                    }
+                }
+            }
             return Ok(());
         };
         let charge = self.policy.finish(d.id, d.stop).unwrap_or(0.0);
@@ -440,7 +452,7 @@ impl Runner {
 
     fn shutdown(&mut self) {
         for r in self.running.values() {
-            r.kill.store(KILL_SHUTDOWN, Ordering::SeqCst);
+            r.kill.store(KILL_REQUEUE, Ordering::SeqCst);
             term_group(r.pgid);
         }
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -619,7 +631,7 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
     let reason = ctx.kill.load(Ordering::SeqCst);
     let mut outputs = b.outputs.clone();
     let (st, errormsg) = match (reason, exit) {
-        (KILL_SHUTDOWN, _) => (None, None),
+        (KILL_REQUEUE, _) => (None, None),
         (KILL_CANCEL, _) => (Some(status::CANCELLED), Some("cancelled".to_string())),
         (KILL_TIMEOUT, _) => (
             Some(status::TIMED_OUT),
