@@ -129,7 +129,11 @@ fn run(app: Arc<App>) {
 
 impl Runner {
     fn start(app: Arc<App>) -> Result<Runner, super::QueueError> {
-        let machines = machines::machines(&app.config)?;
+        let machines = machines::machines(&app.config).unwrap_or_else(|e| {
+            // A broken machines file must not stop local builds.
+            eprintln!("hydrant: {e}; building on localhost only");
+            vec![Machine::localhost(&app.config)]
+        });
         let (tx, rx) = channel();
         let mut r = Runner {
             policy: Policy::new(),
