@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod eval;
 pub mod nix;
+pub mod queue;
 pub mod s3;
 pub mod serve;
 pub mod users;

@@ -1,0 +1,254 @@
+//! The queue runner: one scheduling thread decides which queued build runs next (`policy`, pure),
+//! on which machine slot (`machines`), runs it as `nix-store --realise` (`runner`), keeps its log
+//! (`log`) and records the outcome (`store`). The web layer calls the plain functions below;
+//! each action changes the database in one transaction and wakes the runner.
+
+pub mod log;
+pub mod machines;
+pub mod policy;
+pub mod runner;
+pub mod store;
+
+pub use runner::spawn;
+
+use crate::app::App;
+use crate::db::{Build, DbError};
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Debug)]
+pub enum QueueError {
+    Db(DbError),
+    Log(log::LogError),
+    Machines(machines::MachinesError),
+    NotFound(String),
+}
+
+impl fmt::Display for QueueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueueError::Db(e) => write!(f, "{e}"),
+            QueueError::Log(e) => write!(f, "{e}"),
+            QueueError::Machines(e) => write!(f, "{e}"),
+            QueueError::NotFound(m) => write!(f, "{m} not found"),
+        }
+    }
+}
+
+impl std::error::Error for QueueError {}
+
+impl From<DbError> for QueueError {
+    fn from(e: DbError) -> Self {
+        QueueError::Db(e)
+    }
+}
+impl From<log::LogError> for QueueError {
+    fn from(e: log::LogError) -> Self {
+        QueueError::Log(e)
+    }
+}
+impl From<machines::MachinesError> for QueueError {
+    fn from(e: machines::MachinesError) -> Self {
+        QueueError::Machines(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, QueueError>;
+
+fn acted(app: &App, n: usize) -> Result<usize> {
+    if n > 0 {
+        app.queue_wake.notify();
+    }
+    Ok(n)
+}
+
+/// Cancels a queued or running build (status 4; a running one is killed). False if finished.
+pub fn cancel_build(app: &App, id: u64) -> Result<bool> {
+    Ok(acted(app, app.db.cancel_builds(&[id])?)? > 0)
+}
+
+/// Queues a finished build again. False if it was not finished.
+pub fn restart_build(app: &App, id: u64) -> Result<bool> {
+    Ok(acted(app, app.db.restart_builds(&[id])?)? > 0)
+}
+
+/// Moves a queued build to the front (globalpriority = now). False if it is finished.
+pub fn bump_build(app: &App, id: u64) -> Result<bool> {
+    Ok(acted(app, app.db.bump_builds(&[id])?)? > 0)
+}
+
+/// Cancels every unfinished build of an eval; returns how many.
+pub fn cancel_eval(app: &App, eval: u64) -> Result<usize> {
+    let ids = app.db.queue_eval_member_ids(eval)?;
+    acted(app, app.db.cancel_builds(&ids)?)
+}
+
+/// Restarts every finished, unsuccessful build of an eval; returns how many.
+pub fn restart_failed_eval(app: &App, eval: u64) -> Result<usize> {
+    let ids = app.db.queue_eval_member_ids(eval)?;
+    acted(app, app.db.restart_failed_builds(&ids)?)
+}
+
+/// Bumps every unfinished build of an eval; returns how many.
+pub fn bump_eval(app: &App, eval: u64) -> Result<usize> {
+    let ids = app.db.queue_eval_member_ids(eval)?;
+    acted(app, app.db.bump_builds(&ids)?)
+}
+
+/// Cancels every queued build, running ones included; returns how many.
+pub fn cancel_all_queued(app: &App) -> Result<usize> {
+    let ids = app.db.queued_build_ids()?;
+    acted(app, app.db.cancel_builds(&ids)?)
+}
+
+/// Tells the runner that jobset settings changed (scheduling shares apply at the next pick).
+pub fn jobsets_changed(app: &App) -> Result<()> {
+    app.db.queue_jobsets_changed()?;
+    app.queue_wake.notify();
+    Ok(())
+}
+
+/// A running build for the queue page.
+#[derive(Debug, Clone)]
+pub struct RunningBuild {
+    pub build: Build,
+    pub starttime: i64,
+    pub machine: String,
+}
+
+/// A queued build for the queue page; `unsupported` when no machine supports its system.
+#[derive(Debug, Clone)]
+pub struct WaitingBuild {
+    pub build: Build,
+    pub unsupported: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct MachineStatus {
+    pub uri: String,
+    pub systems: Vec<String>,
+    pub max_jobs: usize,
+    /// Remote machines are listed but not used yet.
+    pub enabled: bool,
+    pub slots_used: usize,
+    /// system → running builds on this machine
+    pub running_per_system: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueSnapshot {
+    pub running: Vec<RunningBuild>,
+    /// Waiting (not running) builds in id order, at most the limit asked for.
+    pub waiting: Vec<WaitingBuild>,
+    /// All queued builds, running ones included (Hydra's /api/nrqueue).
+    pub nrqueued: u64,
+    pub machines: Vec<MachineStatus>,
+}
+
+/// The queue page's data: two short read transactions, O(limit + running), whatever the queue size.
+pub fn snapshot(app: &App, limit: usize) -> Result<QueueSnapshot> {
+    let ms = machines::machines(&app.config)?;
+    let running: Vec<RunningBuild> = app
+        .db
+        .queue_running()?
+        .into_iter()
+        .map(|(build, starttime)| RunningBuild {
+            build,
+            starttime,
+            machine: "localhost".into(),
+        })
+        .collect();
+    let (waiting, nrqueued) = app.db.queue_waiting(limit)?;
+    let waiting = waiting
+        .into_iter()
+        .map(|build| WaitingBuild {
+            unsupported: !machines::supported(&ms, &build.system),
+            build,
+        })
+        .collect();
+    let machines = ms
+        .iter()
+        .map(|m| {
+            let mut per = BTreeMap::new();
+            let mut used = 0;
+            if m.is_local() {
+                for r in &running {
+                    *per.entry(r.build.system.clone()).or_insert(0) += 1;
+                    used += 1;
+                }
+            }
+            MachineStatus {
+                uri: m.uri.clone(),
+                systems: m.systems.clone(),
+                max_jobs: m.max_jobs,
+                enabled: m.is_local(),
+                slots_used: used,
+                running_per_system: per,
+            }
+        })
+        .collect();
+    Ok(QueueSnapshot {
+        running,
+        waiting,
+        nrqueued,
+        machines,
+    })
+}
+
+/// The newest successful build of a job (for `/job/P/J/JOB/latest`).
+pub fn latest_successful(
+    app: &App,
+    project: &str,
+    jobset: &str,
+    job: &str,
+) -> Result<Option<Build>> {
+    app.db.queue_tables()?;
+    Ok(app.db.last_successful_build(project, jobset, job)?)
+}
+
+/// The whole log of a build (live or compressed), or None.
+pub fn log_read(app: &App, id: u64) -> Result<Option<Vec<u8>>> {
+    Ok(log::read(&app.config.logs_dir(), id)?)
+}
+
+/// The last `max_bytes` of a build's log (the live tail while it runs), or None.
+pub fn log_tail(app: &App, id: u64, max_bytes: usize) -> Result<Option<String>> {
+    Ok(log::tail(&app.config.logs_dir(), id, max_bytes)?)
+}
+
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// A shell script that rebuilds the build locally (`/build/N/reproduce`).
+pub fn reproduce_script(b: &Build) -> String {
+    let drv = sh_quote(&b.drvpath);
+    let mut s = String::new();
+    s.push_str("#!/bin/sh\n");
+    s.push_str(&format!(
+        "# Reproduce build {} ({}:{}:{}, {}) locally.\n",
+        b.id, b.project, b.jobset, b.job, b.system
+    ));
+    s.push_str("set -eu\n\n");
+    s.push_str(&format!("drv={drv}\n\n"));
+    s.push_str(
+        "# The derivation and its closure (build inputs) must be in the local store. If it is\n",
+    );
+    s.push_str("# missing, copy the closure from the CI machine first, e.g.:\n");
+    s.push_str("#   nix-copy-closure --from CI_HOST \"$drv\"\n");
+    s.push_str("#   (on the CI machine, `nix-store -qR \"$drv\"` lists that closure)\n");
+    s.push_str("if ! nix-store -q --hash \"$drv\" >/dev/null 2>&1; then\n");
+    s.push_str(
+        "  echo \"$drv is not in the local Nix store: copy its closure first (see above)\" >&2\n",
+    );
+    s.push_str("  exit 1\n");
+    s.push_str("fi\n\n");
+    if b.timeout > 0 || b.maxsilent > 0 {
+        s.push_str(&format!(
+            "# The CI used timeout={} s and max-silent-time={} s.\n",
+            b.timeout, b.maxsilent
+        ));
+    }
+    s.push_str("exec nix-store --realise \"$drv\" \"$@\"\n");
+    s
+}

@@ -1,0 +1,907 @@
+//! The scheduling thread and its child processes. One thread owns the `Policy` and makes every
+//! decision; each build is `nix-store --realise DRV` in its own process group, watched by a thread
+//! that streams its output to the log, enforces `timeout`/`maxSilent` and reports back through a
+//! channel (then wakes the scheduler). The database is the truth: the runner mirrors the QUEUE
+//! table, follows the action events of `store`, and records every outcome in one transaction.
+
+use super::log;
+use super::machines::{self, Machine};
+use super::policy::{JobsetId, Policy, QueuedBuild, SystemId, WINDOW};
+use super::store::{Finish, Recorded};
+use crate::app::App;
+use crate::db::{self, status, Build, QUEUE};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Why the runner killed a build (set before the kill, read by the watcher after the exit).
+const KILL_NONE: u8 = 0;
+const KILL_CANCEL: u8 = 1;
+/// Stop and queue again (shutdown, or a restart that overtook a cancel).
+const KILL_REQUEUE: u8 = 2;
+const KILL_TIMEOUT: u8 = 3;
+const KILL_SILENT: u8 = 4;
+
+/// Starts the scheduling thread. It returns after `app.shutdown()`, with running builds
+/// stopped and queued again.
+pub fn spawn(app: Arc<App>) -> JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("queue-runner".into())
+        .spawn(move || run(app))
+        .unwrap_or_else(|e| {
+            eprintln!("hydrant: cannot start the queue runner thread: {e}");
+            std::thread::spawn(|| ())
+        })
+}
+
+/// Wall-clock seconds, the policy's time base (charges in the db use the same clock).
+pub fn now_f64() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// The runner's own time per build beyond Nix's (pick → child spawned, plus child exit →
+/// finish recorded), summed over the process: (builds, nanoseconds). For benches and monitoring.
+static OWN_TIME: (AtomicU64, AtomicU64) = (AtomicU64::new(0), AtomicU64::new(0));
+
+/// (builds finished, total runner time spent on them beyond the nix-store process).
+pub fn own_time() -> (u64, Duration) {
+    (
+        OWN_TIME.0.load(Ordering::Relaxed),
+        Duration::from_nanos(OWN_TIME.1.load(Ordering::Relaxed)),
+    )
+}
+
+fn add_own_time(d: Duration, finished: bool) {
+    if finished {
+        OWN_TIME.0.fetch_add(1, Ordering::Relaxed);
+    }
+    OWN_TIME.1.fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+}
+
+/// What a watcher reports when its child is gone.
+struct Done {
+    exited: Instant,
+    id: u64,
+    status: Option<i32>,
+    errormsg: Option<String>,
+    outputs: BTreeMap<String, String>,
+    stop: f64,
+}
+
+struct Running {
+    pgid: i32,
+    machine: usize,
+    start: f64,
+    kill: Arc<AtomicU8>,
+}
+
+struct Runner {
+    app: Arc<App>,
+    policy: Policy,
+    jobsets: HashMap<(String, String), JobsetId>,
+    systems: HashMap<String, SystemId>,
+    machines: Vec<Machine>,
+    machine_systems: Vec<Vec<SystemId>>,
+    slots_used: Vec<usize>,
+    running: HashMap<u64, Running>,
+    /// Queued builds no machine supports: id → (system, first seen).
+    unsupported: HashMap<u64, f64>,
+    max_seen: u64,
+    tx: Sender<Done>,
+    rx: Receiver<Done>,
+    last_shares: Instant,
+    pruned: Arc<Mutex<HashMap<(String, String), u64>>>,
+}
+
+fn run(app: Arc<App>) {
+    let mut r = match Runner::start(app.clone()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hydrant: queue runner cannot start: {e}");
+            return;
+        }
+    };
+    loop {
+        if app.shutting_down() {
+            r.shutdown();
+            return;
+        }
+        if let Err(e) = r.step() {
+            eprintln!("hydrant: queue runner: {e}");
+            // A storage error is retried after a pause rather than spinning.
+            app.queue_wake.wait(Duration::from_secs(1));
+        }
+        let wait = r.next_wait();
+        app.queue_wake.wait(wait);
+    }
+}
+
+impl Runner {
+    fn start(app: Arc<App>) -> Result<Runner, super::QueueError> {
+        let machines = machines::machines(&app.config).unwrap_or_else(|e| {
+            // A broken machines file must not stop local builds.
+            eprintln!("hydrant: {e}; building on localhost only");
+            vec![Machine::localhost(&app.config)]
+        });
+        let (tx, rx) = channel();
+        let mut r = Runner {
+            policy: Policy::new(),
+            jobsets: HashMap::new(),
+            systems: HashMap::new(),
+            machine_systems: Vec::new(),
+            slots_used: vec![0; machines.len()],
+            machines,
+            running: HashMap::new(),
+            unsupported: HashMap::new(),
+            max_seen: 0,
+            tx,
+            rx,
+            last_shares: Instant::now(),
+            pruned: Arc::new(Mutex::new(HashMap::new())),
+            app: app.clone(),
+        };
+        for i in 0..r.machines.len() {
+            let ids = r.machines[i]
+                .systems
+                .clone()
+                .iter()
+                .map(|s| r.system_id(s))
+                .collect();
+            r.machine_systems.push(ids);
+        }
+        let _ = std::fs::create_dir_all(app.config.logs_dir());
+        let _ = std::fs::create_dir_all(app.config.gcroots_dir());
+        let queued = app.db.queue_recover()?;
+        let now = now_f64();
+        for ((p, j), shares) in app.db.queue_jobset_shares()? {
+            let id = r.policy.add_jobset(shares);
+            r.jobsets.insert((p, j), id);
+        }
+        for (stop, c) in app.db.queue_charges(now as u64, WINDOW as u64)? {
+            let js = r.jobset_id(&c.project, &c.jobset);
+            r.policy.charge(js, c.seconds, stop as f64, now);
+        }
+        r.policy.set_catch_up(false);
+        for b in queued {
+            r.enqueue(&b, now);
+        }
+        r.policy.set_catch_up(true);
+        Ok(r)
+    }
+
+    fn system_id(&mut self, s: &str) -> SystemId {
+        if let Some(&id) = self.systems.get(s) {
+            return id;
+        }
+        let id = self.policy.add_system();
+        self.systems.insert(s.to_string(), id);
+        id
+    }
+
+    fn jobset_id(&mut self, p: &str, j: &str) -> JobsetId {
+        if let Some(&id) = self.jobsets.get(&(p.to_string(), j.to_string())) {
+            return id;
+        }
+        let shares = self.app.db.queue_shares_of(p, j).unwrap_or(100);
+        let id = self.policy.add_jobset(shares);
+        self.jobsets.insert((p.to_string(), j.to_string()), id);
+        id
+    }
+
+    fn enqueue(&mut self, b: &Build, now: f64) {
+        self.max_seen = self.max_seen.max(b.id);
+        if self.running.contains_key(&b.id) {
+            return;
+        }
+        if !machines::supported(&self.machines, &b.system) {
+            self.unsupported.entry(b.id).or_insert(now);
+            return;
+        }
+        let js = self.jobset_id(&b.project, &b.jobset);
+        let sys = self.system_id(&b.system);
+        self.policy.enqueue(
+            QueuedBuild {
+                id: b.id,
+                jobset: js,
+                system: sys,
+                priority: b.priority,
+                globalpriority: b.globalpriority.max(0),
+            },
+            now,
+        );
+    }
+
+    /// One round: outcomes, actions, new builds, shares, unsupported builds, free slots.
+    fn step(&mut self) -> Result<(), super::QueueError> {
+        while let Ok(d) = self.rx.try_recv() {
+            self.finished(d)?;
+        }
+        let now = now_f64();
+        for (_, id) in self.app.db.queue_take_events()? {
+            if id == 0 {
+                self.refresh_shares()?;
+                continue;
+            }
+            self.follow(id, now)?;
+        }
+        self.load_new(now)?;
+        if self.last_shares.elapsed() > Duration::from_secs(10) {
+            self.refresh_shares()?;
+        }
+        self.expire_unsupported(now)?;
+        self.fill_slots()?;
+        Ok(())
+    }
+
+    fn next_wait(&self) -> Duration {
+        if self.app.config.max_unsupported_time > 0 && !self.unsupported.is_empty() {
+            return Duration::from_millis(500);
+        }
+        Duration::from_secs(2)
+    }
+
+    /// Brings the policy in line with the database record of one build after an action.
+    fn follow(&mut self, id: u64, now: f64) -> Result<(), super::QueueError> {
+        let Some(b) = self.app.db.build(id)? else {
+            self.policy.remove(id, now);
+            self.unsupported.remove(&id);
+            return Ok(());
+        };
+        if b.finished {
+            self.policy.remove(id, now);
+            self.unsupported.remove(&id);
+            if let Some(r) = self.running.get(&id) {
+                r.kill.store(KILL_CANCEL, Ordering::SeqCst);
+                term_group(r.pgid);
+            }
+        } else if let Some(r) = self.running.get(&id).filter(|_| !b.busy) {
+            // Cancelled and restarted before we saw the cancel: this run is stale.
+            r.kill.store(KILL_REQUEUE, Ordering::SeqCst);
+            term_group(r.pgid);
+        } else if self.policy.is_queued(id) {
+            self.policy.bump(id, b.globalpriority.max(0), now);
+        } else if !self.running.contains_key(&id) {
+            self.enqueue(&b, now);
+        }
+        Ok(())
+    }
+
+    /// Builds queued by evaluations since the last look (their ids only grow).
+    fn load_new(&mut self, now: f64) -> Result<(), super::QueueError> {
+        let mut new = Vec::new();
+        {
+            let tx = self.app.db.inner.begin_read().map_err(db::DbError::from)?;
+            let q = tx.open_table(QUEUE).map_err(db::DbError::from)?;
+            let b = tx.open_table(db::BUILDS).map_err(db::DbError::from)?;
+            for r in q
+                .range(self.max_seen.saturating_add(1)..)
+                .map_err(db::DbError::from)?
+            {
+                let id = r.map_err(db::DbError::from)?.0.value();
+                if let Some(v) = b.get(id).map_err(db::DbError::from)? {
+                    new.push(db::decode::<Build>(&format!("build {id}"), v.value())?);
+                }
+            }
+        }
+        for b in new {
+            if !b.finished {
+                self.enqueue(&b, now);
+            }
+            self.max_seen = self.max_seen.max(b.id);
+        }
+        Ok(())
+    }
+
+    fn refresh_shares(&mut self) -> Result<(), super::QueueError> {
+        self.last_shares = Instant::now();
+        let now = now_f64();
+        for ((p, j), shares) in self.app.db.queue_jobset_shares()? {
+            if let Some(&id) = self.jobsets.get(&(p, j)) {
+                self.policy.set_shares(id, shares, now);
+            }
+        }
+        Ok(())
+    }
+
+    fn expire_unsupported(&mut self, now: f64) -> Result<(), super::QueueError> {
+        let max = self.app.config.max_unsupported_time;
+        if max == 0 {
+            return Ok(());
+        }
+        let due: Vec<u64> = self
+            .unsupported
+            .iter()
+            .filter(|(_, &since)| now - since >= max as f64)
+            .map(|(&id, _)| id)
+            .collect();
+        for id in due {
+            self.unsupported.remove(&id);
+            self.app.db.queue_mark_unsupported(
+                id,
+                &format!("no machine supports this system type for {max} s"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn fill_slots(&mut self) -> Result<(), super::QueueError> {
+        for m in 0..self.machines.len() {
+            if !self.machines[m].is_local() {
+                continue;
+            }
+            while self.slots_used[m] < self.machines[m].max_jobs {
+                let now = now_f64();
+                let Some(p) = self.policy.pick(&self.machine_systems[m], now) else {
+                    break;
+                };
+                self.launch(p.id, m, now)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn launch(&mut self, id: u64, machine: usize, now: f64) -> Result<(), super::QueueError> {
+        let picked = Instant::now();
+        let marked = self.app.db.queue_mark_started(id, now as i64);
+        if marked.is_err() {
+            // Not started: it stays queued in the database and is loaded again on the next start.
+            self.policy.forget_running(id, now);
+        }
+        let b = match marked? {
+            Some(b) => b,
+            None => {
+                // Cancelled between the event and the pick.
+                self.policy.forget_running(id, now);
+                return Ok(());
+            }
+        };
+        let logs = self.app.config.logs_dir();
+        log::remove(&logs, id);
+        let kill = Arc::new(AtomicU8::new(KILL_NONE));
+        match start_child(&b, &logs) {
+            Ok((child, out)) => {
+                let pgid = child.id() as i32;
+                add_own_time(picked.elapsed(), false);
+                self.running.insert(
+                    id,
+                    Running {
+                        pgid,
+                        machine,
+                        start: now,
+                        kill: kill.clone(),
+                    },
+                );
+                self.slots_used[machine] += 1;
+                let ctx = WatchCtx {
+                    app: self.app.clone(),
+                    build: b,
+                    kill,
+                    tx: self.tx.clone(),
+                    pruned: self.pruned.clone(),
+                };
+                let spawned = std::thread::Builder::new()
+                    .name(format!("build-{id}"))
+                    .spawn(move || watch(ctx, child, out));
+                if let Err(e) = spawned {
+                    // The child runs unwatched: stop it; the build goes back to the queue.
+                    term_group(pgid);
+                    eprintln!("hydrant: cannot start a watcher for build {id}: {e}");
+                }
+            }
+            Err(e) => {
+                log::note(&logs, id, &format!("hydrant: cannot start nix-store: {e}"));
+                let _ = log::compress(&logs, id);
+                let charge = self.policy.finish(id, now).unwrap_or(0.0);
+                self.app.db.queue_record_finish(&Finish {
+                    id,
+                    status: status::ABORTED,
+                    starttime: now as i64,
+                    stoptime: now as i64,
+                    errormsg: Some(format!("cannot start nix-store: {e}")),
+                    outputs: BTreeMap::new(),
+                    charge,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finished(&mut self, d: Done) -> Result<(), super::QueueError> {
+        let Some(r) = self.running.remove(&d.id) else {
+            return Ok(());
+        };
+        self.slots_used[r.machine] = self.slots_used[r.machine].saturating_sub(1);
+        let Some(st) = d.status else {
+            // Shutdown or a stale run: not charged, queued again.
+            self.policy.forget_running(d.id, d.stop);
+            self.app.db.queue_requeue_running(d.id)?;
+            if !self.app.shutting_down() {
+                if let Some(b) = self.app.db.build(d.id)? {
+                    if !b.finished {
+                        self.enqueue(&b, now_f64());
+                    }
+                }
+            }
+            return Ok(());
+        };
+        let charge = self.policy.finish(d.id, d.stop).unwrap_or(0.0);
+        let rec = self.app.db.queue_record_finish(&Finish {
+            id: d.id,
+            status: st,
+            starttime: r.start as i64,
+            stoptime: d.stop as i64,
+            errormsg: d.errormsg,
+            outputs: d.outputs,
+            charge,
+        })?;
+        add_own_time(d.exited.elapsed(), true);
+        if rec == Recorded::Finished
+            && (st == status::SUCCEEDED || st == status::FAILED_WITH_OUTPUT)
+        {
+            self.app.cache_wake.notify();
+        }
+        Ok(())
+    }
+
+    fn shutdown(&mut self) {
+        for r in self.running.values() {
+            r.kill.store(KILL_REQUEUE, Ordering::SeqCst);
+            term_group(r.pgid);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut killed = false;
+        while !self.running.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                if killed {
+                    break;
+                }
+                for r in self.running.values() {
+                    kill_group(r.pgid);
+                }
+                killed = true;
+                continue;
+            }
+            if let Ok(d) = self.rx.recv_timeout(left.min(Duration::from_secs(3))) {
+                if let Err(e) = self.finished(d) {
+                    eprintln!("hydrant: queue runner shutdown: {e}");
+                }
+            } else if !killed {
+                for r in self.running.values() {
+                    kill_group(r.pgid);
+                }
+                killed = true;
+            }
+        }
+        // Whatever did not report is queued again by the next start (busy builds are recovered).
+    }
+}
+
+/// Asks nix-store (the leader of its own process group) to stop. Nix runs builders in their own
+/// session, out of reach of a group kill, but on SIGTERM nix-store kills them itself; the
+/// watcher follows up with SIGKILL if the group does not go away.
+fn term_group(pgid: i32) {
+    signal_group(pgid, libc::SIGTERM);
+}
+
+fn kill_group(pgid: i32) {
+    signal_group(pgid, libc::SIGKILL);
+}
+
+fn signal_group(pgid: i32, sig: i32) {
+    if pgid > 0 {
+        // SAFETY: kill(2) with a negative pid signals that process group; no memory involved.
+        unsafe {
+            libc::kill(-pgid, sig);
+        }
+    }
+}
+
+/// Grace between SIGTERM and SIGKILL.
+const KILL_GRACE: Duration = Duration::from_secs(5);
+
+/// One pipe for stdout and stderr, so the log keeps their interleaving.
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe2 writes two fresh descriptors into `fds` on success.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors are new and owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+fn start_child(b: &Build, logs: &Path) -> std::io::Result<(std::process::Child, std::fs::File)> {
+    std::fs::create_dir_all(logs)?;
+    let (r, w) = pipe()?;
+    let w2 = w.try_clone()?;
+    let mut cmd = Command::new("nix-store");
+    cmd.arg("--realise")
+        .arg(&b.drvpath)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(w))
+        .stderr(Stdio::from(w2))
+        .process_group(0);
+    let child = cmd.spawn();
+    // Our copies of the write end must close, or the reader never sees EOF.
+    drop(cmd);
+    Ok((child?, std::fs::File::from(r)))
+}
+
+struct WatchCtx {
+    app: Arc<App>,
+    build: Build,
+    kill: Arc<AtomicU8>,
+    tx: Sender<Done>,
+    pruned: Arc<Mutex<HashMap<(String, String), u64>>>,
+}
+
+/// Streams the child's output to the log, enforces the limits, classifies the outcome,
+/// reports it, then records sizes and GC roots (off the scheduler's path).
+fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) {
+    let b = &ctx.build;
+    let logs = ctx.app.config.logs_dir();
+    let pgid = child.id() as i32;
+    let start = Instant::now();
+    let mut last_output = Instant::now();
+    let mut logf = std::fs::File::create(log::live_path(&logs, b.id)).ok();
+    let mut buf = vec![0u8; 64 * 1024];
+    let fd = out.as_raw_fd();
+    let mut exited = None;
+    let mut term_sent: Option<Instant> = None;
+    loop {
+        let mut wait_ms: u64 = if term_sent.is_some() { 200 } else { 1000 };
+        if b.timeout > 0 {
+            let left = Duration::from_secs(b.timeout).saturating_sub(start.elapsed());
+            wait_ms = wait_ms.min(left.as_millis() as u64 + 1);
+        }
+        if b.maxsilent > 0 {
+            let left = Duration::from_secs(b.maxsilent).saturating_sub(last_output.elapsed());
+            wait_ms = wait_ms.min(left.as_millis() as u64 + 1);
+        }
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the duration of the call.
+        let n = unsafe { libc::poll(&mut pfd, 1, wait_ms as i32) };
+        if n > 0 {
+            match out.read(&mut buf) {
+                Ok(0) => break,
+                Ok(k) => {
+                    last_output = Instant::now();
+                    if let Some(f) = logf.as_mut() {
+                        let _ = f.write_all(&buf[..k]);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+            continue;
+        }
+        let reason = ctx.kill.load(Ordering::SeqCst);
+        if reason == KILL_NONE {
+            let note = if b.timeout > 0 && start.elapsed() >= Duration::from_secs(b.timeout) {
+                ctx.kill.store(KILL_TIMEOUT, Ordering::SeqCst);
+                Some(format!("hydrant: build timed out after {} s", b.timeout))
+            } else if b.maxsilent > 0 && last_output.elapsed() >= Duration::from_secs(b.maxsilent) {
+                ctx.kill.store(KILL_SILENT, Ordering::SeqCst);
+                Some(format!(
+                    "hydrant: build timed out after {} s of silence",
+                    b.maxsilent
+                ))
+            } else {
+                None
+            };
+            if let Some(note) = note {
+                if let Some(f) = logf.as_mut() {
+                    let _ = writeln!(f, "\n{note}");
+                }
+                term_group(pgid);
+                term_sent = Some(Instant::now());
+            }
+        } else if term_sent.is_none() {
+            // The runner sent SIGTERM (cancel, shutdown).
+            term_sent = Some(Instant::now());
+        }
+        if term_sent.is_some_and(|t| t.elapsed() >= KILL_GRACE) {
+            kill_group(pgid);
+        }
+        // A builder may leave a daemon holding the pipe: the child's exit also ends the watch.
+        if let Ok(Some(s)) = child.try_wait() {
+            exited = Some(s);
+            break;
+        }
+    }
+    drop(logf);
+    let exit = match exited {
+        Some(s) => Ok(s),
+        None => child.wait(),
+    };
+    let exited_at = Instant::now();
+    let reason = ctx.kill.load(Ordering::SeqCst);
+    let mut outputs = b.outputs.clone();
+    let (st, errormsg) = match (reason, exit) {
+        (KILL_REQUEUE, _) => (None, None),
+        (KILL_CANCEL, _) => (Some(status::CANCELLED), Some("cancelled".to_string())),
+        (KILL_TIMEOUT, _) => (
+            Some(status::TIMED_OUT),
+            Some(format!("timed out after {} s", b.timeout)),
+        ),
+        (KILL_SILENT, _) => (
+            Some(status::TIMED_OUT),
+            Some(format!("no output for {} s", b.maxsilent)),
+        ),
+        (_, Err(e)) => (
+            Some(status::ABORTED),
+            Some(format!("cannot wait for nix-store: {e}")),
+        ),
+        (_, Ok(s)) if s.success() => {
+            if outputs.is_empty() {
+                outputs = query_outputs(&b.drvpath);
+            }
+            let failed = outputs
+                .values()
+                .any(|o| Path::new(o).join("nix-support/failed").exists());
+            if failed {
+                (Some(status::FAILED_WITH_OUTPUT), None)
+            } else {
+                (Some(status::SUCCEEDED), None)
+            }
+        }
+        (_, Ok(s)) if s.signal().is_some() => (
+            Some(status::ABORTED),
+            Some(format!(
+                "nix-store killed by signal {}",
+                s.signal().unwrap_or(0)
+            )),
+        ),
+        (_, Ok(_)) => {
+            let text = log::tail(&logs, b.id, 64 * 1024)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            (Some(classify_failure(&text, &b.drvpath)), last_error(&text))
+        }
+    };
+    let with_output = matches!(
+        st,
+        Some(status::SUCCEEDED) | Some(status::FAILED_WITH_OUTPUT)
+    );
+    if with_output {
+        add_gc_roots(&ctx.app.config.gcroots_dir(), &outputs);
+    }
+    if st.is_some() {
+        if let Err(e) = log::compress(&logs, b.id) {
+            eprintln!("hydrant: {e}");
+        }
+    }
+    let _ = ctx.tx.send(Done {
+        exited: exited_at,
+        id: b.id,
+        status: st,
+        errormsg,
+        outputs: outputs.clone(),
+        stop: now_f64(),
+    });
+    ctx.app.queue_wake.notify();
+    if with_output {
+        let paths: Vec<&str> = outputs.values().map(|s| s.as_str()).collect();
+        if let Some((size, closure)) = query_sizes(&paths) {
+            if let Err(e) = ctx.app.db.queue_record_sizes(b.id, size, closure) {
+                eprintln!("hydrant: build {}: cannot record sizes: {e}", b.id);
+            }
+        }
+        prune_roots(&ctx.app, b, &ctx.pruned);
+    }
+}
+
+/// Nix 2.x reports a failed dependency as "N dependencies of derivation 'X' failed to build" or
+/// names another derivation's builder as the one that failed.
+pub fn classify_failure(log_text: &str, drv: &str) -> i32 {
+    for line in log_text.lines() {
+        if line.contains("dependencies of derivation") && line.contains("failed to build") {
+            return status::DEP_FAILED;
+        }
+        if let Some(rest) = line.split("builder for '").nth(1) {
+            if let Some(failed) = rest.split('\'').next() {
+                if failed != drv {
+                    return status::DEP_FAILED;
+                }
+            }
+        }
+    }
+    status::FAILED
+}
+
+fn last_error(text: &str) -> Option<String> {
+    text.lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("error:"))
+        .map(|l| l.trim().chars().take(1000).collect())
+}
+
+fn nix_store(args: &[&str]) -> Option<String> {
+    let out = Command::new("nix-store")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8(out.stdout).ok()
+}
+
+/// Outputs of a derivation, read from the .drv file itself (no Nix process on the hot path).
+fn query_outputs(drv: &str) -> BTreeMap<String, String> {
+    std::fs::read_to_string(drv)
+        .map(|t| drv_outputs(&t))
+        .unwrap_or_default()
+}
+
+/// Parses the outputs list of a .drv (ATerm): `Derive([("out","/nix/store/…","",""),…],…`.
+pub fn drv_outputs(text: &str) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    let Some(rest) = text.strip_prefix("Derive([") else {
+        return m;
+    };
+    let mut s = rest;
+    while let Some(r) = s.strip_prefix("(\"") {
+        let mut fields = Vec::new();
+        let mut cur = r;
+        // Each output tuple has four quoted strings; output names and paths hold no quotes.
+        for _ in 0..4 {
+            let Some(end) = cur.find('"') else { return m };
+            fields.push(&cur[..end]);
+            cur = &cur[end + 1..];
+            cur = cur.strip_prefix(",\"").unwrap_or(cur);
+        }
+        if !fields[1].is_empty() {
+            m.insert(fields[0].to_string(), fields[1].to_string());
+        }
+        let Some(close) = cur.find(')') else { return m };
+        s = &cur[close + 1..];
+        s = s.strip_prefix(',').unwrap_or(s);
+    }
+    m
+}
+
+/// (sum of the outputs' NAR sizes, NAR size of their closure).
+fn query_sizes(outputs: &[&str]) -> Option<(u64, u64)> {
+    if outputs.is_empty() {
+        return None;
+    }
+    let mut args = vec!["-q", "--requisites"];
+    args.extend_from_slice(outputs);
+    let closure_text = nix_store(&args)?;
+    let closure: Vec<&str> = closure_text.lines().filter(|l| !l.is_empty()).collect();
+    let mut args = vec!["-q", "--size"];
+    args.extend_from_slice(&closure);
+    let sizes_text = nix_store(&args)?;
+    let sizes: Vec<u64> = sizes_text
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
+    if sizes.len() != closure.len() {
+        return None;
+    }
+    let mut own = 0;
+    let mut total = 0;
+    for (p, s) in closure.iter().zip(&sizes) {
+        total += s;
+        if outputs.contains(p) {
+            own += s;
+        }
+    }
+    Some((own, total))
+}
+
+fn root_path(dir: &Path, output: &str) -> Option<PathBuf> {
+    let base = Path::new(output).file_name()?;
+    Some(dir.join(base))
+}
+
+fn add_gc_roots(dir: &Path, outputs: &BTreeMap<String, String>) {
+    let _ = std::fs::create_dir_all(dir);
+    for o in outputs.values() {
+        let Some(link) = root_path(dir, o) else {
+            continue;
+        };
+        let _ = std::fs::remove_file(&link);
+        if let Err(e) = std::os::unix::fs::symlink(o, &link) {
+            eprintln!("hydrant: cannot create GC root {}: {e}", link.display());
+        }
+    }
+}
+
+/// keepnr: outputs of the jobset's builds that only appear in evals older than the newest
+/// `keepnr` lose their GC roots. Done once per new eval of the jobset; looks at the few evals
+/// that most recently fell out of the kept range (older ones were pruned when they did).
+fn prune_roots(app: &App, b: &Build, pruned: &Mutex<HashMap<(String, String), u64>>) {
+    let Ok(Some(js)) = app.db.jobset(&b.project, &b.jobset) else {
+        return;
+    };
+    let keep = js.keepnr.max(1) as usize;
+    let Ok((newest, _)) = app.db.jobset_evals(&b.project, &b.jobset, 0, keep) else {
+        return;
+    };
+    let Some(top) = newest.first().map(|e| e.id) else {
+        return;
+    };
+    {
+        let Ok(mut m) = pruned.lock() else { return };
+        let key = (b.project.clone(), b.jobset.clone());
+        if m.get(&key) == Some(&top) {
+            return;
+        }
+        m.insert(key, top);
+    }
+    let Ok(old) = app.db.queue_old_evals(&b.project, &b.jobset, keep) else {
+        return;
+    };
+    let mut kept = std::collections::HashSet::new();
+    for e in &newest {
+        for id in app.db.queue_eval_member_ids(e.id).unwrap_or_default() {
+            kept.insert(id);
+        }
+    }
+    let dir = app.config.gcroots_dir();
+    for eval in old.iter().rev().take(5) {
+        for id in app.db.queue_eval_member_ids(*eval).unwrap_or_default() {
+            if kept.contains(&id) {
+                continue;
+            }
+            if let Ok(Some(ob)) = app.db.build(id) {
+                if ob.project != b.project || ob.jobset != b.jobset {
+                    continue;
+                }
+                for o in ob.outputs.values() {
+                    if let Some(link) = root_path(&dir, o) {
+                        let _ = std::fs::remove_file(link);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_drv_outputs_and_classifies_failures() {
+        let t = r#"Derive([("dev","/nix/store/aaa-x-dev","",""),("out","/nix/store/bbb-x","","")],[],[],"x86_64-linux","/bin/sh",[],[])"#;
+        let m = drv_outputs(t);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m["dev"], "/nix/store/aaa-x-dev");
+        assert_eq!(m["out"], "/nix/store/bbb-x");
+        assert!(drv_outputs("garbage").is_empty());
+        let drv = "/nix/store/top.drv";
+        assert_eq!(
+            classify_failure(
+                "error: builder for '/nix/store/top.drv' failed with exit code 1",
+                drv
+            ),
+            status::FAILED
+        );
+        assert_eq!(
+            classify_failure("error: builder for '/nix/store/dep.drv' failed with exit code 1\nerror: 1 dependencies of derivation '/nix/store/top.drv' failed to build", drv),
+            status::DEP_FAILED
+        );
+    }
+}
