@@ -496,8 +496,9 @@ fn jobset_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     }
     let (js, inputs) = api::jobset_from_params(&project.name, &name, &params, existing.as_ref())?;
     let created = ctx.app.db.put_jobset(&js, &inputs)?;
-    // A new or changed jobset may be due for evaluation.
+    // A new or changed jobset may be due for evaluation, and new shares apply at the next pick.
     ctx.app.eval_wake.notify();
+    crate::queue::jobsets_changed(&ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
     Ok(saved(
         ctx,
         created,
