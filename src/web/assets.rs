@@ -41,4 +41,7 @@ input[type=number]{max-width:10em}
 pre{background:#fff;border:1px solid #dde;padding:.6em;overflow:auto}
 .status-0{color:#1e7d32}.status-fail{color:#b3261e}.status-queued{color:#8a6d00}
 .pager{margin:.6em 0;display:flex;gap:1em}
+.actions-row{display:flex;gap:.6em;margin:.4em 0 1em}form.inline{display:inline;margin:0}
+button.danger{background:#b3261e}pre.log{max-height:40em;font-size:.85em;white-space:pre-wrap}
+tr.unsupported td{background:#fff8e1}
 "#;

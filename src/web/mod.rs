@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod pages;
+pub mod queue_pages;
 pub mod routes;
 pub mod server;
 

@@ -74,12 +74,23 @@ pub fn build_state(b: &Build) -> (&'static str, &'static str) {
 }
 
 pub fn layout(pc: &PageCtx, title: &str, body: Markup) -> Markup {
+    layout_refresh(pc, title, None, body)
+}
+
+/// `layout` with an optional `<meta http-equiv=refresh>` (live pages without JavaScript).
+pub fn layout_refresh(
+    pc: &PageCtx,
+    title: &str,
+    refresh_secs: Option<u32>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(r) = refresh_secs { meta http-equiv="refresh" content=(r); }
                 title { (title) " · hydrant" }
                 link rel="stylesheet" href=(CSS_PATH);
             }
@@ -87,6 +98,7 @@ pub fn layout(pc: &PageCtx, title: &str, body: Markup) -> Markup {
                 header.top {
                     a.brand href="/" { "hydrant" }
                     a href="/" { "Projects" }
+                    a #nav-queue href="/queue" { "Queue" }
                     div.user {
                         @if let Some(u) = pc.user {
                             span #current-user { (u) }
@@ -510,6 +522,16 @@ pub fn jobset_form(
 }
 
 pub fn eval_page(pc: &PageCtx, e: &Eval, builds: &[(Build, bool)]) -> Markup {
+    eval_page_with_actions(pc, e, builds, html! {})
+}
+
+/// The eval page with action buttons (cancel/restart/bump forms) under the title.
+pub fn eval_page_with_actions(
+    pc: &PageCtx,
+    e: &Eval,
+    builds: &[(Build, bool)],
+    actions: Markup,
+) -> Markup {
     let (bs, news): (Vec<Build>, Vec<bool>) = builds.iter().cloned().unzip();
     layout(
         pc,
@@ -518,6 +540,7 @@ pub fn eval_page(pc: &PageCtx, e: &Eval, builds: &[(Build, bool)]) -> Markup {
             div.crumbs { a href="/" { "Projects" } " / " a href={ "/project/" (enc(&e.project)) } { (e.project) }
                 " / " a href={ "/jobset/" (enc(&e.project)) "/" (enc(&e.jobset)) } { (e.jobset) } }
             h1 { "Evaluation " (e.id) }
+            (actions)
             p.muted { (fmt_time(e.timestamp)) " · checkout " (e.checkouttime) " s · eval " (e.evaltime) " s · "
                 (e.nrbuilds) " builds" @if e.hasnewbuilds { ", some new" } }
             @if let Some(m) = &e.errormsg { div.error { (m) } }
@@ -532,38 +555,6 @@ pub fn eval_page(pc: &PageCtx, e: &Eval, builds: &[(Build, bool)]) -> Markup {
             }
             h2 { "Builds" }
             (builds_table("eval-builds", &bs, Some(&news)))
-        },
-    )
-}
-
-pub fn build_page(pc: &PageCtx, b: &Build) -> Markup {
-    let (label, class) = build_state(b);
-    layout(
-        pc,
-        &format!("Build {}", b.id),
-        html! {
-            div.crumbs { a href="/" { "Projects" } " / " a href={ "/project/" (enc(&b.project)) } { (b.project) }
-                " / " a href={ "/jobset/" (enc(&b.project)) "/" (enc(&b.jobset)) } { (b.jobset) } " / " (b.job) }
-            h1 { "Build " (b.id) " of job " (b.project) ":" (b.jobset) ":" (b.job) }
-            table #build-summary {
-                tbody {
-                    tr { th { "Status" } td class={ "status " (class) } { (label) } }
-                    tr { th { "System" } td { (b.system) } }
-                    tr { th { "Nix name" } td { (b.nixname) } }
-                    tr { th { "Derivation" } td { code { (b.drvpath) } } }
-                    tr { th { "Evaluation" } td { a href={ "/eval/" (b.eval) } { (b.eval) } } }
-                    tr { th { "Queued at" } td { (fmt_time(b.timestamp)) } }
-                    @if let Some(t) = b.starttime { tr { th { "Started" } td { (fmt_time(t)) } } }
-                    @if let Some(t) = b.stoptime { tr { th { "Stopped" } td { (fmt_time(t)) } } }
-                    tr { th { "Priority" } td { (b.priority) } }
-                    @if !b.description.is_empty() { tr { th { "Description" } td { (b.description) } } }
-                    @if let Some(e) = &b.errormsg { tr { th { "Error" } td { div.error { (e) } } } }
-                }
-            }
-            h2 { "Outputs" }
-            table #build-outputs {
-                tbody { @for (n, p) in &b.outputs { tr { th { (n) } td { code { (p) } } } } }
-            }
         },
     )
 }

@@ -28,7 +28,7 @@ const fn r(method: &'static str, pattern: &'static str, handler: Handler) -> Rou
 }
 
 /// Every module's routes; the first match wins, so list specific patterns first.
-pub const TABLES: &[&[Route]] = &[CORE];
+pub const TABLES: &[&[Route]] = &[CORE, super::queue_pages::ROUTES];
 
 pub const CORE: &[Route] = &[
     r("GET", "/", overview),
@@ -59,7 +59,6 @@ pub const CORE: &[Route] = &[
     r("POST", "/api/push", api_push),
     r("GET", "/eval/:n", eval_get),
     r("GET", "/eval/:n/builds", eval_builds),
-    r("GET", "/build/:n", build_get),
 ];
 
 pub enum Match<'a> {
@@ -358,6 +357,7 @@ fn project_delete(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let p = load_project(ctx, arg(args, 0))?;
     ctx.auth.require_project_editor(&p)?;
     ctx.app.db.delete_project(&p.name)?;
+    crate::queue::jobsets_changed(ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
     Ok(deleted(ctx, "/"))
 }
 
@@ -498,7 +498,7 @@ fn jobset_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let created = ctx.app.db.put_jobset(&js, &inputs)?;
     // A new or changed jobset may be due for evaluation, and new shares apply at the next pick.
     ctx.app.eval_wake.notify();
-    crate::queue::jobsets_changed(&ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
+    crate::queue::jobsets_changed(ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
     Ok(saved(
         ctx,
         created,
@@ -512,6 +512,7 @@ fn jobset_delete(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     ctx.auth.require_project_editor(&project)?;
     let js = load_jobset(ctx, &project.name, arg(args, 1))?;
     ctx.app.db.delete_jobset(&project.name, &js.name)?;
+    crate::queue::jobsets_changed(ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
     Ok(deleted(ctx, &format!("/project/{}", enc(&project.name))))
 }
 
@@ -702,7 +703,13 @@ fn eval_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         let ids: Vec<u64> = builds.iter().map(|(b, _)| b.id).collect();
         return Ok(Response::json(&api::eval_json(&e, &ids)));
     }
-    Ok(Response::html(pages::eval_page(&ctx.page(), &e, &builds)))
+    let actions = super::queue_pages::eval_actions(ctx, &e)?;
+    Ok(Response::html(pages::eval_page_with_actions(
+        &ctx.page(),
+        &e,
+        &builds,
+        actions,
+    )))
 }
 
 fn eval_builds(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
@@ -710,19 +717,6 @@ fn eval_builds(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let builds = ctx.app.db.eval_builds(e.id)?;
     let v: Vec<Value> = builds.iter().map(|(b, _)| api::build_json(b)).collect();
     Ok(Response::json(&Value::Array(v)))
-}
-
-fn build_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    let id = id_arg(args, "build")?;
-    let b = ctx
-        .app
-        .db
-        .build(id)?
-        .ok_or_else(|| HttpError::not_found(format!("build {id} does not exist")))?;
-    if ctx.wants_json() {
-        return Ok(Response::json(&api::build_json(&b)));
-    }
-    Ok(Response::html(pages::build_page(&ctx.page(), &b)))
 }
 
 #[cfg(test)]
