@@ -77,6 +77,8 @@ struct Done {
     errormsg: Option<String>,
     outputs: BTreeMap<String, String>,
     stop: f64,
+    /// Killed for a cancel the database already holds (a restart may have followed it).
+    cancelled: bool,
 }
 
 struct Running {
@@ -436,6 +438,14 @@ impl Runner {
             return Ok(());
         };
         let charge = self.policy.finish(d.id, d.stop).unwrap_or(0.0);
+        if d.cancelled {
+            // The cancel is recorded already; writing it again would undo a restart that came
+            // after it (that restart's event queues the build again).
+            self.app
+                .db
+                .queue_record_killed(d.id, d.stop as i64, charge)?;
+            return Ok(());
+        }
         let rec = self.app.db.queue_record_finish(&Finish {
             id: d.id,
             status: st,
@@ -696,6 +706,7 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
         errormsg,
         outputs: outputs.clone(),
         stop: now_f64(),
+        cancelled: reason == KILL_CANCEL,
     });
     ctx.app.queue_wake.notify();
     if with_output {

@@ -219,6 +219,30 @@ impl Db {
         Ok(rec)
     }
 
+    /// The end of a run killed for a cancel: the cancel itself is recorded already (and a restart
+    /// may have queued the build again since), so only the running index and the charge change.
+    pub fn queue_record_killed(&self, id: u64, stoptime: i64, seconds: f64) -> Result<()> {
+        let tx = self.inner.begin_write()?;
+        {
+            tx.open_table(QUEUE_RUNNING)?.remove(id)?;
+            let builds = tx.open_table(BUILDS)?;
+            if let Some(b) = get_build(&builds, id)? {
+                let f = Finish {
+                    id,
+                    status: status::CANCELLED,
+                    starttime: stoptime,
+                    stoptime,
+                    errormsg: None,
+                    outputs: Default::default(),
+                    charge: seconds,
+                };
+                charge(&tx, &b, &f)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Shutdown: a running build is stopped and queued again (not charged, not finished).
     pub fn queue_requeue_running(&self, id: u64) -> Result<()> {
         let tx = self.inner.begin_write()?;
