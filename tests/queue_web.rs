@@ -4,7 +4,7 @@
 mod common;
 mod web_support;
 
-use common::{free_port, hydrant_bin, wait_for_port, TempDir, NIX_CONFIG};
+use common::{free_port, hydrant_bin, wait_for_port, NIX_CONFIG};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Stdio};
