@@ -210,6 +210,15 @@ fn builds_pages_json_logs_and_actions() {
         b["size"].is_number()
     });
     assert!(h["closuresize"].as_u64().unwrap() >= h["size"].as_u64().unwrap());
+    let nix_size: u64 = common::nix_run("nix-store", &["-q", "--size", &out])
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        h["size"].as_u64(),
+        Some(nix_size),
+        "size is the NAR size Nix reports"
+    );
 
     // The build page: status, output, log.
     let page = anon.html().get(&format!("/build/{hello}"));

@@ -252,6 +252,22 @@ impl NixCli {
             .map_err(|reason| self.bad("nix-store", &args, reason))
     }
 
+    /// (sum of the NAR sizes of `outputs`, NAR size of their whole closure): a build's size and
+    /// closure size. Two Nix processes (`-qR`, `--dump-db`), whatever the closure's size.
+    pub fn output_sizes(&self, outputs: &[StorePath]) -> Result<(u64, u64), CliError> {
+        let closure = self.closure(outputs)?;
+        let infos = self.path_infos(&closure)?;
+        let mut own = 0;
+        let mut total = 0;
+        for i in &infos {
+            total += i.nar_size;
+            if outputs.contains(&i.path) {
+                own += i.nar_size;
+            }
+        }
+        Ok((own, total))
+    }
+
     /// Builds or substitutes `paths` (derivations or outputs) and returns the resulting outputs
     /// (`nix-store --realise`).
     pub fn realise(&self, paths: &[StorePath]) -> Result<Vec<StorePath>, CliError> {

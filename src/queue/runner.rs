@@ -10,12 +10,13 @@ use super::policy::{JobsetId, Policy, QueuedBuild, SystemId, WINDOW};
 use super::store::{Finish, Recorded};
 use crate::app::App;
 use crate::db::{self, status, Build, QUEUE};
+use crate::nix::cli::NixCli;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -537,7 +538,8 @@ fn start_child(b: &Build, logs: &Path) -> std::io::Result<(std::process::Child, 
     std::fs::create_dir_all(logs)?;
     let (r, w) = pipe()?;
     let w2 = w.try_clone()?;
-    let mut cmd = Command::new("nix-store");
+    // nix::cli is the one place that knows how to run Nix; the runner only adds its own stdio.
+    let mut cmd = NixCli::default().command("nix-store");
     cmd.arg("--realise")
         .arg(&b.drvpath)
         .stdin(Stdio::null())
@@ -711,10 +713,13 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
     ctx.app.queue_wake.notify();
     if with_output {
         let paths: Vec<&str> = outputs.values().map(|s| s.as_str()).collect();
-        if let Some((size, closure)) = query_sizes(&paths) {
-            if let Err(e) = ctx.app.db.queue_record_sizes(b.id, size, closure) {
-                eprintln!("hydrant: build {}: cannot record sizes: {e}", b.id);
+        match query_sizes(&paths) {
+            Ok((size, closure)) => {
+                if let Err(e) = ctx.app.db.queue_record_sizes(b.id, size, closure) {
+                    eprintln!("hydrant: build {}: cannot record sizes: {e}", b.id);
+                }
             }
+            Err(e) => eprintln!("hydrant: build {}: cannot query sizes: {e}", b.id),
         }
         prune_roots(&ctx.app, b, &ctx.pruned);
     }
@@ -743,18 +748,6 @@ fn last_error(text: &str) -> Option<String> {
         .rev()
         .find(|l| l.trim_start().starts_with("error:"))
         .map(|l| l.trim().chars().take(1000).collect())
-}
-
-fn nix_store(args: &[&str]) -> Option<String> {
-    let out = Command::new("nix-store")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    String::from_utf8(out.stdout).ok()
 }
 
 /// Outputs of a derivation, read from the .drv file itself (no Nix process on the hot path).
@@ -791,34 +784,14 @@ pub fn drv_outputs(text: &str) -> BTreeMap<String, String> {
     m
 }
 
-/// (sum of the outputs' NAR sizes, NAR size of their closure).
-fn query_sizes(outputs: &[&str]) -> Option<(u64, u64)> {
-    if outputs.is_empty() {
-        return None;
-    }
-    let mut args = vec!["-q", "--requisites"];
-    args.extend_from_slice(outputs);
-    let closure_text = nix_store(&args)?;
-    let closure: Vec<&str> = closure_text.lines().filter(|l| !l.is_empty()).collect();
-    let mut args = vec!["-q", "--size"];
-    args.extend_from_slice(&closure);
-    let sizes_text = nix_store(&args)?;
-    let sizes: Vec<u64> = sizes_text
-        .lines()
-        .filter_map(|l| l.trim().parse().ok())
-        .collect();
-    if sizes.len() != closure.len() {
-        return None;
-    }
-    let mut own = 0;
-    let mut total = 0;
-    for (p, s) in closure.iter().zip(&sizes) {
-        total += s;
-        if outputs.contains(p) {
-            own += s;
-        }
-    }
-    Some((own, total))
+/// (sum of the outputs' NAR sizes, NAR size of their closure), asked of Nix through `nix::cli`.
+fn query_sizes(outputs: &[&str]) -> Result<(u64, u64), String> {
+    let cli = NixCli::default();
+    let paths = outputs
+        .iter()
+        .map(|o| cli.parse_path(o).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    cli.output_sizes(&paths).map_err(|e| e.to_string())
 }
 
 fn root_path(dir: &Path, output: &str) -> Option<PathBuf> {
