@@ -130,6 +130,16 @@ fn bench_queue_page_and_api_1m_queued() {
         ),
         ("/build/500000 JSON", median_ms(&c, "/build/500000", n), ""),
         (
+            "/api/latestbuilds?nr=10&project=p&job=job999999",
+            median_ms(&c, "/api/latestbuilds?nr=10&project=p&job=job999999", 5),
+            "",
+        ),
+        (
+            "/api/latestbuilds?nr=10&project=nope",
+            median_ms(&c, "/api/latestbuilds?nr=10&project=nope", n),
+            "",
+        ),
+        (
             "/api/latestbuilds?nr=10 (no match: scan cap)",
             median_ms(&c, "/api/latestbuilds?nr=10", 5),
             "",

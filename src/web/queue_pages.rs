@@ -9,7 +9,7 @@ use super::pages::{self, build_state, fmt_time, PageCtx};
 use super::routes::Route;
 use super::{url_encode as enc, Ctx, HttpError, Response};
 use crate::app::App;
-use crate::db::{self, Build, Eval, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, QUEUE};
+use crate::db::{self, Build, Eval, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_LATEST, QUEUE};
 use crate::queue::{self, machines, store::QUEUE_RUNNING, MachineStatus, QueueError};
 use maud::{html, Markup};
 use redb::ReadableTable;
@@ -299,7 +299,7 @@ pub fn newest_builds(app: &App, f: &BuildFilter, nr: usize) -> Result<Vec<Build>
     let tx = app.db.inner.begin_read().map_err(dbe)?;
     let builds = tx.open_table(BUILDS).map_err(dbe)?;
     let mut out = Vec::new();
-    if nr == 0 {
+    if nr == 0 || !may_match(&tx, f)? {
         return Ok(out);
     }
     for r in builds.iter().map_err(dbe)?.rev().take(SCAN_LIMIT) {
@@ -313,6 +313,37 @@ pub fn newest_builds(app: &App, f: &BuildFilter, nr: usize) -> Result<Vec<Build>
         }
     }
     Ok(out)
+}
+
+/// Whether any build can match: a filter naming a project (and jobset, job) that has no job in
+/// the per-job index is answered at once instead of scanning for nothing.
+fn may_match(tx: &redb::ReadTransaction, f: &BuildFilter) -> Result<bool, HttpError> {
+    if f.project.is_empty() {
+        return Ok(true);
+    }
+    let l = tx.open_table(JOB_LATEST).map_err(dbe)?;
+    let p = f.project.as_str();
+    if !f.jobset.is_empty() && !f.job.is_empty() {
+        return Ok(l
+            .get((p, f.jobset.as_str(), f.job.as_str()))
+            .map_err(dbe)?
+            .is_some());
+    }
+    let (lo, hi) = if f.jobset.is_empty() {
+        ((p, "", ""), (p, "\u{10FFFF}", ""))
+    } else {
+        (
+            (p, f.jobset.as_str(), ""),
+            (p, f.jobset.as_str(), "\u{10FFFF}"),
+        )
+    };
+    for r in l.range(lo..=hi).map_err(dbe)? {
+        let (k, _) = r.map_err(dbe)?;
+        if f.job.is_empty() || k.value().2 == f.job {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 // ---------- queue ----------
