@@ -96,6 +96,7 @@ fn build(c: &Client, id: u64) -> Value {
     r.json()
 }
 
+#[track_caller]
 fn wait_build(
     c: &Client,
     id: u64,
@@ -117,12 +118,14 @@ fn wait_build(
     }
 }
 
+#[track_caller]
 fn finished(c: &Client, id: u64) -> Value {
     wait_build(c, id, Duration::from_secs(60), "finished", |b| {
         b["finished"] == 1
     })
 }
 
+#[track_caller]
 fn running(c: &Client, id: u64) -> Value {
     wait_build(c, id, Duration::from_secs(60), "running", |b| {
         b["finished"] == 0 && b["starttime"].is_number()

@@ -441,10 +441,18 @@ impl Runner {
         let charge = self.policy.finish(d.id, d.stop).unwrap_or(0.0);
         if d.cancelled {
             // The cancel is recorded already; writing it again would undo a restart that came
-            // after it (that restart's event queues the build again).
+            // after it. That restart's event queues the build again, unless it was followed
+            // while this run was still ours (too late to turn the cancel into a requeue).
             self.app
                 .db
                 .queue_record_killed(d.id, d.stop as i64, charge)?;
+            if !self.app.shutting_down() && !self.policy.is_queued(d.id) {
+                if let Some(b) = self.app.db.build(d.id)? {
+                    if !b.finished {
+                        self.enqueue(&b, now_f64());
+                    }
+                }
+            }
             return Ok(());
         }
         let rec = self.app.db.queue_record_finish(&Finish {
