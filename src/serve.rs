@@ -116,7 +116,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
 
     // subsystems: eval::spawn, queue::spawn, cache::spawn are started here
     // (each gets `app.clone()`, runs until `app.shutting_down()`, and returns a JoinHandle to join below).
-    let subsystems: Vec<std::thread::JoinHandle<()>> = vec![crate::eval::spawn(app.clone()), crate::queue::spawn(app.clone())];
+    let subsystems: Vec<std::thread::JoinHandle<()>> = vec![
+        crate::eval::spawn(app.clone()),
+        crate::queue::spawn(app.clone()),
+    ];
 
     let threads = std::thread::available_parallelism()
         .map(|n| n.get() * 2)
