@@ -21,7 +21,8 @@ fn job(name: &str, drv: &str) -> NewJob {
     NewJob {
         job: name.into(),
         drvpath: drv.into(),
-        system: "x86_64-linux".into(),
+        // No machine builds this system: the running queue runner leaves these fake builds queued.
+        system: "test-nomachine".into(),
         nixname: format!("{name}-1.0"),
         outputs: [("out".to_string(), format!("/nix/store/{name}-out"))].into(),
         priority: 100,
@@ -62,6 +63,8 @@ fn populate(state: &std::path::Path) {
     let mut a = Jobset::new("alpha", "main");
     a.nixexprinput = "src".into();
     a.schedulingshares = 100;
+    // Only evaluated when triggered: the running eval thread must not replace the seeded errors.
+    a.checkinterval = 0;
     db.put_jobset(
         &a,
         &[
@@ -73,6 +76,7 @@ fn populate(state: &std::path::Path) {
     let mut b = Jobset::new("beta", "main");
     b.nixexprinput = "src".into();
     b.schedulingshares = 300;
+    b.checkinterval = 0;
     db.put_jobset(
         &b,
         &[input("src", "git", "https://example.org/beta.git main")],
