@@ -22,6 +22,11 @@ pub enum Command {
     Key(crate::nix::cmd::KeyCommand),
     /// Inspect and edit an S3 bucket (put, get, ls, rm, rm-prefix)
     S3(crate::s3::cmd::S3Args),
+    /// Binary caches in S3: push store paths with their closures
+    Cache(crate::cache::cmd::CacheArgs),
+    /// Delete from S3 caches what no GC root keeps alive
+    #[command(name = "s3-gc")]
+    S3Gc(crate::cache::cmd::GcArgs),
 }
 
 /// Runs the CLI and returns the process exit code; errors are printed as one line.
@@ -41,6 +46,8 @@ pub fn main() -> i32 {
         Command::Nar(c) => crate::nix::cmd::run_nar(c).map_err(Into::into),
         Command::Key(c) => crate::nix::cmd::run_key(c).map_err(Into::into),
         Command::S3(args) => crate::s3::cmd::run(args).map_err(Into::into),
+        Command::Cache(args) => crate::cache::cmd::run_cache(args).map_err(Into::into),
+        Command::S3Gc(args) => crate::cache::cmd::run_gc(args).map_err(Into::into),
     };
     match result {
         Ok(()) => 0,
