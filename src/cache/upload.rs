@@ -155,6 +155,29 @@ impl Drop for TempFile {
     }
 }
 
+/// Removes temp files left by processes that died (`kill -9`, power loss): their names carry the
+/// pid, and a pid that no longer exists will never come back for its file.
+fn remove_orphan_temp_files(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(stem) = name.strip_suffix(".nar.tmp") else {
+            continue;
+        };
+        let Some(pid) = stem.split('-').nth(1).and_then(|p| p.parse::<i32>().ok()) else {
+            continue;
+        };
+        // SAFETY: kill with signal 0 only checks whether the process exists.
+        let gone = unsafe { libc::kill(pid, 0) } != 0
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Uploads store paths into one target.
 pub struct Uploader {
     pub target: Target,
@@ -184,6 +207,7 @@ impl Uploader {
                 }
             };
         std::fs::create_dir_all(&tmp_dir).map_err(io_err(&tmp_dir))?;
+        remove_orphan_temp_files(&tmp_dir);
         let xz_threads = std::thread::available_parallelism()
             .map(|n| n.get() as u32)
             .unwrap_or(1)
@@ -223,8 +247,9 @@ impl Uploader {
         let mut rnd = [0u8; 8];
         let _ = getrandom::getrandom(&mut rnd);
         let tmp = TempFile(self.tmp_dir.join(format!(
-            "{}-{:016x}.nar.tmp",
+            "{}-{}-{:016x}.nar.tmp",
             path.hash_part(),
+            std::process::id(),
             u64::from_le_bytes(rnd)
         )));
         let file = std::fs::File::create(&tmp.0).map_err(io_err(&tmp.0))?;
