@@ -76,7 +76,7 @@ pub fn keys(bucket_dir: &Path) -> BTreeSet<String> {
 /// The invariant that must hold at every instant: each narinfo's URL object exists.
 pub fn assert_no_dangling(bucket_dir: &Path, prefix: &str) {
     for k in keys(bucket_dir) {
-        if !k.ends_with(".narinfo") {
+        if !k.ends_with(".narinfo") || !k.starts_with(prefix) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(bucket_dir.join(&k)) else {
