@@ -201,6 +201,9 @@ pub struct PushSummary {
     pub errors: Vec<String>,
 }
 
+/// Called about 4 times a second with the counters, the closure size and whether all is done.
+pub type ProgressFn<'a> = dyn FnMut(&Progress, usize, bool) + 'a;
+
 /// Pushes the closure of `paths` into the uploader's target with `jobs` paths at once,
 /// references before referrers. A failed path stops its referrers (they would dangle).
 pub fn push(
@@ -208,7 +211,7 @@ pub fn push(
     state_dir: &Path,
     paths: &[String],
     jobs: usize,
-    mut on_progress: Option<&mut dyn FnMut(&Progress, usize, bool)>,
+    mut on_progress: Option<&mut ProgressFn<'_>>,
 ) -> Result<PushSummary, CacheError> {
     let sps = paths
         .iter()

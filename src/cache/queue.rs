@@ -518,7 +518,13 @@ fn dispatcher(app: Arc<App>) {
     for s in &app.config.s3 {
         targets.push((Target::from_config(s), s.clone()));
     }
+    // Two sections for the same bucket and prefix share one set of workers (the first
+    // section's settings); each still routes its own jobs there.
+    let mut started: HashSet<String> = HashSet::new();
     for (target, _) in &targets {
+        if !started.insert(target.id()) {
+            continue;
+        }
         let store: Arc<dyn ObjectStore> = match S3Store::new(target) {
             Ok(s) => Arc::new(s),
             Err(e) => {

@@ -26,6 +26,8 @@ pub trait ObjectStore: Send + Sync {
     fn delete(&self, keys: &[String]) -> Result<(), CacheError>;
 }
 
+const LIST_PAGE: u32 = 100_000;
+
 /// A bucket reached through hydrant's S3 client.
 pub struct S3Store {
     client: Client,
@@ -82,14 +84,27 @@ impl ObjectStore for S3Store {
         }
     }
     fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, CacheError> {
+        // AWS clamps max-keys to 1000; servers that honour more (s3s-fs rescans its directory
+        // for every page) answer a big bucket in far fewer round trips.
         let mut out = Vec::new();
-        self.client
-            .for_each_object(&self.bucket, prefix, &mut |o| {
-                out.push((o.key, o.size));
-                Ok(())
-            })
-            .map_err(s3e)?;
-        Ok(out)
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_page(&self.bucket, prefix, token.as_deref(), Some(LIST_PAGE))
+                .map_err(s3e)?;
+            out.extend(page.objects.into_iter().map(|o| (o.key, o.size)));
+            match page.next_continuation_token {
+                Some(t) if Some(&t) != token.as_ref() => token = Some(t),
+                Some(_) => {
+                    return Err(CacheError::S3(format!(
+                        "listing s3://{}/{prefix}: the server repeated a continuation token",
+                        self.bucket
+                    )))
+                }
+                None => return Ok(out),
+            }
+        }
     }
     fn delete(&self, keys: &[String]) -> Result<(), CacheError> {
         if keys.is_empty() {

@@ -127,9 +127,7 @@ pub fn delete_closure(top: &str) {
     for p in ordered {
         nix_run("nix-store", &["--delete", &p]);
     }
-    for p in closure_paths_valid(top) {
-        panic!("{p} still valid");
-    }
+    assert!(closure_paths_valid(top).is_empty(), "{top} still valid");
 }
 
 fn closure_paths_valid(top: &str) -> Vec<String> {
