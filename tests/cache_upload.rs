@@ -236,3 +236,117 @@ fn kill_dash_nine_during_push_then_resume() {
     assert!(tmp.is_empty(), "temp files left: {tmp:?}");
     assert_substitutes(&top, &bucket.join("c"), &pk, &wrong);
 }
+
+/// The child side of `kill_dash_nine_during_queue_upload_then_restart`: runs the upload threads
+/// on the given config until build 1 is cached everywhere (or forever, until killed).
+#[test]
+#[ignore]
+fn queue_child_process() {
+    let Ok(conf) = std::env::var("HYDRANT_QCHILD_CONF") else {
+        return;
+    };
+    let config = Config::load(std::path::Path::new(&conf)).unwrap();
+    let db = Db::open(&config.db_path()).unwrap();
+    let app = Arc::new(App::new(config, db));
+    let handle = hydrant::cache::spawn(app.clone());
+    app.cache_wake.notify();
+    loop {
+        let c = cached(&app.db, 1);
+        if !c.is_empty() && c.values().all(|v| v == "ok") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    app.shutdown();
+    handle.join().unwrap();
+}
+
+#[test]
+fn kill_dash_nine_during_queue_upload_then_restart() {
+    let s3 = S3Server::start();
+    let bucket = s3.create_bucket("qcrash");
+    let dir = TempDir::new("cache-qkill");
+    let (sk, pk) = keypair(dir.path(), "qcrash-cache-1");
+    let (_, wrong) = keypair(dir.path(), "wrong-cache-1");
+    let top = build_fixture(dir.path(), "qktop", 48 * 1024);
+    let conf = dir.path().join("h.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "state_dir = {}\n<s3config>\nname = qcrash\njobs = .*\nprefix = q/\ncompression_type = xz\n\
+             endpoint = {}\npath_style = true\nsecret_key_file = {}\nupload_jobs = 1\n</s3config>\n",
+            dir.path().join("state").display(),
+            s3.endpoint(),
+            sk.display()
+        ),
+    )
+    .unwrap();
+    {
+        let config = Config::load(&conf).unwrap();
+        let db = Db::open(&config.db_path()).unwrap();
+        finished_build(&db, 1, "top", &top);
+    }
+    let child = || {
+        common::nix_cmd(std::env::current_exe().unwrap().to_str().unwrap())
+            .args(["--exact", "queue_child_process", "--ignored", "--nocapture"])
+            .env("HYDRANT_QCHILD_CONF", &conf)
+            .env("AWS_ACCESS_KEY_ID", &s3.access_key)
+            .env("AWS_SECRET_ACCESS_KEY", &s3.secret_key)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut c = child();
+    let start = Instant::now();
+    loop {
+        assert_no_dangling(&bucket, "q/");
+        let any = std::fs::read_dir(&bucket)
+            .map(|d| d.count() > 0)
+            .unwrap_or(false);
+        if any && start.elapsed() > Duration::from_millis(1500) {
+            break;
+        }
+        if let Some(st) = c.try_wait().unwrap() {
+            panic!("the uploader finished before it could be killed: {st}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    c.kill().unwrap();
+    c.wait().unwrap();
+    assert_no_dangling(&bucket, "q/");
+    let all: BTreeSet<String> = closure(&top).iter().map(|p| hash_part(p)).collect();
+    assert_ne!(
+        narinfo_hashes(&bucket, "q/"),
+        all,
+        "finished before the kill"
+    );
+    {
+        // The queue survived the kill: the build is no longer pending but its tasks are there.
+        let config = Config::load(&conf).unwrap();
+        let db = Db::open(&config.db_path()).unwrap();
+        assert!(hydrant::cache::queue::pending_builds(&db)
+            .unwrap()
+            .is_empty());
+        assert!(!hydrant::cache::queue::tasks(&db, "qcrash/q/")
+            .unwrap()
+            .is_empty());
+        assert_ne!(cached(&db, 1)["qcrash/q/"], "ok");
+    }
+    let mut c = child();
+    let status = loop {
+        assert_no_dangling(&bucket, "q/");
+        if let Some(st) = c.try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "restart never finished"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(status.success());
+    assert_no_dangling(&bucket, "q/");
+    assert_eq!(narinfo_hashes(&bucket, "q/"), all);
+    assert_substitutes(&top, &bucket.join("q"), &pk, &wrong);
+}
