@@ -138,3 +138,42 @@ fn gc_refuses_to_run_without_roots() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no GC roots"));
 }
+
+#[test]
+fn periodic_gc_from_serve_collects_stale_objects() {
+    let s3 = S3Server::start();
+    let bucket = s3.create_bucket("periodic");
+    let dir = TempDir::new("cache-gc-periodic");
+    let state = dir.path().join("state");
+    let live = build_fixture(dir.path(), "plive", 4);
+    std::fs::create_dir_all(state.join("gcroots")).unwrap();
+    std::os::unix::fs::symlink(&live, state.join("gcroots/live")).unwrap();
+    std::env::set_var("AWS_ACCESS_KEY_ID", &s3.access_key);
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", &s3.secret_key);
+    let config = hydrant::config::Config::from_str(
+        &format!(
+            "state_dir = {}\ns3_gc_interval = 1\n<s3config>\nname = periodic\njobs = .*\n\
+             endpoint = {}\npath_style = true\n</s3config>\n",
+            state.display(),
+            s3.endpoint()
+        ),
+        "t.conf",
+    )
+    .unwrap();
+    std::fs::write(bucket.join("stale.txt"), "x").unwrap();
+    std::fs::write(bucket.join("nix-cache-info"), "StoreDir: /nix/store\n").unwrap();
+    let db = hydrant::db::Db::open(&config.db_path()).unwrap();
+    let app = std::sync::Arc::new(hydrant::app::App::new(config, db));
+    let h = hydrant::cache::spawn_gc(app.clone());
+    let start = std::time::Instant::now();
+    while bucket.join("stale.txt").exists() {
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "the periodic collector never ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(bucket.join("nix-cache-info").exists());
+    app.shutdown();
+    h.join().unwrap();
+}
