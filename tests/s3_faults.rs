@@ -295,3 +295,31 @@ fn failed_multipart_is_aborted() {
     assert_eq!(proxy.connections.load(Ordering::SeqCst), 5);
     assert!(!s.root.path().join("abort/big").exists());
 }
+
+#[test]
+fn streamed_file_put_survives_faults() {
+    let s = S3Server::start();
+    s.create_bucket("faulty");
+    let plan = |i: usize| {
+        [
+            Fault::SlowDown,
+            Fault::Reset,
+            Fault::Stall,
+            Fault::Truncate(10),
+        ]
+        .get(i)
+        .copied()
+        .unwrap_or(Fault::Pass)
+    };
+    let proxy = Proxy::start(s.port, plan);
+    let c = client(&proxy.endpoint(), &s);
+    let dir = common::TempDir::new("faults-file");
+    let path = dir.path().join("f");
+    let data = noise(12 * 1024 * 1024 + 1);
+    std::fs::write(&path, &data).unwrap();
+    let up = c.upload_file("faulty", "stream.nar", &path, None).unwrap();
+    assert_eq!(up.parts, 0, "expected the streamed single PUT");
+    assert_eq!(proxy.connections.load(Ordering::SeqCst), 5);
+    let on_disk = std::fs::read(s.root.path().join("faulty/stream.nar")).unwrap();
+    assert_eq!(Sha256::digest(&on_disk), Sha256::digest(&data));
+}

@@ -228,27 +228,28 @@ impl NixCli {
 
     /// NAR hash and size, references and deriver of a valid path.
     pub fn path_info(&self, path: &StorePath) -> Result<PathInfo, CliError> {
-        let p = path.to_string();
-        let args = ["-q", "--hash", p.as_str()];
-        let out = self.run("nix-store", args)?;
-        let nar_hash = Hash::parse_as(HashAlgo::Sha256, out.trim())
-            .map_err(|e| self.bad("nix-store", &args, e.to_string()))?;
-        let args = ["-q", "--size", p.as_str()];
-        let out = self.run("nix-store", args)?;
-        let nar_size = out.trim().parse::<u64>().map_err(|_| {
-            self.bad(
-                "nix-store",
-                &args,
-                format!("{:?} is not a size", out.trim()),
-            )
-        })?;
-        Ok(PathInfo {
-            path: path.clone(),
-            nar_hash,
-            nar_size,
-            references: self.references(path)?,
-            deriver: self.deriver(path)?,
-        })
+        let mut infos = self.path_infos(std::slice::from_ref(path))?;
+        match infos.pop() {
+            Some(i) if infos.is_empty() && &i.path == path => Ok(i),
+            _ => Err(CliError::BadOutput {
+                command: format!("nix-store --dump-db {path}"),
+                reason: "no registration for the path".into(),
+            }),
+        }
+    }
+
+    /// Path info for many valid paths with one `nix-store --dump-db` (Nix's validity
+    /// registration format), in the order Nix prints them.
+    pub fn path_infos(&self, paths: &[StorePath]) -> Result<Vec<PathInfo>, CliError> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let strs: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+        let mut args = vec!["--dump-db"];
+        args.extend(strs.iter().map(String::as_str));
+        let out = self.run("nix-store", &args)?;
+        parse_registration(&self.store_dir, &out)
+            .map_err(|reason| self.bad("nix-store", &args, reason))
     }
 
     /// Builds or substitutes `paths` (derivations or outputs) and returns the resulting outputs
@@ -261,5 +262,86 @@ impl NixCli {
         let mut args = vec!["--realise"];
         args.extend(strs.iter().map(String::as_str));
         self.paths("nix-store", &args)
+    }
+}
+
+/// Parses Nix's validity registration (`nix-store --dump-db PATHS`): per path, its path, NAR
+/// hash (base16), NAR size, deriver (or empty), reference count, then the references.
+pub fn parse_registration(store_dir: &str, text: &str) -> Result<Vec<PathInfo>, String> {
+    let mut lines = text.lines();
+    let mut infos = Vec::new();
+    let path_of = |s: &str| StorePath::parse_in(store_dir, s).map_err(|e| e.to_string());
+    while let Some(first) = lines.next() {
+        if first.is_empty() {
+            continue;
+        }
+        let path = path_of(first)?;
+        let mut next = |what: &str| {
+            lines
+                .next()
+                .ok_or_else(|| format!("{first}: missing {what}"))
+        };
+        let nar_hash =
+            Hash::parse_as(HashAlgo::Sha256, next("NAR hash")?).map_err(|e| e.to_string())?;
+        let size = next("NAR size")?;
+        let nar_size = size
+            .parse::<u64>()
+            .map_err(|_| format!("{first}: bad NAR size {size:?}"))?;
+        let deriver = match next("deriver")? {
+            "" => None,
+            d => Some(path_of(d)?),
+        };
+        let count = next("reference count")?;
+        let count = count
+            .parse::<usize>()
+            .map_err(|_| format!("{first}: bad reference count {count:?}"))?;
+        let mut references = Vec::with_capacity(count.min(4096));
+        for _ in 0..count {
+            references.push(path_of(next("reference")?)?);
+        }
+        infos.push(PathInfo {
+            path,
+            nar_hash,
+            nar_size,
+            references,
+            deriver,
+        });
+    }
+    Ok(infos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registration_format() {
+        let text = "/nix/store/qnxl5zvf8fm37bxzqz8nh679k0fs3x6w-withref
+fb12372125941cd4f38c249e3b20223b8077017a32ae3be886afbff7bf429dcc
+608
+/nix/store/fs0ap8kfk6ndb218isvfdy39s9xi8dsk-withref.drv
+1
+/nix/store/7s4pagn2k21b2bs0gyabi7x8z4kljldp-tree
+/nix/store/qln7w0mnnsrwn2y7hcrbq6i5rhclri7n-file
+7e732b439c4f626992921e56f67b038d0b190eb52b9ce2f2546ca04ee1f6fa81
+160
+
+0
+";
+        let infos = parse_registration("/nix/store", text).unwrap();
+        assert_eq!(infos.len(), 2);
+        assert_eq!(infos[0].nar_size, 608);
+        assert_eq!(infos[0].references[0].name(), "tree");
+        assert_eq!(
+            infos[0].deriver.as_ref().map(|d| d.name()),
+            Some("withref.drv")
+        );
+        assert_eq!(infos[1].deriver, None);
+        assert!(infos[1].references.is_empty());
+        assert_eq!(
+            infos[1].nar_hash.to_string(),
+            "sha256:10gsyvhlx83cakrf571bnl71j2wd0dxzcmhyja96jqjgki1jnwvy"
+        );
+        assert!(parse_registration("/nix/store", &text[..200]).is_err());
     }
 }

@@ -450,7 +450,7 @@ fn check_name(name: &[u8]) -> Result<(), &'static str> {
 }
 
 /// Parses one NAR from `r`, calling `v` for each node, and returns the NAR's hash and size.
-/// Bytes after the archive are left unread.
+/// Bytes after the archive are not checked (use [`validate`] or [`unpack`] for that).
 pub fn parse<R: Read, V: NarVisitor + ?Sized>(r: R, v: &mut V) -> Result<NarSummary, NarError> {
     let mut src = Src {
         inner: BufReader::with_capacity(256 << 10, r),

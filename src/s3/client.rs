@@ -36,8 +36,11 @@ pub struct Config {
     pub part_size: usize,
     /// Size of each ranged GET while downloading.
     pub download_chunk: u64,
-    /// Hash each part into `x-amz-content-sha256` (true) or send `UNSIGNED-PAYLOAD`.
+    /// Hash each body into `x-amz-content-sha256` (true) or send `UNSIGNED-PAYLOAD`.
     pub sign_payload: bool,
+    /// Largest file [`Client::upload_file`] sends as one streamed PutObject over http (S3
+    /// allows 5 GiB); a failed attempt resends the whole file.
+    pub stream_put_max: u64,
 }
 
 impl Default for Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             part_size: 8 * MIB,
             download_chunk: 64 * MIB as u64,
             sign_payload: true,
+            stream_put_max: 5 * 1024 * MIB as u64,
         }
     }
 }
@@ -347,6 +351,12 @@ struct Resp {
 }
 
 impl Client {
+    /// A client with credentials from the default chain (environment, shared file, IMDSv2).
+    pub fn from_default_chain(config: Config) -> Result<Client, Error> {
+        let creds = super::credentials::default_chain().map_err(Error::Credentials)?;
+        Client::new(config, creds)
+    }
+
     pub fn new(config: Config, credentials: Arc<dyn ProvideCredentials>) -> Result<Client, Error> {
         let ep = match &config.endpoint {
             Some(e) => e.clone(),
@@ -401,13 +411,9 @@ impl Client {
         (url, path, host_header)
     }
 
-    /// Builds the signed minreq request for one attempt.
-    fn build(
-        &self,
-        req: &Req<'_>,
-        body: bool,
-        deadline_bytes: u64,
-    ) -> Result<minreq::Request, Error> {
+    /// Signs one attempt: returns the URL, the request target (path and query), and the headers
+    /// to send (with `Authorization`, without `Host`, which both transports derive from the URL).
+    fn sign(&self, req: &Req<'_>) -> Result<SignedAttempt, Error> {
         let creds = self.credentials.credentials().map_err(Error::Credentials)?;
         let query = sigv4::canonical_query(&req.query);
         let (url, path, host) = self.locate(req.bucket, req.key, &query);
@@ -441,23 +447,55 @@ impl Client {
             &creds.access_key_id,
             creds.secret_access_key(),
         );
+        headers.retain(|(k, _)| k != "host");
+        headers.push(("authorization".into(), signed.authorization));
+        let request_target = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        Ok(SignedAttempt {
+            url,
+            request_target,
+            headers,
+        })
+    }
+
+    /// Builds the signed minreq request for one attempt.
+    fn build(
+        &self,
+        req: &Req<'_>,
+        body: bool,
+        deadline_bytes: u64,
+    ) -> Result<minreq::Request, Error> {
+        let SignedAttempt { url, headers, .. } = self.sign(req)?;
         let secs = self.config.connect_timeout.as_secs_f64()
             + self.config.read_timeout.as_secs_f64()
             + deadline_bytes as f64 / self.config.min_throughput.max(1) as f64;
         let mut r = minreq::Request::new(req.method.minreq(), url)
             .with_follow_redirects(false)
-            .with_timeout(secs.ceil().max(1.0) as u64)
-            .with_header("Authorization", signed.authorization);
+            .with_timeout(secs.ceil().max(1.0) as u64);
         for (k, v) in headers {
-            // minreq writes Host itself from the URL; we only signed the same value.
-            if k != "host" {
-                r = r.with_header(k, v);
-            }
+            r = r.with_header(k, v);
         }
         if body {
             r = r.with_body(req.body.to_vec());
         }
         Ok(r)
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or attempts run out.
+    fn retrying<T>(&self, mut attempt: impl FnMut(u32) -> Result<T, Error>) -> Result<T, Error> {
+        let mut n = 0;
+        loop {
+            n += 1;
+            match attempt(n) {
+                Err(e) if e.is_transient() && n < self.config.max_attempts => {
+                    std::thread::sleep(self.backoff(n));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Backoff before attempt `attempt` (1-based count of failures so far): exponential with
@@ -476,11 +514,7 @@ impl Client {
 
     fn transport_error(req: &Req<'_>, e: minreq::Error, attempts: u32) -> Error {
         let detail = match e {
-            minreq::Error::IoError(io) => match io.kind() {
-                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!("timed out: {io}"),
-                io::ErrorKind::ConnectionReset => format!("connection reset: {io}"),
-                _ => io.to_string(),
-            },
+            minreq::Error::IoError(io) => io_detail(&io),
             other => other.to_string(),
         };
         Error::Transport {
@@ -517,17 +551,7 @@ impl Client {
 
     /// Sends with retries; the whole response body is read (fine for everything but GetObject).
     fn send(&self, req: &Req<'_>) -> Result<Resp, Error> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result = self.send_once(req, attempt);
-            match result {
-                Err(e) if e.is_transient() && attempt < self.config.max_attempts => {
-                    std::thread::sleep(self.backoff(attempt));
-                }
-                other => return other,
-            }
-        }
+        self.retrying(|attempt| self.send_once(req, attempt))
     }
 
     fn send_once(&self, req: &Req<'_>, attempt: u32) -> Result<Resp, Error> {
@@ -591,8 +615,18 @@ impl Client {
         body: &[u8],
         content_type: Option<&str>,
     ) -> Result<Uploaded, Error> {
-        let mut req = Req::new("PutObject", Method::Put, bucket, Some(key))
-            .body(body, self.payload_hash(body));
+        self.put_with_hash(bucket, key, body, content_type, self.payload_hash(body))
+    }
+
+    fn put_with_hash(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: &[u8],
+        content_type: Option<&str>,
+        hash: String,
+    ) -> Result<Uploaded, Error> {
+        let mut req = Req::new("PutObject", Method::Put, bucket, Some(key)).body(body, hash);
         if let Some(ct) = content_type {
             req = req.header("content-type", ct);
         }
@@ -719,7 +753,9 @@ impl Client {
         }
     }
 
-    /// Uploads a local file (multipart when larger than one part).
+    /// Uploads a local file. Over `http://`, a file larger than one part and at most
+    /// `stream_put_max` goes up as one streamed PutObject (no part buffers, no server-side
+    /// reassembly); otherwise this is [`Client::upload`].
     pub fn upload_file(
         &self,
         bucket: &str,
@@ -727,13 +763,152 @@ impl Client {
         path: &std::path::Path,
         content_type: Option<&str>,
     ) -> Result<Uploaded, Error> {
-        let mut f = std::fs::File::open(path).map_err(|source| Error::Local {
+        let local = |context, source| Error::Local {
             op: "Upload",
             target: target(bucket, Some(key)),
-            context: "opening the source file",
+            context,
             source,
-        })?;
+        };
+        let mut f = std::fs::File::open(path).map_err(|e| local("opening the source file", e))?;
+        let len = f
+            .metadata()
+            .map_err(|e| local("reading the source file's size", e))?
+            .len();
+        if self.streams(len) {
+            return self.put_file_streamed(bucket, key, &mut f, len, content_type, None);
+        }
         self.upload(bucket, key, &mut f, content_type)
+    }
+
+    /// [`Client::upload_file`] for a file whose SHA-256 the caller already knows (the cache
+    /// uploader has it for the narinfo's FileHash): a streamed PUT signs it without reading the
+    /// file twice, and the server rejects the body if it does not match.
+    pub fn upload_file_hashed(
+        &self,
+        bucket: &str,
+        key: &str,
+        path: &std::path::Path,
+        content_type: Option<&str>,
+        sha256_hex: &str,
+    ) -> Result<Uploaded, Error> {
+        if sha256_hex.len() != 64 || !sha256_hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::Config(format!(
+                "{sha256_hex:?} is not a hex SHA-256"
+            )));
+        }
+        let local = |context, source| Error::Local {
+            op: "Upload",
+            target: target(bucket, Some(key)),
+            context,
+            source,
+        };
+        let mut f = std::fs::File::open(path).map_err(|e| local("opening the source file", e))?;
+        let len = f
+            .metadata()
+            .map_err(|e| local("reading the source file's size", e))?
+            .len();
+        let hash = sha256_hex.to_ascii_lowercase();
+        if self.streams(len) {
+            return self.put_file_streamed(bucket, key, &mut f, len, content_type, Some(hash));
+        }
+        if len <= self.config.part_size as u64 {
+            let mut body = Vec::with_capacity(len as usize);
+            f.read_to_end(&mut body)
+                .map_err(|e| local("reading the source file", e))?;
+            return self.put_with_hash(bucket, key, &body, content_type, hash);
+        }
+        self.upload(bucket, key, &mut f, content_type)
+    }
+
+    /// Whether a file of `len` bytes goes up as one streamed PUT.
+    fn streams(&self, len: u64) -> bool {
+        !self.endpoint.https
+            && len > self.config.part_size as u64
+            && len <= self.config.stream_put_max
+    }
+
+    /// PutObject with the body streamed from a seekable file; a retry starts from the top.
+    fn put_file_streamed(
+        &self,
+        bucket: &str,
+        key: &str,
+        f: &mut std::fs::File,
+        len: u64,
+        content_type: Option<&str>,
+        known_sha256: Option<String>,
+    ) -> Result<Uploaded, Error> {
+        use std::io::Seek;
+        let local = |context, source| Error::Local {
+            op: "PutObject",
+            target: target(bucket, Some(key)),
+            context,
+            source,
+        };
+        let hash = if let Some(h) = known_sha256 {
+            h
+        } else if self.config.sign_payload {
+            // One extra read of the file buys a body the server verifies end to end.
+            let mut h = sha2::Sha256::new();
+            io::copy(f, &mut HashWrite(&mut h)).map_err(|e| local("hashing the source file", e))?;
+            sigv4::hex(&h.finalize())
+        } else {
+            UNSIGNED_PAYLOAD.to_string()
+        };
+        let mut req = Req::new("PutObject", Method::Put, bucket, Some(key)).body(&[], hash);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let port = self.endpoint.port.unwrap_or(80);
+        let host = if self.config.path_style {
+            self.endpoint.host.clone()
+        } else {
+            format!("{bucket}.{}", self.endpoint.host)
+        };
+        let t = super::stream_put::Target {
+            host: &host,
+            port,
+            connect_timeout: self.config.connect_timeout,
+            io_timeout: self.config.read_timeout,
+        };
+        let resp = self.retrying(|attempt| {
+            f.seek(io::SeekFrom::Start(0))
+                .map_err(|e| local("rewinding the source file", e))?;
+            let SignedAttempt {
+                request_target,
+                headers,
+                ..
+            } = self.sign(&req)?;
+            let mut head = format!("PUT {request_target} HTTP/1.1\r\nHost: {host}");
+            if let Some(p) = self.endpoint.port {
+                head.push_str(&format!(":{p}"));
+            }
+            head.push_str("\r\n");
+            for (k, v) in &headers {
+                head.push_str(&format!("{k}: {v}\r\n"));
+            }
+            head.push_str(&format!(
+                "content-length: {len}\r\nconnection: close\r\n\r\n"
+            ));
+            match super::stream_put::send(&t, &head, f, len) {
+                Ok(r) if (200..300).contains(&r.status) => Ok(r),
+                Ok(r) => Err(Self::http_error(&req, r.status, &r.body, attempt)),
+                Err(super::stream_put::Failure::Source(e)) => {
+                    Err(local("reading the source file", e))
+                }
+                Err(super::stream_put::Failure::Transport(e)) => Err(Error::Transport {
+                    op: req.op,
+                    target: req.target(),
+                    detail: io_detail(&e),
+                    attempts: attempt,
+                }),
+            }
+        })?;
+        let etag = resp.headers.get("etag").cloned().unwrap_or_default();
+        Ok(Uploaded {
+            size: len,
+            etag,
+            parts: 0,
+        })
     }
 
     /// HeadObject; `Ok(None)` when the object does not exist.
@@ -875,11 +1050,31 @@ impl Client {
             })?;
             written += n as u64;
         }
-        if whole || total.is_none() {
-            Ok(ChunkEnd::Done)
-        } else {
-            Ok(ChunkEnd::Advanced(written))
+        if whole {
+            if let Some(t) = *total {
+                if written < t {
+                    let detail = format!("download cut short at byte {written} of {t}");
+                    return Err((
+                        written,
+                        Error::Transport {
+                            op: req.op,
+                            target: req.target(),
+                            detail,
+                            attempts: attempt,
+                        },
+                    ));
+                }
+            }
+            return Ok(ChunkEnd::Done);
         }
+        if total.is_none() {
+            // Without the total we cannot tell a short object from a truncated download.
+            return Err((
+                written,
+                Self::protocol(req, "206 response without a usable Content-Range".into()),
+            ));
+        }
+        Ok(ChunkEnd::Advanced(written))
     }
 
     /// GetObject into memory.
@@ -984,9 +1179,38 @@ impl Client {
     }
 }
 
+/// One signed attempt: what both transports need.
+struct SignedAttempt {
+    url: String,
+    /// Path and query as sent on the request line.
+    request_target: String,
+    /// Headers to send, `Authorization` included and `Host` left to the transport.
+    headers: Vec<(String, String)>,
+}
+
 enum ChunkEnd {
     Done,
     Advanced(u64),
+}
+
+/// Names the common network failures plainly.
+fn io_detail(io: &io::Error) -> String {
+    match io.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!("timed out: {io}"),
+        io::ErrorKind::ConnectionReset => format!("connection reset: {io}"),
+        _ => io.to_string(),
+    }
+}
+
+struct HashWrite<'a>(&'a mut sha2::Sha256);
+impl Write for HashWrite<'_> {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        sha2::Digest::update(self.0, b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Reads until `buf` is full or the reader ends; returns the bytes read.
@@ -1077,6 +1301,12 @@ mod tests {
         assert!(!http(400, "InvalidArgument").is_transient());
         let e = http(403, "AccessDenied");
         assert_eq!(e.to_string(), "PutObject s3://b/k: HTTP 403 AccessDenied");
+    }
+
+    #[test]
+    fn client_is_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Client>();
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! credentials from the usual chain (environment, shared file, instance metadata).
 
 use super::client::{self, Client, Config};
-use super::credentials;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -50,7 +49,6 @@ pub enum S3Command {
 pub enum Error {
     BadUrl(String),
     S3(client::Error),
-    Credentials(credentials::CredentialsError),
     Local { path: PathBuf, source: io::Error },
     Output(io::Error),
     PartialDelete { failed: usize, first: String },
@@ -61,7 +59,6 @@ impl fmt::Display for Error {
         match self {
             Error::BadUrl(u) => write!(f, "{u:?} is not an s3://BUCKET/KEY address"),
             Error::S3(e) => write!(f, "{e}"),
-            Error::Credentials(e) => write!(f, "{e}"),
             Error::Local { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Output(e) => write!(f, "writing output: {e}"),
             Error::PartialDelete { failed, first } => {
@@ -116,8 +113,7 @@ fn make_client(args: &S3Args) -> Result<Client, Error> {
         path_style: args.path_style,
         ..Config::default()
     };
-    let creds = credentials::default_chain().map_err(Error::Credentials)?;
-    Ok(Client::new(config, creds)?)
+    Ok(Client::from_default_chain(config)?)
 }
 
 /// Runs one `hydrant s3` command.
@@ -131,12 +127,12 @@ pub fn run(args: S3Args) -> Result<(), Error> {
             let up = if file.as_os_str() == "-" {
                 c.upload(&bucket, &key, &mut io::stdin().lock(), None)?
             } else {
-                // Open here so a missing file is reported as such, not as an S3 failure.
-                let mut f = std::fs::File::open(file).map_err(|source| Error::Local {
+                // Check here so a missing file is reported by its path, not as an S3 failure.
+                std::fs::metadata(file).map_err(|source| Error::Local {
                     path: file.clone(),
                     source,
                 })?;
-                c.upload(&bucket, &key, &mut f, None)?
+                c.upload_file(&bucket, &key, file, None)?
             };
             writeln!(out, "uploaded {} bytes to s3://{bucket}/{key}", up.size)
                 .map_err(Error::Output)?;

@@ -211,11 +211,17 @@ pub fn chain(
     }
     if let Some((path, profile)) = shared_file_location(var) {
         tried.push(format!("{} [{profile}]", path.display()));
-        if let Some(c) = from_file(&path, &profile)? {
-            return Ok(Arc::new(StaticProvider::new(
-                c,
-                &format!("{} [{profile}]", path.display()),
-            )));
+        let explicit = var("AWS_PROFILE").is_some_and(|p| !p.is_empty());
+        match from_file(&path, &profile) {
+            Ok(Some(c)) => {
+                let source = format!("{} [{profile}]", path.display());
+                return Ok(Arc::new(StaticProvider::new(c, &source)));
+            }
+            Ok(None) => {}
+            // A file without a [default] section is normal on an instance with a role; a
+            // profile the operator named explicitly must exist.
+            Err(CredentialsError::Profile { .. }) if !explicit => {}
+            Err(e) => return Err(e),
         }
     }
     let endpoint = var("AWS_EC2_METADATA_SERVICE_ENDPOINT")
@@ -497,6 +503,16 @@ mod tests {
         let e = env(&[("AWS_SHARED_CREDENTIALS_FILE", f), ("AWS_PROFILE", "other")]);
         let err = chain(&e).err().unwrap().to_string();
         assert!(err.contains("other") && !err.contains("FS"), "{err}");
+        // No [default] and no AWS_PROFILE: fall through to the next source (IMDS, dead here).
+        let e = env(&[
+            ("AWS_SHARED_CREDENTIALS_FILE", f),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9"),
+        ]);
+        let err = chain(&e).err().unwrap().to_string();
+        assert!(
+            err.contains("no AWS credentials") && err.contains("instance metadata"),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

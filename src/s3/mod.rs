@@ -4,6 +4,7 @@ pub mod client;
 pub mod cmd;
 pub mod credentials;
 pub mod sigv4;
+mod stream_put;
 pub mod xml;
 
 pub use client::{Client, Config, Error, ObjectMeta, Uploaded};

@@ -115,13 +115,7 @@ impl S3Server {
             .expect("start s3s-fs (make test-deps installs it)");
         let guard = Guard(child);
         wait_for_port(port, Duration::from_secs(10));
-        S3Server {
-            port,
-            root,
-            access_key,
-            secret_key,
-            _child: guard,
-        }
+        S3Server { port, root, access_key, secret_key, _child: guard }
     }
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
