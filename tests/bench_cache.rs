@@ -146,6 +146,8 @@ fn push_with_rss(s3: &S3Server, bucket: &str, comp: &str, path: &str, state: &Pa
         s3.endpoint()
     );
     let t = Instant::now();
+    // Reaped by wait4 below, which also reports its peak RSS.
+    #[allow(clippy::zombie_processes)]
     let child = hydrant(s3)
         .args(["cache", "push", "--to", &to, "--state-dir"])
         .arg(state)
