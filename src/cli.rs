@@ -69,6 +69,11 @@ pub enum Command {
     Key(crate::nix::cmd::KeyCommand),
     /// Inspect and edit an S3 bucket (put, get, ls, rm, rm-prefix)
     S3(crate::s3::cmd::S3Args),
+    /// Binary caches in S3: push store paths with their closures
+    Cache(crate::cache::cmd::CacheArgs),
+    /// Delete from S3 caches what no GC root keeps alive
+    #[command(name = "s3-gc")]
+    S3Gc(crate::cache::cmd::GcArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -130,6 +135,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Nar(c) => crate::nix::cmd::run_nar(c).map_err(|e| e.to_string()),
         Command::Key(c) => crate::nix::cmd::run_key(c).map_err(|e| e.to_string()),
         Command::S3(args) => crate::s3::cmd::run(args).map_err(|e| e.to_string()),
+        Command::Cache(args) => crate::cache::cmd::run_cache(args).map_err(|e| e.to_string()),
+        Command::S3Gc(args) => crate::cache::cmd::run_gc(args).map_err(|e| e.to_string()),
     }
 }
 

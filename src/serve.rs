@@ -119,6 +119,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     let subsystems: Vec<std::thread::JoinHandle<()>> = vec![
         crate::eval::spawn(app.clone()),
         crate::queue::spawn(app.clone()),
+        crate::cache::spawn(app.clone()),
+        crate::cache::spawn_gc(app.clone()),
     ];
 
     let threads = std::thread::available_parallelism()
