@@ -557,6 +557,99 @@ mod tests {
         assert_eq!(nix_list_of_paths(&p), r#"[ [ ] [ "a" "b\"c" ] ]"#);
     }
 
+    /// Meta fields in every shape nixpkgs uses, plus wrong types and a throwing meta, through
+    /// the real wrapper and Nix.
+    #[test]
+    fn wrapper_reads_meta_in_all_shapes() {
+        let dir = std::env::temp_dir().join(format!("hydrant-meta-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let release = dir.join("release.nix");
+        std::fs::write(
+            &release,
+            r#"let mk = n: meta: derivation { name = n; builder = "/bin/sh"; args = [ "-c" "echo > $out" ];
+  system = builtins.currentSystem; } // (if meta == null then { } else { inherit meta; });
+in {
+  plain = mk "plain" null;
+  full = mk "full" {
+    description = "d"; schedulingPriority = 250; timeout = 60; maxSilent = 5;
+    license = [ { shortName = "mit"; } { spdxId = "GPL-3.0"; } "custom" ];
+    maintainers = [ { email = "a@x"; } { github = "b"; } { name = "c"; } "d" { } ];
+  };
+  single = mk "single" { license = { fullName = "Full"; }; maintainers = { name = "solo"; }; };
+  wrongtypes = mk "wrongtypes" { description = 5; schedulingPriority = "high"; timeout = null; license = 3; };
+  badmeta = mk "badmeta" { description = throw "no description"; };
+  badtype = { type = throw "no type"; };
+  nested = { recurseForDerivations = true; "a.b" = mk "dotted" null; inner = mk "inner" null; };
+  multi = derivation { name = "multi"; builder = "/bin/sh"; args = [ "-c" "echo > $out; echo > $dev" ];
+    outputs = [ "out" "dev" ]; system = builtins.currentSystem; };
+}"#,
+        )
+        .unwrap();
+        let never = || false;
+        let ev = NixEvaluator::new(
+            release,
+            &[],
+            Instant::now() + Duration::from_secs(120),
+            4096,
+            &never,
+        )
+        .evaluate()
+        .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let job = |n: &str| ev.jobs.iter().find(|j| j.job == n).unwrap().clone();
+        let names: Vec<_> = ev.jobs.iter().map(|j| j.job.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "full",
+                "multi",
+                "nested.inner",
+                "plain",
+                "single",
+                "wrongtypes"
+            ]
+        );
+        let errs: Vec<_> = ev.errors.keys().map(String::as_str).collect();
+        assert_eq!(errs, ["badmeta", "badtype"], "{:?}", ev.errors);
+        assert!(ev.errors["badmeta"].contains("no description"));
+        // An attribute set whose `type` throws is a broken job, not a set to walk into.
+        assert!(ev.errors["badtype"].contains("no type"));
+        let p = job("plain");
+        assert_eq!(
+            (p.priority, p.timeout, p.maxsilent, p.description.as_str()),
+            (100, 36000, 7200, "")
+        );
+        assert!(p.drvpath.starts_with("/nix/store/") && p.drvpath.ends_with("-plain.drv"));
+        assert_eq!(p.nixname, "plain");
+        assert!(!p.system.is_empty());
+        assert_eq!(p.outputs.keys().collect::<Vec<_>>(), ["out"]);
+        let f = job("full");
+        assert_eq!(
+            (f.priority, f.timeout, f.maxsilent, f.description.as_str()),
+            (250, 60, 5, "d")
+        );
+        assert_eq!(f.license, "mit, GPL-3.0, custom");
+        assert_eq!(f.maintainers, "a@x, b, c, d");
+        let s = job("single");
+        assert_eq!(
+            (s.license.as_str(), s.maintainers.as_str()),
+            ("Full", "solo")
+        );
+        let w = job("wrongtypes");
+        assert_eq!(
+            (
+                w.priority,
+                w.timeout,
+                w.description.as_str(),
+                w.license.as_str()
+            ),
+            (100, 36000, "", "")
+        );
+        let m = job("multi");
+        assert_eq!(m.outputs.keys().collect::<Vec<_>>(), ["dev", "out"]);
+        assert!(m.outputs["dev"].ends_with("-multi-dev"));
+    }
+
     #[test]
     fn raw_jobs_default_meta() {
         let j: RawJob =
