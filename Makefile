@@ -1,4 +1,5 @@
 # hydrant: `make run` starts a demo server, `make test` installs test peers and runs every test.
+SHELL := /bin/bash
 CARGO ?= cargo
 CARGOFLAGS ?= --offline --locked
 # Real Nix as root without a daemon; no substituters, so tests never reach the network.
@@ -23,8 +24,14 @@ test-deps:
 	bash .ci/install-nix
 	bash .ci/install-s3s
 
+# Ends with one total line over every test binary (cargo's own last line is per binary).
 test: test-deps
-	$(CARGO) test $(CARGOFLAGS) -- --test-threads=2
+	@mkdir -p target
+	@set -o pipefail; $(CARGO) test $(CARGOFLAGS) --lib --bins --tests -- --test-threads=2 2>&1 \
+	  | tee target/test-output.log; rc=$$?; \
+	  awk '/^test result:/ { p += $$4; f += $$6; i += $$8 } \
+	    END { printf "total: %d passed, %d failed, %d skipped\n", p, f, i }' target/test-output.log; \
+	  exit $$rc
 
 # Numbers from each issue, side by side with the named peer in the same run (never asserted).
 bench: test-deps release
