@@ -29,6 +29,9 @@ pub const BUILDS_BY_DRV: TableDefinition<&str, u64> = TableDefinition::new("buil
 pub const QUEUE: TableDefinition<u64, ()> = TableDefinition::new("queue");
 /// (project, jobset, job) → newest build id of that job.
 pub const JOB_LATEST: TableDefinition<(&str, &str, &str), u64> = TableDefinition::new("job_latest");
+/// (project, jobset, job, build id) → (): every build of a job, for job pages and latestbuilds.
+pub const JOB_BUILDS: TableDefinition<(&str, &str, &str, u64), ()> =
+    TableDefinition::new("job_builds");
 /// (build id, step nr) → BuildStep
 pub const BUILD_STEPS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("build_steps");
 /// Builds that finished with output (status 0 or 6) and still await their cache uploads.
@@ -458,6 +461,7 @@ impl Db {
             tx.open_table(BUILDS_BY_DRV)?;
             tx.open_table(QUEUE)?;
             tx.open_table(JOB_LATEST)?;
+            tx.open_table(JOB_BUILDS)?;
             tx.open_table(BUILD_STEPS)?;
             tx.open_table(CACHE_PENDING)?;
             tx.open_table(USERS)?;
@@ -751,6 +755,7 @@ impl Db {
             let mut by_drv = tx.open_table(BUILDS_BY_DRV)?;
             let mut queue = tx.open_table(QUEUE)?;
             let mut latest = tx.open_table(JOB_LATEST)?;
+            let mut job_builds = tx.open_table(JOB_BUILDS)?;
             let mut members = tx.open_table(EVAL_MEMBERS)?;
             let (p, j) = (eval.project.clone(), eval.jobset.clone());
             let mut new_builds = 0u64;
@@ -782,6 +787,7 @@ impl Db {
                         builds.insert(bid, encode(&b).as_slice())?;
                         by_drv.insert(job.drvpath.as_str(), bid)?;
                         queue.insert(bid, ())?;
+                        job_builds.insert((p.as_str(), j.as_str(), job.job.as_str(), bid), ())?;
                         new_builds += 1;
                         (bid, true)
                     }

@@ -292,6 +292,16 @@ fn builds_pages_json_logs_and_actions() {
         .json();
     assert_eq!(one.as_array().unwrap().len(), 1);
     assert_eq!(one[0]["id"], hello);
+    // A fully named job is answered from the per-job index.
+    let exact = anon
+        .get("/api/latestbuilds?nr=10&project=p&jobset=j&job=hello")
+        .json();
+    assert_eq!(exact.as_array().unwrap().len(), 1);
+    assert_eq!(exact[0]["id"], hello);
+    let unfinished = anon
+        .get("/api/latestbuilds?nr=10&project=p&jobset=j&job=slow")
+        .json();
+    assert!(unfinished.as_array().unwrap().is_empty(), "{unfinished}");
     let sys = h["system"].as_str().unwrap();
     assert_eq!(
         anon.get(&format!("/api/latestbuilds?nr=1&system={sys}"))

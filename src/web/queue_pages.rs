@@ -9,7 +9,9 @@ use super::pages::{self, build_state, fmt_time, PageCtx};
 use super::routes::Route;
 use super::{url_encode as enc, Ctx, HttpError, Response};
 use crate::app::App;
-use crate::db::{self, Build, Eval, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_LATEST, QUEUE};
+use crate::db::{
+    self, Build, Eval, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE,
+};
 use crate::queue::{self, machines, store::QUEUE_RUNNING, MachineStatus, QueueError};
 use maud::{html, Markup};
 use redb::ReadableTable;
@@ -300,6 +302,28 @@ pub fn newest_builds(app: &App, f: &BuildFilter, nr: usize) -> Result<Vec<Build>
     let builds = tx.open_table(BUILDS).map_err(dbe)?;
     let mut out = Vec::new();
     if nr == 0 || !may_match(&tx, f)? {
+        return Ok(out);
+    }
+    if !(f.project.is_empty() || f.jobset.is_empty() || f.job.is_empty()) {
+        // One job: its own index holds exactly its builds.
+        let idx = tx.open_table(JOB_BUILDS).map_err(dbe)?;
+        let (p, j, job) = (f.project.as_str(), f.jobset.as_str(), f.job.as_str());
+        for r in idx
+            .range((p, j, job, 0u64)..=(p, j, job, u64::MAX))
+            .map_err(dbe)?
+            .rev()
+        {
+            let id = r.map_err(dbe)?.0.value().3;
+            if let Some(v) = builds.get(id).map_err(dbe)? {
+                let b: Build = db::decode(&format!("build {id}"), v.value())?;
+                if f.matches(&b) {
+                    out.push(b);
+                    if out.len() >= nr {
+                        break;
+                    }
+                }
+            }
+        }
         return Ok(out);
     }
     for r in builds.iter().map_err(dbe)?.rev().take(SCAN_LIMIT) {
