@@ -222,6 +222,8 @@ pub struct S3Config {
     pub path_style: bool,
     pub secret_key_file: Option<PathBuf>,
     pub upload_jobs: usize,
+    /// Threads of one xz upload (default 1); see `cache::Target::xz_threads`.
+    pub xz_threads: u32,
     pub line: usize,
 }
 
@@ -326,6 +328,7 @@ const S3_KEYS: &[&str] = &[
     "path_style",
     "secret_key_file",
     "upload_jobs",
+    "xz_threads",
 ];
 
 fn parse_num<T: std::str::FromStr>(e: &Entry, file: &str) -> Result<T, ConfigError> {
@@ -475,6 +478,10 @@ impl S3Config {
             Some(e) => parse_num::<usize>(e, file)?.max(1),
             None => 4,
         };
+        let xz_threads = match s.get("xz_threads") {
+            Some(e) => parse_num::<u32>(e, file)?.clamp(1, 64),
+            None => 1,
+        };
         Ok(S3Config {
             name,
             jobs,
@@ -491,6 +498,7 @@ impl S3Config {
             },
             secret_key_file: s.get("secret_key_file").map(|e| PathBuf::from(&e.value)),
             upload_jobs,
+            xz_threads,
             line: s.line,
         })
     }
@@ -523,6 +531,7 @@ mod tests {
         assert_eq!(c.s3[0].compression, Compression::Bzip2);
         assert_eq!(c.s3[1].compression, Compression::Xz);
         assert_eq!(c.s3[1].prefix, "cache/");
+        assert_eq!(c.s3[1].xz_threads, 1);
         // Anchored: a partial match is no match.
         assert!(!c.s3[1].matches("x", "y", "zz"));
     }

@@ -187,8 +187,8 @@ fn bench_rss_pushing_one_gib_path() {
     )
     .unwrap();
     let path = nix_run("nix-build", &["--no-out-link", f.to_str().unwrap()]);
-    // xz over 1 GiB takes minutes on 2 cores (and needs ~340 MiB with 2 encoder threads at
-    // preset 6): opt in with HYDRANT_BENCH_RSS_XZ=1.
+    // xz over 1 GiB takes minutes (one encoder thread per path by default: ~100 MiB peak RSS,
+    // about 6 minutes on 2 cores): opt in with HYDRANT_BENCH_RSS_XZ=1.
     let mut comps = vec!["bzip2", "none"];
     if std::env::var("HYDRANT_BENCH_RSS_XZ").is_ok() {
         comps.push("xz");

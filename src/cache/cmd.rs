@@ -28,7 +28,7 @@ pub enum CacheCommand {
 #[derive(clap::Args, Debug)]
 pub struct PushArgs {
     /// A bucket `name` from an <s3config> section, or
-    /// s3://BUCKET/PREFIX[?endpoint=URL&region=R&compression=xz|bzip2|none&secret-key=FILE&path-style=true]
+    /// s3://BUCKET/PREFIX[?endpoint=URL&region=R&compression=xz|bzip2|none&secret-key=FILE&path-style=true&xz-threads=N]
     #[arg(long)]
     pub to: String,
     /// Config file (for a bucket given by name, and the state directory)
@@ -97,6 +97,7 @@ pub fn parse_s3_url(url: &str) -> Result<Target, CacheError> {
         path_style: false,
         secret_key_file: None,
         upload_jobs: 4,
+        xz_threads: 1,
     };
     let mut scheme = "https".to_string();
     let mut path_style = None;
@@ -113,6 +114,12 @@ pub fn parse_s3_url(url: &str) -> Result<Target, CacheError> {
             }
             "secret-key" => t.secret_key_file = Some(PathBuf::from(v)),
             "path-style" => path_style = Some(matches!(v.as_str(), "true" | "1" | "yes")),
+            "xz-threads" => {
+                t.xz_threads = v
+                    .parse::<u32>()
+                    .map_err(|_| bad("xz-threads must be a number"))?
+                    .clamp(1, 64)
+            }
             "upload-jobs" | "jobs" => {
                 t.upload_jobs = v
                     .parse::<usize>()
@@ -544,6 +551,9 @@ mod tests {
         assert!(t.path_style);
         assert_eq!(t.compression, Compression::Bzip2);
         assert_eq!(t.secret_key_file, Some(PathBuf::from("/k")));
+        assert_eq!(t.xz_threads, 1, "one xz thread per upload unless asked");
+        assert_eq!(parse_s3_url("s3://b?xz-threads=3").unwrap().xz_threads, 3);
+        assert!(parse_s3_url("s3://b?xz-threads=many").is_err());
         let t = parse_s3_url("s3://b").unwrap();
         assert_eq!((t.prefix.as_str(), t.path_style), ("", false));
         assert_eq!(t.compression, Compression::Xz);

@@ -530,6 +530,7 @@ mod tests {
             path_style: true,
             secret_key_file: None,
             upload_jobs: 1,
+            xz_threads: 1,
         };
         let s1 = GcLock::try_shared(&dir, &t).unwrap().unwrap();
         let s2 = GcLock::try_shared(&dir, &t).unwrap();

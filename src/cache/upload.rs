@@ -200,8 +200,6 @@ pub struct Uploader {
     pub nix: NixCli,
     key: Option<SecretKey>,
     tmp_dir: PathBuf,
-    /// Worker threads of the multi-threaded xz encoder.
-    pub xz_threads: u32,
 }
 
 impl Uploader {
@@ -223,17 +221,12 @@ impl Uploader {
             };
         std::fs::create_dir_all(&tmp_dir).map_err(io_err(&tmp_dir))?;
         remove_orphan_temp_files(&tmp_dir);
-        let xz_threads = std::thread::available_parallelism()
-            .map(|n| n.get() as u32)
-            .unwrap_or(1)
-            .clamp(1, 8);
         Ok(Uploader {
             target,
             store,
             nix,
             key,
             tmp_dir,
-            xz_threads,
         })
     }
 
@@ -346,12 +339,19 @@ impl Uploader {
                 (s, enc.finish().map_err(io_err(tmp))?)
             }
             Compression::Xz => {
-                let stream = xz2::stream::MtStreamBuilder::new()
-                    .threads(self.xz_threads)
-                    .preset(6)
-                    .check(xz2::stream::Check::Crc64)
-                    .encoder()
-                    .map_err(|e| CacheError::Format(format!("xz encoder: {e}")))?;
+                // One thread (the default) uses the plain encoder: the multi-threaded one
+                // buffers whole blocks even with a single worker (see `Target::xz_threads`).
+                let threads = self.target.xz_threads;
+                let stream = if threads <= 1 {
+                    xz2::stream::Stream::new_easy_encoder(6, xz2::stream::Check::Crc64)
+                } else {
+                    xz2::stream::MtStreamBuilder::new()
+                        .threads(threads)
+                        .preset(6)
+                        .check(xz2::stream::Check::Crc64)
+                        .encoder()
+                }
+                .map_err(|e| CacheError::Format(format!("xz encoder: {e}")))?;
                 let mut enc = xz2::write::XzEncoder::new_stream(hw, stream);
                 let s = nar::dump_path(
                     fs_path,

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache_pages;
 pub mod pages;
 pub mod queue_pages;
 pub mod routes;

@@ -99,6 +99,7 @@ pub fn layout_refresh(
                     a.brand href="/" { "hydrant" }
                     a href="/" { "Projects" }
                     a #nav-queue href="/queue" { "Queue" }
+                    a #nav-cache href="/cache" { "Cache" }
                     div.user {
                         @if let Some(u) = pc.user {
                             span #current-user { (u) }

@@ -610,6 +610,8 @@ pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
                 @for (bucket, state) in &b.cached {
                     @if state == "ok" {
                         li.status-0 { "Cached in bucket " code { (bucket) } }
+                    } @else if state == "queued" {
+                        li.status-queued { "Upload to bucket " code { (bucket) } " queued" }
                     } @else {
                         li.status-fail { "Upload to bucket " code { (bucket) } " failed: " (state) }
                     }
@@ -929,6 +931,7 @@ mod tests {
         b.stoptime = Some(160);
         b.cached.insert("bkt".into(), "ok".into());
         b.cached.insert("other".into(), "403 Forbidden".into());
+        b.cached.insert("later".into(), "queued".into());
         let v = BuildView {
             build: &b,
             evals: &[3],
@@ -943,6 +946,10 @@ mod tests {
         assert!(html.contains("1m 00s"));
         assert!(html.contains("Cached in bucket <code>bkt</code>"), "{html}");
         assert!(html.contains("failed: 403 Forbidden"));
+        assert!(
+            html.contains("Upload to bucket <code>later</code> queued"),
+            "a queued upload is not a failure: {html}"
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ const fn r(method: &'static str, pattern: &'static str, handler: Handler) -> Rou
 }
 
 /// Every module's routes; the first match wins, so list specific patterns first.
-pub const TABLES: &[&[Route]] = &[CORE, super::queue_pages::ROUTES];
+pub const TABLES: &[&[Route]] = &[CORE, super::queue_pages::ROUTES, super::cache_pages::ROUTES];
 
 pub const CORE: &[Route] = &[
     r("GET", "/", overview),
