@@ -493,11 +493,7 @@ impl Db {
     }
 
     pub fn project(&self, name: &str) -> Result<Option<Project>> {
-        let tx = self.inner.begin_read()?;
-        let t = tx.open_table(PROJECTS)?;
-        let v = t.get(name)?;
-        v.map(|v| decode(&format!("project {name}"), v.value()))
-            .transpose()
+        self.get_record(PROJECTS, name, "project")
     }
 
     /// Creates or replaces a project; returns true when it was created.
@@ -854,11 +850,7 @@ impl Db {
     // ---- users, sessions, tokens ----
 
     pub fn user(&self, name: &str) -> Result<Option<User>> {
-        let tx = self.inner.begin_read()?;
-        let t = tx.open_table(USERS)?;
-        let v = t.get(name)?;
-        v.map(|v| decode(&format!("user {name}"), v.value()))
-            .transpose()
+        self.get_record(USERS, name, "user")
     }
 
     pub fn users_count(&self) -> Result<u64> {
@@ -879,20 +871,11 @@ impl Db {
                 )));
             }
         }
-        let tx = self.inner.begin_write()?;
-        {
-            let mut t = tx.open_table(USERS)?;
-            t.insert(u.name.as_str(), encode(u).as_slice())?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.put_record(USERS, &u.name, u)
     }
 
     pub fn session(&self, key: &str) -> Result<Option<Session>> {
-        let tx = self.inner.begin_read()?;
-        let t = tx.open_table(SESSIONS)?;
-        let v = t.get(key)?;
-        v.map(|v| decode("session", v.value())).transpose()
+        self.get_record(SESSIONS, key, "session")
     }
 
     pub fn put_session(&self, key: &str, s: &Session) -> Result<()> {
@@ -923,17 +906,38 @@ impl Db {
     }
 
     pub fn token(&self, key: &str) -> Result<Option<ApiToken>> {
-        let tx = self.inner.begin_read()?;
-        let t = tx.open_table(TOKENS)?;
-        let v = t.get(key)?;
-        v.map(|v| decode("token", v.value())).transpose()
+        self.get_record(TOKENS, key, "token")
     }
 
     pub fn put_token(&self, key: &str, tok: &ApiToken) -> Result<()> {
+        self.put_record(TOKENS, key, tok)
+    }
+
+    /// One JSON record of a name-keyed table, in its own read transaction.
+    fn get_record<T: DeserializeOwned>(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static [u8]>,
+        key: &str,
+        what: &str,
+    ) -> Result<Option<T>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(table)?;
+        let v = t.get(key)?;
+        v.map(|v| decode(&format!("{what} {key}"), v.value()))
+            .transpose()
+    }
+
+    /// Writes one JSON record of a name-keyed table in its own write transaction.
+    fn put_record<T: Serialize>(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static [u8]>,
+        key: &str,
+        value: &T,
+    ) -> Result<()> {
         let tx = self.inner.begin_write()?;
         {
-            let mut t = tx.open_table(TOKENS)?;
-            t.insert(key, encode(tok).as_slice())?;
+            let mut t = tx.open_table(table)?;
+            t.insert(key, encode(value).as_slice())?;
         }
         tx.commit()?;
         Ok(())
