@@ -10,6 +10,9 @@ substituters =
 endef
 export NIX_CONFIG
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+# Tests and benches never reach EC2 instance metadata (169.254.169.254); the IMDS tests point
+# AWS_EC2_METADATA_SERVICE_ENDPOINT at a loopback fake instead.
+export AWS_EC2_METADATA_DISABLED := true
 
 .PHONY: build run test test-deps bench vendor release clippy fmt clean
 

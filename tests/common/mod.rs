@@ -100,10 +100,15 @@ impl S3Server {
         let port = free_port();
         let access_key = "AKIDHYDRANTTEST".to_string();
         let secret_key = "hydrant/test+secret".to_string();
-        let bin = std::env::var("HOME")
-            .map(|h| PathBuf::from(h).join(".cargo/bin/s3s-fs"))
-            .ok()
-            .filter(|p| p.exists())
+        // $S3S_FS (set by .ci/run in CI), else ~/.cargo/bin, else PATH.
+        let bin = std::env::var_os("S3S_FS")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var("HOME")
+                    .map(|h| PathBuf::from(h).join(".cargo/bin/s3s-fs"))
+                    .ok()
+                    .filter(|p| p.exists())
+            })
             .unwrap_or_else(|| PathBuf::from("s3s-fs"));
         let child = Command::new(bin)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
@@ -132,4 +137,24 @@ impl S3Server {
         std::fs::create_dir_all(&p).expect("bucket dir");
         p
     }
+}
+
+/// Finishes a build with `status` the way the queue runner records it (start, then finish in
+/// one transaction with every index), without running anything.
+pub fn finish_build(db: &hydrant::db::Db, id: u64, status: i32) {
+    let t = hydrant::db::now();
+    db.queue_mark_started(id, t)
+        .expect("mark started")
+        .unwrap_or_else(|| panic!("build {id} is not queued"));
+    db.queue_record_finish(&hydrant::queue::store::Finish {
+        id,
+        status,
+        starttime: t,
+        stoptime: t,
+        errormsg: None,
+        outputs: Default::default(),
+        charge: 0.0,
+        cached_from: None,
+    })
+    .expect("record finish");
 }
