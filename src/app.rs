@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::nix::cli::NixCli;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
@@ -42,6 +43,8 @@ impl Wake {
 pub struct App {
     pub config: Config,
     pub db: Db,
+    /// The one way the runner, the evaluator and the uploaders run Nix (built from the config).
+    pub nix: NixCli,
     /// Jobsets were triggered (Evaluate, push API) or changed.
     pub eval_wake: Wake,
     /// Builds were queued, cancelled, bumped or restarted.
@@ -54,6 +57,7 @@ pub struct App {
 impl App {
     pub fn new(config: Config, db: Db) -> App {
         App {
+            nix: NixCli::for_store(&config.store_dir),
             config,
             db,
             eval_wake: Wake::default(),

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod eval;
 pub mod nix;
+pub mod perm;
 pub mod queue;
 pub mod s3;
 pub mod serve;

@@ -145,6 +145,7 @@ fn bench_eval_2000_jobs_vs_nix_instantiate() {
                 Instant::now() + Duration::from_secs(600),
                 65536,
                 &never,
+                &hydrant::nix::cli::NixCli::default(),
             )
             .evaluate()
             .unwrap();

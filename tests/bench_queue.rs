@@ -217,7 +217,6 @@ fn bench_overhead_per_trivial_build() {
 fn bench_queue_snapshot_1m_queued() {
     let dir = TempDir::new("bench-snapshot");
     let app = app_in(dir.path(), "");
-    app.db.queue_tables().unwrap();
     let total = 1_000_000u64;
     let batch = 100_000u64;
     let t = Instant::now();
@@ -266,7 +265,7 @@ fn bench_queue_snapshot_1m_queued() {
 #[ignore]
 fn bench_durable_commit_cost() {
     let dir = TempDir::new("bench-commit");
-    let db = Db::open(&dir.path().join("c.redb")).unwrap();
+    let db = redb::Database::create(dir.path().join("c.redb")).unwrap();
     let t_def: redb::TableDefinition<u64, u64> = redb::TableDefinition::new("t");
     let mut durable = Vec::new();
     let mut eventual = Vec::new();
@@ -276,7 +275,7 @@ fn bench_durable_commit_cost() {
             (redb::Durability::Eventual, &mut eventual),
         ] {
             let t = Instant::now();
-            let mut tx = db.inner.begin_write().unwrap();
+            let mut tx = db.begin_write().unwrap();
             tx.set_durability(mode);
             tx.open_table(t_def).unwrap().insert(i, i).unwrap();
             tx.commit().unwrap();

@@ -7,7 +7,6 @@ use hydrant::app::App;
 use hydrant::config::Config;
 use hydrant::db::{self, Db, Jobset, JobsetInput, Project};
 use hydrant::eval::{self, EvalError, EvalOutcome};
-use redb::ReadableTable;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -358,25 +357,9 @@ fn one_shot_disables_itself_and_ignores_triggers() {
 }
 
 fn finish_all_builds(db: &Db) {
-    let tx = db.inner.begin_write().unwrap();
-    {
-        let mut builds = tx.open_table(db::BUILDS).unwrap();
-        let mut queue = tx.open_table(db::QUEUE).unwrap();
-        let ids: Vec<u64> = queue
-            .iter()
-            .unwrap()
-            .map(|r| r.unwrap().0.value())
-            .collect();
-        for id in ids {
-            let mut b: db::Build =
-                db::decode("build", builds.get(id).unwrap().unwrap().value()).unwrap();
-            b.finished = true;
-            b.buildstatus = Some(db::status::SUCCEEDED);
-            builds.insert(id, db::encode(&b).as_slice()).unwrap();
-            queue.remove(id).unwrap();
-        }
+    for id in db.queued_build_ids().unwrap() {
+        common::finish_build(db, id, db::status::SUCCEEDED);
     }
-    tx.commit().unwrap();
 }
 
 #[test]

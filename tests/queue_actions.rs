@@ -5,9 +5,8 @@ mod common;
 use common::TempDir;
 use hydrant::app::App;
 use hydrant::config::Config;
-use hydrant::db::{status, Db, Eval, Jobset, NewJob, Project, QUEUE};
+use hydrant::db::{status, Db, Eval, Jobset, NewJob, Project};
 use hydrant::queue::{self, store::Finish};
-use redb::ReadableTable;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +24,6 @@ fn app(dir: &std::path::Path) -> Arc<App> {
         })
         .unwrap();
     app.db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
-    app.db.queue_tables().unwrap();
     app
 }
 
@@ -61,9 +59,7 @@ fn eval(app: &App, tag: &str, n: usize) -> (u64, Vec<u64>) {
 }
 
 fn queued(app: &App) -> Vec<u64> {
-    let tx = app.db.inner.begin_read().unwrap();
-    let t = tx.open_table(QUEUE).unwrap();
-    t.iter().unwrap().map(|r| r.unwrap().0.value()).collect()
+    app.db.queued_build_ids().unwrap()
 }
 
 #[test]
@@ -92,7 +88,10 @@ fn build_and_eval_actions() {
     assert!(!b.finished && b.buildstatus.is_none());
     assert_eq!(queued(&app), ids);
     // Eval level: cancel all, restart failed (cancelled counts as failed), bump all.
-    assert_eq!(queue::cancel_eval(&app, ev).unwrap(), 4);
+    assert_eq!(
+        queue::cancel_builds(&app, &app.db.queue_eval_member_ids(ev).unwrap()).unwrap(),
+        4
+    );
     assert!(queued(&app).is_empty());
     // One build succeeded meanwhile (as the runner records it): restart-failed leaves it alone.
     assert!(queue::restart_build(&app, ids[3]).unwrap());
@@ -106,11 +105,18 @@ fn build_and_eval_actions() {
             errormsg: None,
             outputs: Default::default(),
             charge: 60.0,
+            cached_from: None,
         })
         .unwrap();
-    assert_eq!(queue::restart_failed_eval(&app, ev).unwrap(), 3);
+    assert_eq!(
+        queue::restart_failed_builds(&app, &app.db.queue_eval_member_ids(ev).unwrap()).unwrap(),
+        3
+    );
     assert_eq!(queued(&app), ids[..3].to_vec());
-    assert_eq!(queue::bump_eval(&app, ev).unwrap(), 3);
+    assert_eq!(
+        queue::bump_builds(&app, &app.db.queue_eval_member_ids(ev).unwrap()).unwrap(),
+        3
+    );
     assert!(ids[..3]
         .iter()
         .all(|&i| app.db.build(i).unwrap().unwrap().globalpriority > 0));
@@ -166,6 +172,7 @@ fn finishing_a_cancelled_build_keeps_it_cancelled() {
             errormsg: None,
             outputs: Default::default(),
             charge: 10.0,
+            cached_from: None,
         })
         .unwrap();
     assert_eq!(rec, hydrant::queue::store::Recorded::AlreadyFinished);

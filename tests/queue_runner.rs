@@ -5,9 +5,8 @@ mod common;
 use common::{TempDir, NIX_CONFIG};
 use hydrant::app::App;
 use hydrant::config::Config;
-use hydrant::db::{status, Build, Db, Eval, Jobset, NewJob, Project, CACHE_PENDING, QUEUE};
+use hydrant::db::{status, Build, Db, Eval, Jobset, NewJob, Project};
 use hydrant::queue;
-use redb::ReadableTable;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -119,9 +118,7 @@ fn stop(app: Arc<App>, h: std::thread::JoinHandle<()>) {
 }
 
 fn cache_pending(app: &App) -> Vec<u64> {
-    let tx = app.db.inner.begin_read().unwrap();
-    let t = tx.open_table(CACHE_PENDING).unwrap();
-    t.iter().unwrap().map(|r| r.unwrap().0.value()).collect()
+    hydrant::cache::queue::pending_builds(&app.db).unwrap()
 }
 
 /// Processes whose environment holds `nonce=N` (the fixture builders of one test).
@@ -146,9 +143,7 @@ fn builders_alive(nonce: &str) -> usize {
 }
 
 fn in_queue(app: &App, id: u64) -> bool {
-    let tx = app.db.inner.begin_read().unwrap();
-    let t = tx.open_table(QUEUE).unwrap();
-    t.get(id).unwrap().is_some()
+    app.db.queued_build_ids().unwrap().contains(&id)
 }
 
 #[test]
@@ -191,9 +186,12 @@ fn statuses_logs_roots_and_cache_event() {
     assert_eq!(pending, vec![ok.id, fwo.id]);
     // GC roots for the outputs.
     let out = &ok.outputs["out"];
+    // Roots live under the build's own jobset: gcroots/PROJECT/JOBSET/.
     let root = app
         .config
         .gcroots_dir()
+        .join(&ok.project)
+        .join(&ok.jobset)
         .join(Path::new(out).file_name().unwrap());
     assert_eq!(std::fs::read_link(&root).unwrap(), Path::new(out));
     assert_eq!(
@@ -403,6 +401,8 @@ fn keepnr_prunes_roots_of_older_evals() {
     let root_of = |b: &Build| {
         app.config
             .gcroots_dir()
+            .join(&b.project)
+            .join(&b.jobset)
             .join(Path::new(&b.outputs["out"]).file_name().unwrap())
     };
     let first = queue_jobs(&app, vec![instantiate("ok", &nonce())])[0];

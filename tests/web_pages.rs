@@ -3,7 +3,6 @@ mod common;
 mod web_support;
 
 use hydrant::db::{self, Db, Eval, EvalInput, Jobset, JobsetInput, NewJob, Project};
-use redb::ReadableTable;
 use serde_json::json;
 use std::collections::BTreeMap;
 use web_support::*;
@@ -24,7 +23,13 @@ fn job(name: &str, drv: &str) -> NewJob {
         // No machine builds this system: the running queue runner leaves these fake builds queued.
         system: "test-nomachine".into(),
         nixname: format!("{name}-1.0"),
-        outputs: [("out".to_string(), format!("/nix/store/{name}-out"))].into(),
+        // One output path per derivation: a changed derivation is a new build (same job, new
+        // output), an unchanged one is reused by the next eval of the jobset.
+        outputs: [(
+            "out".to_string(),
+            format!("{}-out", drv.trim_end_matches(".drv")),
+        )]
+        .into(),
         priority: 100,
         ..Default::default()
     }
@@ -32,17 +37,7 @@ fn job(name: &str, drv: &str) -> NewJob {
 
 /// Marks a build finished with `status` (what the queue runner will do).
 fn finish(db: &Db, id: u64, status: i32) {
-    let tx = db.inner.begin_write().unwrap();
-    {
-        let mut t = tx.open_table(db::BUILDS).unwrap();
-        let raw = t.get(id).unwrap().unwrap().value().to_vec();
-        let mut b: db::Build = db::decode("b", &raw).unwrap();
-        b.finished = true;
-        b.buildstatus = Some(status);
-        t.insert(id, db::encode(&b).as_slice()).unwrap();
-        tx.open_table(db::QUEUE).unwrap().remove(id).unwrap();
-    }
-    tx.commit().unwrap();
+    common::finish_build(db, id, status);
 }
 
 /// Two projects, three jobsets (shares 100/300 enabled + one disabled), and evals with builds.
@@ -267,13 +262,18 @@ fn pages_render_with_expected_content() {
             "Edit configuration",
             "Clone this jobset",
             "Reproduce locally",
-            "Delete this jobset"
+            "Delete this jobset…"
         ]
     );
+    // Evaluate posts at once; Delete leads to its confirmation page.
     let csrf = admin.csrf();
     assert_eq!(
         attrs(&r.body, "details.actions form input[name=csrf]", "value"),
-        vec![csrf.clone(), csrf]
+        vec![csrf]
+    );
+    assert_eq!(
+        attrs(&r.body, "details.actions li a.danger", "href"),
+        vec!["/jobset/alpha/main/delete"]
     );
     assert_eq!(texts(&r.body, "#current-user"), vec!["admin"]);
 
@@ -484,14 +484,36 @@ fn html_forms_without_javascript() {
             || srv.client().get("/jobset/web/rel").json()["triggertime"].is_null()
     );
 
-    // Delete jobset and project through forms.
+    // Delete jobset and project through forms: the menu leads to a confirmation page, whose
+    // red button posts `confirm=yes`; a form without it is sent to that page.
+    let r = s.post_form("/jobset/web/rel2/delete", &[("csrf", &csrf)]);
     assert_eq!(
-        s.post_form("/jobset/web/rel2/delete", &[("csrf", &csrf)])
-            .status,
+        (r.status, r.headers["location"].as_str()),
+        (303, "/jobset/web/rel2/delete")
+    );
+    assert_eq!(srv.client().get("/jobset/web/rel2").status, 200);
+    let confirm = s.get("/jobset/web/rel2/delete").body;
+    assert_eq!(
+        attrs(&confirm, "form#confirm-delete", "action"),
+        ["/jobset/web/rel2/delete"]
+    );
+    assert_eq!(
+        texts(&confirm, "form#confirm-delete button.danger"),
+        ["Delete jobset web:rel2"]
+    );
+    assert_eq!(
+        s.post_form(
+            "/jobset/web/rel2/delete",
+            &[("csrf", &csrf), ("confirm", "yes")]
+        )
+        .status,
         303
     );
     assert_eq!(srv.client().get("/jobset/web/rel2").status, 404);
-    let r = s.post_form("/project/web/delete", &[("csrf", &csrf)]);
+    let r = s.post_form(
+        "/project/web/delete",
+        &[("csrf", &csrf), ("confirm", "yes")],
+    );
     assert_eq!((r.status, r.headers["location"].as_str()), (303, "/"));
     assert_eq!(srv.client().get("/project/web").status, 404);
 

@@ -381,10 +381,7 @@ pub fn run_cache(args: CacheArgs) -> Result<(), CacheError> {
     let config = load_config(a.config.as_deref(), a.state_dir.as_deref())?;
     let target = find_target(&config, &a.to)?;
     let jobs = a.jobs.unwrap_or(target.upload_jobs).max(1);
-    let nix = NixCli {
-        store_dir: config.store_dir.clone(),
-        ..NixCli::default()
-    };
+    let nix = NixCli::for_store(&config.store_dir);
     let mut paths = Vec::new();
     for p in &a.paths {
         paths.push(resolve_store_path(p, &config.store_dir).ok_or_else(|| {
@@ -487,10 +484,7 @@ fn collect_with(
                 .join(", ")
         )));
     }
-    let nix = NixCli {
-        store_dir: config.store_dir.clone(),
-        ..NixCli::default()
-    };
+    let nix = NixCli::for_store(&config.store_dir);
     let roots: Vec<String> = roots.into_iter().collect();
     let live: HashSet<String> = super::upload::closure_paths_with(&nix, &roots)?
         .iter()

@@ -318,16 +318,6 @@ pub fn gc_roots(dirs: &[PathBuf], store_dir: &str) -> Result<BTreeSet<String>, C
     Ok(out)
 }
 
-/// Hash parts of the closure of the given roots (roots no longer valid are skipped).
-pub fn live_set(roots: &BTreeSet<String>) -> Result<HashSet<String>, CacheError> {
-    let roots: Vec<String> = roots.iter().cloned().collect();
-    let closure = super::upload::closure_paths(&roots)?;
-    Ok(closure
-        .iter()
-        .filter_map(|p| super::hash_part(p).map(String::from))
-        .collect())
-}
-
 /// Runs one collection of `target`: lock, list, read live narinfos, decide, delete.
 pub fn run(
     store: &dyn ObjectStore,

@@ -376,10 +376,6 @@ impl Uploader {
 }
 
 /// The closure of `roots` as store paths; roots the store no longer holds are skipped.
-pub fn closure_paths(roots: &[String]) -> Result<Vec<String>, CacheError> {
-    closure_paths_with(&NixCli::default(), roots)
-}
-
 pub fn closure_paths_with(nix: &NixCli, roots: &[String]) -> Result<Vec<String>, CacheError> {
     let mut valid: Vec<StorePath> = Vec::new();
     for chunk in roots.chunks(500) {

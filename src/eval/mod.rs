@@ -12,12 +12,12 @@ pub use scheduler::{spawn, trigger};
 
 use crate::app::App;
 use crate::db::{self, Db, DbError, Eval, Jobset, NewJob};
+use crate::nix::cli::NixCli;
 use inputs::{nix_string, FetchCtx, Fetched};
 use run::cap_text;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The wrapper that walks a release expression like hydra-eval-jobs (see the file's header).
@@ -174,6 +174,7 @@ pub struct NixEvaluator<'a> {
     pub deadline: Instant,
     pub error_cap: usize,
     pub cancelled: &'a dyn Fn() -> bool,
+    pub nix: &'a NixCli,
     budget: usize,
 }
 
@@ -208,6 +209,7 @@ impl<'a> NixEvaluator<'a> {
         deadline: Instant,
         error_cap: usize,
         cancelled: &'a dyn Fn() -> bool,
+        nix: &'a NixCli,
     ) -> NixEvaluator<'a> {
         let mut e = String::from("{");
         for (name, value) in inputs {
@@ -220,12 +222,13 @@ impl<'a> NixEvaluator<'a> {
             deadline,
             error_cap,
             cancelled,
+            nix,
             budget: ERROR_PROCESS_BUDGET,
         }
     }
 
     fn nix(&self, paths: &[Vec<String>], catch: bool, mode: &str) -> Result<run::Output, RunError> {
-        let mut c = Command::new("nix-instantiate");
+        let mut c = self.nix.command("nix-instantiate");
         c.args([
             "--eval",
             "--strict",
@@ -505,7 +508,14 @@ pub fn evaluate_jobset(
         .map(|f| (f.record.name.clone(), f.nix_value.clone()))
         .collect();
     let eval_start = Instant::now();
-    let evaluator = NixEvaluator::new(release_file, &args, started + timeout, cap, &cancelled);
+    let evaluator = NixEvaluator::new(
+        release_file,
+        &args,
+        started + timeout,
+        cap,
+        &cancelled,
+        &app.nix,
+    );
     let evaluation = match evaluator.evaluate() {
         Ok(e) => e,
         Err(NixEvalError::Run(RunError::Cancelled { .. })) => {
@@ -592,6 +602,7 @@ in {
             Instant::now() + Duration::from_secs(120),
             4096,
             &never,
+            &NixCli::default(),
         )
         .evaluate()
         .unwrap();

@@ -109,6 +109,15 @@ fn render(cmd: &Command) -> String {
 }
 
 impl NixCli {
+    /// The Nix of a configured hydrant: its `store_dir`, tools from `PATH`, the caller's
+    /// environment (`NIX_CONFIG` included).
+    pub fn for_store(store_dir: &str) -> NixCli {
+        NixCli {
+            store_dir: store_dir.to_string(),
+            ..NixCli::default()
+        }
+    }
+
     /// A `Command` for a Nix tool with this configuration's binary dir and environment; for
     /// callers that need their own stdio (build logs), timeouts or child handling.
     pub fn command(&self, tool: &str) -> Command {

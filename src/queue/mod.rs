@@ -7,7 +7,7 @@ pub mod log;
 pub mod machines;
 pub mod policy;
 pub mod runner;
-pub mod store;
+pub use crate::db::queue as store;
 
 pub use runner::spawn;
 
@@ -77,28 +77,56 @@ pub fn bump_build(app: &App, id: u64) -> Result<bool> {
     Ok(acted(app, app.db.bump_builds(&[id])?)? > 0)
 }
 
-/// Cancels every unfinished build of an eval; returns how many.
-pub fn cancel_eval(app: &App, eval: u64) -> Result<usize> {
-    let ids = app.db.queue_eval_member_ids(eval)?;
-    acted(app, app.db.cancel_builds(&ids)?)
+/// Cancels the unfinished builds among `ids` (an eval's, already permission-checked).
+pub fn cancel_builds(app: &App, ids: &[u64]) -> Result<usize> {
+    acted(app, app.db.cancel_builds(ids)?)
 }
 
-/// Restarts every finished, unsuccessful build of an eval; returns how many.
-pub fn restart_failed_eval(app: &App, eval: u64) -> Result<usize> {
-    let ids = app.db.queue_eval_member_ids(eval)?;
-    acted(app, app.db.restart_failed_builds(&ids)?)
+/// Restarts the finished, unsuccessful builds among `ids`.
+pub fn restart_failed_builds(app: &App, ids: &[u64]) -> Result<usize> {
+    acted(app, app.db.restart_failed_builds(ids)?)
 }
 
-/// Bumps every unfinished build of an eval; returns how many.
-pub fn bump_eval(app: &App, eval: u64) -> Result<usize> {
-    let ids = app.db.queue_eval_member_ids(eval)?;
-    acted(app, app.db.bump_builds(&ids)?)
+/// Bumps the unfinished builds among `ids`.
+pub fn bump_builds(app: &App, ids: &[u64]) -> Result<usize> {
+    acted(app, app.db.bump_builds(ids)?)
 }
 
 /// Cancels every queued build, running ones included; returns how many.
 pub fn cancel_all_queued(app: &App) -> Result<usize> {
     let ids = app.db.queued_build_ids()?;
     acted(app, app.db.cancel_builds(&ids)?)
+}
+
+/// Deletes a jobset and everything of it (`Db::delete_jobset`, one transaction), then its files:
+/// build logs and GC roots. The runner stops its running builds. False if there was none.
+pub fn delete_jobset(app: &App, project: &str, jobset: &str) -> Result<bool> {
+    let Some(d) = app.db.delete_jobset(project, jobset)? else {
+        return Ok(false);
+    };
+    removed(app, &d);
+    Ok(true)
+}
+
+/// Deletes a project with all its jobsets, as `delete_jobset` does. False if there was none.
+pub fn delete_project(app: &App, project: &str) -> Result<bool> {
+    let Some(d) = app.db.delete_project(project)? else {
+        return Ok(false);
+    };
+    removed(app, &d);
+    let _ = std::fs::remove_dir_all(app.config.gcroots_dir().join(project));
+    Ok(true)
+}
+
+fn removed(app: &App, d: &crate::db::Deleted) {
+    let logs = app.config.logs_dir();
+    for &id in &d.builds {
+        log::remove(&logs, id);
+    }
+    for (p, j) in &d.jobsets {
+        let _ = std::fs::remove_dir_all(runner::jobset_roots(&app.config.gcroots_dir(), p, j));
+    }
+    app.queue_wake.notify();
 }
 
 /// Tells the runner that jobset settings changed (scheduling shares apply at the next pick).
@@ -202,7 +230,6 @@ pub fn latest_successful(
     jobset: &str,
     job: &str,
 ) -> Result<Option<Build>> {
-    app.db.queue_tables()?;
     Ok(app.db.last_successful_build(project, jobset, job)?)
 }
 

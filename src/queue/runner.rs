@@ -9,7 +9,7 @@ use super::machines::{self, Machine};
 use super::policy::{JobsetId, Policy, QueuedBuild, SystemId, WINDOW};
 use super::store::{Finish, Recorded};
 use crate::app::App;
-use crate::db::{self, status, Build, QUEUE};
+use crate::db::{status, Build};
 use crate::nix::cli::NixCli;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
@@ -87,6 +87,7 @@ struct Running {
     machine: usize,
     start: f64,
     kill: Arc<AtomicU8>,
+    drvpath: String,
 }
 
 struct Runner {
@@ -98,6 +99,12 @@ struct Runner {
     machine_systems: Vec<Vec<SystemId>>,
     slots_used: Vec<usize>,
     running: HashMap<u64, Running>,
+    /// Derivations being built → the running build: a second build of the same derivation (in
+    /// another jobset, or another job) waits for it, then takes its result as a cached build.
+    running_drvs: HashMap<String, u64>,
+    /// Builds picked while their derivation was running: drv → build ids, queued again when it
+    /// finishes.
+    waiting_drvs: HashMap<String, Vec<u64>>,
     /// Queued builds no machine supports: id → (system, first seen).
     unsupported: HashMap<u64, f64>,
     max_seen: u64,
@@ -146,6 +153,8 @@ impl Runner {
             slots_used: vec![0; machines.len()],
             machines,
             running: HashMap::new(),
+            running_drvs: HashMap::new(),
+            waiting_drvs: HashMap::new(),
             unsupported: HashMap::new(),
             max_seen: 0,
             tx,
@@ -257,8 +266,13 @@ impl Runner {
     /// Brings the policy in line with the database record of one build after an action.
     fn follow(&mut self, id: u64, now: f64) -> Result<(), super::QueueError> {
         let Some(b) = self.app.db.build(id)? else {
+            // Deleted with its jobset: a running one is stopped.
             self.policy.remove(id, now);
             self.unsupported.remove(&id);
+            if let Some(r) = self.running.get(&id) {
+                r.kill.store(KILL_CANCEL, Ordering::SeqCst);
+                term_group(r.pgid);
+            }
             return Ok(());
         };
         if b.finished {
@@ -282,21 +296,10 @@ impl Runner {
 
     /// Builds queued by evaluations since the last look (their ids only grow).
     fn load_new(&mut self, now: f64) -> Result<(), super::QueueError> {
-        let mut new = Vec::new();
-        {
-            let tx = self.app.db.inner.begin_read().map_err(db::DbError::from)?;
-            let q = tx.open_table(QUEUE).map_err(db::DbError::from)?;
-            let b = tx.open_table(db::BUILDS).map_err(db::DbError::from)?;
-            for r in q
-                .range(self.max_seen.saturating_add(1)..)
-                .map_err(db::DbError::from)?
-            {
-                let id = r.map_err(db::DbError::from)?.0.value();
-                if let Some(v) = b.get(id).map_err(db::DbError::from)? {
-                    new.push(db::decode::<Build>(&format!("build {id}"), v.value())?);
-                }
-            }
-        }
+        let new = self
+            .app
+            .db
+            .queued_builds(self.max_seen, usize::MAX, false)?;
         for b in new {
             if !b.finished {
                 self.enqueue(&b, now);
@@ -356,6 +359,22 @@ impl Runner {
 
     fn launch(&mut self, id: u64, machine: usize, now: f64) -> Result<(), super::QueueError> {
         let picked = Instant::now();
+        let Some(queued) = self.app.db.build(id)?.filter(|b| !b.finished) else {
+            self.policy.forget_running(id, now);
+            return Ok(());
+        };
+        if self.running_drvs.contains_key(&queued.drvpath) {
+            // Built once: this one waits for the running build of the same derivation.
+            self.policy.forget_running(id, now);
+            self.waiting_drvs
+                .entry(queued.drvpath.clone())
+                .or_default()
+                .push(id);
+            return Ok(());
+        }
+        if self.outputs_valid(&queued) {
+            return self.finish_cached(queued, now);
+        }
         let marked = self.app.db.queue_mark_started(id, now as i64);
         if marked.is_err() {
             // Not started: it stays queued in the database and is loaded again on the next start.
@@ -372,7 +391,7 @@ impl Runner {
         let logs = self.app.config.logs_dir();
         log::remove(&logs, id);
         let kill = Arc::new(AtomicU8::new(KILL_NONE));
-        match start_child(&b, &logs) {
+        match start_child(&self.app.nix, &b, &logs) {
             Ok((child, out)) => {
                 let pgid = child.id() as i32;
                 add_own_time(picked.elapsed(), false);
@@ -383,8 +402,10 @@ impl Runner {
                         machine,
                         start: now,
                         kill: kill.clone(),
+                        drvpath: b.drvpath.clone(),
                     },
                 );
+                self.running_drvs.insert(b.drvpath.clone(), id);
                 self.slots_used[machine] += 1;
                 let ctx = WatchCtx {
                     app: self.app.clone(),
@@ -414,8 +435,58 @@ impl Runner {
                     errormsg: Some(format!("cannot start nix-store: {e}")),
                     outputs: BTreeMap::new(),
                     charge,
+                    cached_from: None,
                 })?;
             }
+        }
+        Ok(())
+    }
+
+    /// Whether every output of the build is already valid in the store (another build of the
+    /// same derivation made them). Paths that do not exist are not asked of Nix.
+    fn outputs_valid(&self, b: &Build) -> bool {
+        !b.outputs.is_empty()
+            && b.outputs.values().all(|o| Path::new(o).exists())
+            && b.outputs.values().all(|o| {
+                self.app
+                    .nix
+                    .parse_path(o)
+                    .ok()
+                    .and_then(|p| self.app.nix.is_valid(&p).ok())
+                    .unwrap_or(false)
+            })
+    }
+
+    /// Finishes a build without running it: its outputs are valid already (Hydra's cached
+    /// build). It gets its own GC roots and its own uploads, as a built one does.
+    fn finish_cached(&mut self, b: Build, now: f64) -> Result<(), super::QueueError> {
+        let charge = self.policy.finish(b.id, now).unwrap_or(0.0);
+        let from = self.app.db.last_built_of_drv(&b.drvpath, b.id)?;
+        let failed = b
+            .outputs
+            .values()
+            .any(|o| Path::new(o).join("nix-support/failed").exists());
+        let st = if failed {
+            status::FAILED_WITH_OUTPUT
+        } else {
+            status::SUCCEEDED
+        };
+        add_gc_roots(
+            &jobset_roots(&self.app.config.gcroots_dir(), &b.project, &b.jobset),
+            &b.outputs,
+        );
+        let rec = self.app.db.queue_record_finish(&Finish {
+            id: b.id,
+            status: st,
+            starttime: now as i64,
+            stoptime: now as i64,
+            errormsg: None,
+            outputs: BTreeMap::new(),
+            charge,
+            cached_from: Some(from),
+        })?;
+        if rec == Recorded::Finished {
+            self.app.cache_wake.notify();
         }
         Ok(())
     }
@@ -425,6 +496,23 @@ impl Runner {
             return Ok(());
         };
         self.slots_used[r.machine] = self.slots_used[r.machine].saturating_sub(1);
+        if self.running_drvs.get(&r.drvpath) == Some(&d.id) {
+            self.running_drvs.remove(&r.drvpath);
+        }
+        // Builds that waited for this derivation go back to the queue: they will find its
+        // outputs valid (cached) or, if it failed, build it themselves.
+        if let Some(ids) = self.waiting_drvs.remove(&r.drvpath) {
+            let now = now_f64();
+            for id in ids {
+                if let Some(b) = self.app.db.build(id)?.filter(|b| !b.finished) {
+                    self.enqueue(&b, now);
+                }
+            }
+        }
+        if self.app.db.build(d.id)?.is_none() {
+            // Deleted while it ran: its log goes too (written until the child exited).
+            log::remove(&self.app.config.logs_dir(), d.id);
+        }
         let Some(st) = d.status else {
             // Shutdown or a stale run: not charged, queued again.
             self.policy.forget_running(d.id, d.stop);
@@ -463,6 +551,7 @@ impl Runner {
             errormsg: d.errormsg,
             outputs: d.outputs,
             charge,
+            cached_from: None,
         })?;
         add_own_time(d.exited.elapsed(), true);
         if rec == Recorded::Finished
@@ -542,13 +631,18 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-fn start_child(b: &Build, logs: &Path) -> std::io::Result<(std::process::Child, std::fs::File)> {
+fn start_child(
+    nix: &NixCli,
+    b: &Build,
+    logs: &Path,
+) -> std::io::Result<(std::process::Child, std::fs::File)> {
     std::fs::create_dir_all(logs)?;
     let (r, w) = pipe()?;
     let w2 = w.try_clone()?;
     // nix::cli is the one place that knows how to run Nix; the runner only adds its own stdio.
-    let mut cmd = NixCli::default().command("nix-store");
+    let mut cmd = nix.command("nix-store");
     cmd.arg("--realise")
+        .arg("--")
         .arg(&b.drvpath)
         .stdin(Stdio::null())
         .stdout(Stdio::from(w))
@@ -702,7 +796,8 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
         Some(status::SUCCEEDED) | Some(status::FAILED_WITH_OUTPUT)
     );
     if with_output {
-        add_gc_roots(&ctx.app.config.gcroots_dir(), &outputs);
+        let dir = jobset_roots(&ctx.app.config.gcroots_dir(), &b.project, &b.jobset);
+        add_gc_roots(&dir, &outputs);
     }
     if st.is_some() {
         if let Err(e) = log::compress(&logs, b.id) {
@@ -721,7 +816,7 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
     ctx.app.queue_wake.notify();
     if with_output {
         let paths: Vec<&str> = outputs.values().map(|s| s.as_str()).collect();
-        match query_sizes(&paths) {
+        match query_sizes(&ctx.app.nix, &paths) {
             Ok((size, closure)) => {
                 if let Err(e) = ctx.app.db.queue_record_sizes(b.id, size, closure) {
                     eprintln!("hydrant: build {}: cannot record sizes: {e}", b.id);
@@ -793,13 +888,18 @@ pub fn drv_outputs(text: &str) -> BTreeMap<String, String> {
 }
 
 /// (sum of the outputs' NAR sizes, NAR size of their closure), asked of Nix through `nix::cli`.
-fn query_sizes(outputs: &[&str]) -> Result<(u64, u64), String> {
-    let cli = NixCli::default();
+fn query_sizes(cli: &NixCli, outputs: &[&str]) -> Result<(u64, u64), String> {
     let paths = outputs
         .iter()
         .map(|o| cli.parse_path(o).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
     cli.output_sizes(&paths).map_err(|e| e.to_string())
+}
+
+/// GC roots of one jobset: `gcroots/PROJECT/JOBSET/` (names are validated, so they are safe
+/// path components). Deleting the jobset removes the directory.
+pub fn jobset_roots(gcroots: &Path, project: &str, jobset: &str) -> PathBuf {
+    gcroots.join(project).join(jobset)
 }
 
 fn root_path(dir: &Path, output: &str) -> Option<PathBuf> {
@@ -851,7 +951,7 @@ fn prune_roots(app: &App, b: &Build, pruned: &Mutex<HashMap<(String, String), u6
             kept.insert(id);
         }
     }
-    let dir = app.config.gcroots_dir();
+    let dir = jobset_roots(&app.config.gcroots_dir(), &b.project, &b.jobset);
     for eval in old.iter().rev().take(5) {
         for id in app.db.queue_eval_member_ids(*eval).unwrap_or_default() {
             if kept.contains(&id) {

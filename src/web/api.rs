@@ -415,6 +415,8 @@ pub fn build_json(b: &Build) -> Value {
         "releasename": null,
         "size": b.size,
         "closuresize": b.closuresize,
+        "iscachedbuild": u8::from(b.iscachedbuild),
+        "cachedfrom": b.cached_from,
     })
 }
 

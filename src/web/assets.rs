@@ -30,7 +30,7 @@ details.actions ul{position:absolute;right:0;z-index:5;margin:.2em 0 0;padding:.
 details.actions li a,details.actions li button{display:block;width:100%;text-align:left;padding:.35em 1em;background:none;border:0;font:inherit;color:#1f5fbf;cursor:pointer}
 details.actions li a:hover,details.actions li button:hover{background:#eef3fb}
 details.actions li form{margin:0}
-details.actions li button.danger{color:#b3261e}
+details.actions li button.danger,details.actions li a.danger{color:#b3261e}
 form.edit{background:#fff;border:1px solid #dde;padding:1em 1.2em;border-radius:6px}
 form.edit label.row{display:grid;grid-template-columns:13em 1fr;gap:.8em;align-items:center;margin:.45em 0}
 form.edit fieldset{border:1px solid #dde;margin:.8em 0;border-radius:5px}
@@ -42,6 +42,6 @@ pre{background:#fff;border:1px solid #dde;padding:.6em;overflow:auto}
 .status-0{color:#1e7d32}.status-fail{color:#b3261e}.status-queued{color:#8a6d00}
 .pager{margin:.6em 0;display:flex;gap:1em}
 .actions-row{display:flex;gap:.6em;margin:.4em 0 1em}form.inline{display:inline;margin:0}
-button.danger{background:#b3261e}pre.log{max-height:40em;font-size:.85em;white-space:pre-wrap}
+button.danger,a.btn.danger{background:#b3261e}pre.log{max-height:40em;font-size:.85em;white-space:pre-wrap}
 tr.unsupported td{background:#fff8e1}
 "#;

@@ -51,9 +51,7 @@ impl Auth {
     }
 }
 
-pub fn can_edit(u: &User, p: &Project) -> bool {
-    u.has_role("admin") || (!p.owner.is_empty() && p.owner == u.name)
-}
+pub use crate::perm::can_edit_project as can_edit;
 
 fn cookie_value<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
     req.header("cookie")?.split(';').find_map(|kv| {

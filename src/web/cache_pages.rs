@@ -60,14 +60,7 @@ pub fn load(app: &App) -> Result<CacheView, CacheError> {
         return Ok(CacheView::default());
     }
     let ids: Vec<String> = targets.iter().map(Target::id).collect();
-    // The uploader creates the tables when it starts; a request may come first.
-    let statuses = match cq::status(&app.db, &ids) {
-        Ok(s) => s,
-        Err(_) => {
-            cq::init(&app.db)?;
-            cq::status(&app.db, &ids)?
-        }
-    };
+    let statuses = cq::status(&app.db, &ids)?;
     let errors = cq::recent_errors(&app.db, 200)?;
     let pending_builds = cq::pending_builds(&app.db)?.len() as u64;
     let targets = targets

@@ -15,14 +15,7 @@ pub struct PageCtx<'a> {
 }
 
 /// An eval's members counted by state (Evaluations tab).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct EvalCounts {
-    pub total: u64,
-    pub new: u64,
-    pub succeeded: u64,
-    pub failed: u64,
-    pub queued: u64,
-}
+pub use crate::db::views::EvalCounts;
 
 /// Seconds since the epoch as `YYYY-MM-DD HH:MM:SS` UTC.
 pub fn fmt_time(t: i64) -> String {
@@ -234,10 +227,26 @@ pub fn project_page(
                     a.btn href={ "/project/" (pn) "/create-jobset" } { "Create jobset" } " "
                     a.btn href={ "/project/" (pn) "/edit" } { "Edit project" }
                 }
-                form method="post" action={ "/project/" (pn) "/delete" } {
-                    input type="hidden" name="csrf" value=(pc.csrf);
-                    button type="submit" { "Delete project" }
-                }
+                p { a.btn.danger #delete-project href={ "/project/" (pn) "/delete" } { "Delete project…" } }
+            }
+        },
+    )
+}
+
+/// The confirmation step of a delete: what goes, and a red button that posts `confirm=yes`.
+pub fn confirm_delete(pc: &PageCtx, what: &str, back: &str, consequences: &str) -> Markup {
+    layout(
+        pc,
+        &format!("Delete {what}?"),
+        html! {
+            h1 { "Delete " (what) "?" }
+            p #delete-consequences { (consequences) }
+            form #confirm-delete method="post" action={ (back) "/delete" } {
+                input type="hidden" name="csrf" value=(pc.csrf);
+                input type="hidden" name="confirm" value="yes";
+                button.danger type="submit" { "Delete " (what) }
+                " "
+                a.btn href=(back) { "Cancel" }
             }
         },
     )
@@ -348,10 +357,7 @@ pub fn jobset_page(pc: &PageCtx, v: &JobsetView, tab: &str) -> Markup {
                         }
                         li { a href={ (base) "/reproduce" } { "Reproduce locally" } }
                         @if v.can_edit {
-                            li { form method="post" action={ (base) "/delete" } {
-                                input type="hidden" name="csrf" value=(pc.csrf);
-                                button.danger type="submit" { "Delete this jobset" }
-                            } }
+                            li { a.danger href={ (base) "/delete" } { "Delete this jobset…" } }
                         }
                     }
                 }
@@ -637,7 +643,7 @@ mod tests {
             "Edit configuration",
             "Clone this jobset",
             "Reproduce locally",
-            "Delete this jobset",
+            "Delete this jobset…",
         ] {
             assert!(html.contains(a), "{a}");
         }

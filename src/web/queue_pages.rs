@@ -4,17 +4,15 @@
 //! `/job/P/J/JOB/latest`). Handlers read the db in short read transactions; rendering is pure.
 
 use super::api;
-use super::auth;
 use super::pages::{self, build_state, fmt_time, PageCtx};
 use super::routes::Route;
 use super::{url_encode as enc, Ctx, HttpError, Response};
 use crate::app::App;
-use crate::db::{
-    self, Build, Eval, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE,
-};
-use crate::queue::{self, machines, store::QUEUE_RUNNING, MachineStatus, QueueError};
+pub use crate::db::views::{BuildFilter, SCAN_LIMIT};
+use crate::db::{self, Build, Eval};
+use crate::perm;
+use crate::queue::{self, machines, MachineStatus, QueueError};
 use maud::{html, Markup};
-use redb::ReadableTable;
 use serde_json::{json, Value};
 
 /// Waiting builds shown per queue page (the rest is paged with `?after=ID`).
@@ -23,9 +21,6 @@ pub const QUEUE_PAGE_SIZE: usize = 100;
 pub const LOG_TAIL_BYTES: usize = 64 * 1024;
 /// Largest `nr` the list APIs accept (Hydra caps these lists too).
 pub const MAX_NR: usize = 1000;
-/// Build records a filtered reverse scan looks at before giving up (`/api/latestbuilds`,
-/// job page): bounds the cost of a filter that matches nothing on a huge database.
-pub const SCAN_LIMIT: usize = 200_000;
 /// While a build runs its page reloads itself every this many seconds (live log, no JS).
 pub const REFRESH_SECS: u32 = 5;
 
@@ -57,28 +52,11 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/job/:p/:j/:job/latest", job_latest),
 ];
 
-// ---------- permissions ----------
+// ---------- permissions (the rules are `perm`'s) ----------
 
-/// The three build actions and the role each needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Cancel,
-    Restart,
-    Bump,
-}
+pub use crate::perm::BuildAction as Action;
 
-impl Action {
-    pub fn role(self) -> &'static str {
-        match self {
-            Action::Cancel => "cancel-build",
-            Action::Restart => "restart-jobs",
-            Action::Bump => "bump-to-front",
-        }
-    }
-}
-
-/// Which actions the caller may take on a project's builds: the action's role (admins have
-/// all), or ownership of the project (as in Hydra).
+/// Which actions the caller may take on one project's builds (`perm::may_act` for each).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Allowed {
     pub cancel: bool,
@@ -90,41 +68,30 @@ impl Allowed {
     pub fn any(&self) -> bool {
         self.cancel || self.restart || self.bump
     }
-    fn get(&self, a: Action) -> bool {
-        match a {
-            Action::Cancel => self.cancel,
-            Action::Restart => self.restart,
-            Action::Bump => self.bump,
-        }
-    }
 }
 
 fn allowed(ctx: &Ctx, project: &str) -> Result<Allowed, HttpError> {
-    let Some(u) = ctx.auth.user.as_ref() else {
-        return Ok(Allowed::default());
-    };
-    let owner = match ctx.app.db.project(project)? {
-        Some(p) => auth::can_edit(u, &p),
-        None => false,
-    };
+    let u = ctx.auth.user.as_ref();
+    let p = ctx.app.db.project(project)?;
+    let may = |a| perm::may_act(u, a, p.as_ref());
     Ok(Allowed {
-        cancel: owner || u.has_role(Action::Cancel.role()),
-        restart: owner || u.has_role(Action::Restart.role()),
-        bump: owner || u.has_role(Action::Bump.role()),
+        cancel: may(Action::Cancel),
+        restart: may(Action::Restart),
+        bump: may(Action::Bump),
     })
 }
 
-fn require(ctx: &Ctx, project: &str, a: Action) -> Result<(), HttpError> {
-    let u = ctx.auth.require_user()?;
-    if allowed(ctx, project)?.get(a) {
-        Ok(())
-    } else {
-        Err(HttpError::forbidden(format!(
-            "user `{}` lacks the `{}` role (or ownership of project `{project}`)",
-            u.name,
-            a.role()
-        )))
-    }
+fn refused(ctx: &Ctx, what: &str, project: &str, a: Action) -> HttpError {
+    let name = ctx
+        .auth
+        .user
+        .as_ref()
+        .map(|u| u.name.as_str())
+        .unwrap_or("");
+    HttpError::forbidden(format!(
+        "user `{name}` lacks the `{}` role (or ownership of project `{project}`) for {what}",
+        a.role()
+    ))
 }
 
 // ---------- helpers ----------
@@ -135,10 +102,6 @@ fn queue_err(e: QueueError) -> HttpError {
         QueueError::NotFound(m) => HttpError::not_found(format!("{m} not found")),
         e => HttpError::new(500, e.to_string()),
     }
-}
-
-fn dbe(e: impl Into<db::DbError>) -> HttpError {
-    e.into().into()
 }
 
 fn id_arg(args: &[String], what: &str) -> Result<u64, HttpError> {
@@ -214,29 +177,8 @@ pub fn fmt_size(n: u64) -> String {
     format!("{v:.1} {}", UNITS[u])
 }
 
-/// Evals a build belongs to, newest first: a point lookup per eval of its jobset (at most the
-/// newest 1000), so the cost follows the jobset's history, not the database size.
 fn build_evals(app: &App, b: &Build) -> Result<Vec<u64>, HttpError> {
-    let tx = app.db.inner.begin_read().map_err(dbe)?;
-    let idx = tx.open_table(JOBSET_EVALS).map_err(dbe)?;
-    let members = tx.open_table(EVAL_MEMBERS).map_err(dbe)?;
-    let mut out = Vec::new();
-    let range = idx
-        .range(
-            (b.project.as_str(), b.jobset.as_str(), 0u64)
-                ..=(b.project.as_str(), b.jobset.as_str(), u64::MAX),
-        )
-        .map_err(dbe)?;
-    for r in range.rev().take(1000) {
-        let e = r.map_err(dbe)?.0.value().2;
-        if members.get((e, b.id)).map_err(dbe)?.is_some() {
-            out.push(e);
-        }
-    }
-    if !out.contains(&b.eval) {
-        out.push(b.eval);
-    }
-    Ok(out)
+    Ok(app.db.build_evals(b)?)
 }
 
 /// Hydra's build JSON with the full list of evals.
@@ -246,128 +188,19 @@ pub fn build_json_full(app: &App, b: &Build) -> Result<Value, HttpError> {
     Ok(v)
 }
 
-/// Queued builds (running ones included) in id order, from `after` (exclusive), at most `limit`;
-/// with `skip_running`, running builds are left out. O(limit + running).
+/// Queued builds in id order after `after`, at most `limit` (see `Db::queued_builds`).
 pub fn queued_builds(
     app: &App,
     after: u64,
     limit: usize,
     skip_running: bool,
 ) -> Result<Vec<Build>, HttpError> {
-    app.db.queue_tables()?;
-    let tx = app.db.inner.begin_read().map_err(dbe)?;
-    let q = tx.open_table(QUEUE).map_err(dbe)?;
-    let running = tx.open_table(QUEUE_RUNNING).map_err(dbe)?;
-    let builds = tx.open_table(BUILDS).map_err(dbe)?;
-    let mut out = Vec::new();
-    for e in q.range(after.saturating_add(1)..).map_err(dbe)? {
-        if out.len() >= limit {
-            break;
-        }
-        let id = e.map_err(dbe)?.0.value();
-        if skip_running && running.get(id).map_err(dbe)?.is_some() {
-            continue;
-        }
-        if let Some(v) = builds.get(id).map_err(dbe)? {
-            out.push(db::decode(&format!("build {id}"), v.value())?);
-        }
-    }
-    Ok(out)
+    Ok(app.db.queued_builds(after, limit, skip_running)?)
 }
 
-/// Filters for `/api/latestbuilds` and the job page (empty = any).
-#[derive(Debug, Clone, Default)]
-pub struct BuildFilter {
-    pub project: String,
-    pub jobset: String,
-    pub job: String,
-    pub system: String,
-    pub finished_only: bool,
-}
-
-impl BuildFilter {
-    fn matches(&self, b: &Build) -> bool {
-        (!self.finished_only || b.finished)
-            && (self.project.is_empty() || b.project == self.project)
-            && (self.jobset.is_empty() || b.jobset == self.jobset)
-            && (self.job.is_empty() || b.job == self.job)
-            && (self.system.is_empty() || b.system == self.system)
-    }
-}
-
-/// The newest builds matching `f`, newest first, at most `nr`; looks at no more than
-/// `SCAN_LIMIT` records.
+/// The newest builds matching `f` (see `Db::newest_builds`).
 pub fn newest_builds(app: &App, f: &BuildFilter, nr: usize) -> Result<Vec<Build>, HttpError> {
-    let tx = app.db.inner.begin_read().map_err(dbe)?;
-    let builds = tx.open_table(BUILDS).map_err(dbe)?;
-    let mut out = Vec::new();
-    if nr == 0 || !may_match(&tx, f)? {
-        return Ok(out);
-    }
-    if !(f.project.is_empty() || f.jobset.is_empty() || f.job.is_empty()) {
-        // One job: its own index holds exactly its builds.
-        let idx = tx.open_table(JOB_BUILDS).map_err(dbe)?;
-        let (p, j, job) = (f.project.as_str(), f.jobset.as_str(), f.job.as_str());
-        for r in idx
-            .range((p, j, job, 0u64)..=(p, j, job, u64::MAX))
-            .map_err(dbe)?
-            .rev()
-        {
-            let id = r.map_err(dbe)?.0.value().3;
-            if let Some(v) = builds.get(id).map_err(dbe)? {
-                let b: Build = db::decode(&format!("build {id}"), v.value())?;
-                if f.matches(&b) {
-                    out.push(b);
-                    if out.len() >= nr {
-                        break;
-                    }
-                }
-            }
-        }
-        return Ok(out);
-    }
-    for r in builds.iter().map_err(dbe)?.rev().take(SCAN_LIMIT) {
-        let (k, v) = r.map_err(dbe)?;
-        let b: Build = db::decode(&format!("build {}", k.value()), v.value())?;
-        if f.matches(&b) {
-            out.push(b);
-            if out.len() >= nr {
-                break;
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Whether any build can match: a filter naming a project (and jobset, job) that has no job in
-/// the per-job index is answered at once instead of scanning for nothing.
-fn may_match(tx: &redb::ReadTransaction, f: &BuildFilter) -> Result<bool, HttpError> {
-    if f.project.is_empty() {
-        return Ok(true);
-    }
-    let l = tx.open_table(JOB_LATEST).map_err(dbe)?;
-    let p = f.project.as_str();
-    if !f.jobset.is_empty() && !f.job.is_empty() {
-        return Ok(l
-            .get((p, f.jobset.as_str(), f.job.as_str()))
-            .map_err(dbe)?
-            .is_some());
-    }
-    let (lo, hi) = if f.jobset.is_empty() {
-        ((p, "", ""), (p, "\u{10FFFF}", ""))
-    } else {
-        (
-            (p, f.jobset.as_str(), ""),
-            (p, f.jobset.as_str(), "\u{10FFFF}"),
-        )
-    };
-    for r in l.range(lo..=hi).map_err(dbe)? {
-        let (k, _) = r.map_err(dbe)?;
-        if f.job.is_empty() || k.value().2 == f.job {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(app.db.newest_builds(f, nr)?)
 }
 
 // ---------- queue ----------
@@ -515,12 +348,7 @@ fn api_queue(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
 }
 
 fn api_nrqueue(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
-    let tx = ctx.app.db.inner.begin_read().map_err(dbe)?;
-    let n = {
-        use redb::ReadableTableMetadata;
-        tx.open_table(QUEUE).map_err(dbe)?.len().map_err(dbe)?
-    };
-    Ok(Response::text(n.to_string()))
+    Ok(Response::text(ctx.app.db.nr_queued()?.to_string()))
 }
 
 fn api_latestbuilds(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
@@ -575,6 +403,13 @@ pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
         table #build-summary {
             tbody {
                 tr { th { "Status" } td #build-status class={ "status " (class) } { (label) } }
+                @if b.iscachedbuild {
+                    tr { th { "Cached" } td #build-cached-from {
+                        "Not built: its outputs were already valid"
+                        @if let Some(from) = b.cached_from { " (cached from build " a href={ "/build/" (from) } { (from) } ")" }
+                        "."
+                    } }
+                }
                 tr { th { "Job" } td { (job_link(b)) } }
                 tr { th { "Evaluations" } td #build-evals { @for (i, e) in v.evals.iter().enumerate() {
                     @if i > 0 { ", " } a href={ "/eval/" (e) } { (e) } } } }
@@ -698,7 +533,11 @@ fn build_reproduce(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 
 fn build_action(ctx: &Ctx, args: &[String], a: Action) -> Result<Response, HttpError> {
     let b = load_build(ctx, args)?;
-    require(ctx, &b.project, a)?;
+    ctx.auth.require_user()?;
+    let project = ctx.app.db.project(&b.project)?;
+    if !perm::may_act(ctx.auth.user.as_ref(), a, project.as_ref()) {
+        return Err(refused(ctx, &format!("build {}", b.id), &b.project, a));
+    }
     let (done, key, refusal) = match a {
         Action::Cancel => (
             queue::cancel_build(ctx.app, b.id),
@@ -754,13 +593,27 @@ pub fn eval_actions(ctx: &Ctx, e: &Eval) -> Result<Markup, HttpError> {
     })
 }
 
+/// An eval action acts on the eval's own builds, each one checked with the rule of the single
+/// build action; none is touched when the caller may touch none of them (403).
 fn eval_action(ctx: &Ctx, args: &[String], a: Action) -> Result<Response, HttpError> {
     let e = load_eval(ctx, args)?;
-    require(ctx, &e.project, a)?;
+    let u = ctx.auth.require_user()?;
+    let own = ctx.app.db.project(&e.project)?;
+    if !perm::may_act(Some(u), a, own.as_ref()) {
+        return Err(refused(ctx, &format!("evaluation {}", e.id), &e.project, a));
+    }
+    let mut ids = Vec::new();
+    for (b, _) in ctx.app.db.eval_builds(e.id)? {
+        // Members are the eval's own jobset's builds; anything else is never touched.
+        if b.project == e.project && b.jobset == e.jobset && perm::may_act(Some(u), a, own.as_ref())
+        {
+            ids.push(b.id);
+        }
+    }
     let (n, key) = match a {
-        Action::Cancel => (queue::cancel_eval(ctx.app, e.id), "cancelled"),
-        Action::Restart => (queue::restart_failed_eval(ctx.app, e.id), "restarted"),
-        Action::Bump => (queue::bump_eval(ctx.app, e.id), "bumped"),
+        Action::Cancel => (queue::cancel_builds(ctx.app, &ids), "cancelled"),
+        Action::Restart => (queue::restart_failed_builds(ctx.app, &ids), "restarted"),
+        Action::Bump => (queue::bump_builds(ctx.app, &ids), "bumped"),
     };
     let n = n.map_err(queue_err)?;
     Ok(acted(

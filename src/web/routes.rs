@@ -6,9 +6,9 @@
 //! CSRF, body limits and auth resolution happen before a handler runs; handlers check roles.
 
 use super::api::{self, Params};
-use super::pages::{self, EvalCounts, JobsetView, EVALS_PER_PAGE};
+use super::pages::{self, JobsetView, EVALS_PER_PAGE};
 use super::{assets, auth, url_encode as enc, Ctx, HttpError, Response};
-use crate::db::{self, Build, Eval, Jobset, Project};
+use crate::db::{self, Eval, Jobset, Project};
 use serde_json::{json, Value};
 
 pub type Handler = fn(&Ctx, &[String]) -> Result<Response, HttpError>;
@@ -43,6 +43,7 @@ pub const CORE: &[Route] = &[
     r("POST", "/project/:p", project_put),
     r("DELETE", "/project/:p", project_delete),
     r("GET", "/project/:p/edit", project_edit_form),
+    r("GET", "/project/:p/delete", project_delete_form),
     r("POST", "/project/:p/delete", project_delete),
     r("GET", "/project/:p/create-jobset", create_jobset_form),
     r("GET", "/jobset/:p/:j", jobset_get),
@@ -51,6 +52,7 @@ pub const CORE: &[Route] = &[
     r("DELETE", "/jobset/:p/:j", jobset_delete),
     r("GET", "/jobset/:p/:j/edit", jobset_edit_form),
     r("GET", "/jobset/:p/:j/clone", jobset_clone_form),
+    r("GET", "/jobset/:p/:j/delete", jobset_delete_form),
     r("POST", "/jobset/:p/:j/delete", jobset_delete),
     r("POST", "/jobset/:p/:j/evaluate", jobset_evaluate),
     r("GET", "/jobset/:p/:j/reproduce", jobset_reproduce),
@@ -177,10 +179,7 @@ fn share_pcts(all: &[Jobset]) -> impl Fn(&Jobset) -> Option<f64> {
 }
 
 fn can_eval(ctx: &Ctx, p: &Project) -> bool {
-    ctx.auth
-        .user
-        .as_ref()
-        .is_some_and(|u| u.has_role("eval-jobset") || auth::can_edit(u, p))
+    crate::perm::can_eval(ctx.auth.user.as_ref(), p)
 }
 
 // ---------- pages and API ----------
@@ -353,10 +352,53 @@ fn project_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     ))
 }
 
+/// A browser's delete form must come from the confirmation page (`confirm=yes`); anything
+/// else is sent there. `DELETE` and JSON clients delete at once, as in Hydra's API.
+fn unconfirmed(ctx: &Ctx, confirm_page: &str) -> Option<Response> {
+    let form = ctx.form.as_ref()?;
+    let confirmed = form.iter().any(|(k, v)| k == "confirm" && v == "yes");
+    (!confirmed).then(|| Response::redirect(confirm_page))
+}
+
+fn project_delete_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let p = load_project(ctx, arg(args, 0))?;
+    ctx.auth.require_project_editor(&p)?;
+    let jobsets = ctx.app.db.jobsets(&p.name)?.len();
+    Ok(Response::html(pages::confirm_delete(
+        &ctx.page(),
+        &format!("project {}", p.name),
+        &format!("/project/{}", enc(&p.name)),
+        &format!(
+            "Its {jobsets} jobset(s) go with it: every evaluation, build, queued or running \
+             build, build log and GC root of them. This cannot be undone."
+        ),
+    )))
+}
+
+fn jobset_delete_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let project = load_project(ctx, arg(args, 0))?;
+    ctx.auth.require_project_editor(&project)?;
+    let js = load_jobset(ctx, &project.name, arg(args, 1))?;
+    let (_, evals) = ctx.app.db.jobset_evals(&js.project, &js.name, 0, 0)?;
+    Ok(Response::html(pages::confirm_delete(
+        &ctx.page(),
+        &format!("jobset {}:{}", js.project, js.name),
+        &format!("/jobset/{}/{}", enc(&js.project), enc(&js.name)),
+        &format!(
+            "Its {evals} evaluation(s) go with it, with every build, queued or running build, \
+             build log and GC root of the jobset. This cannot be undone."
+        ),
+    )))
+}
+
 fn project_delete(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let p = load_project(ctx, arg(args, 0))?;
     ctx.auth.require_project_editor(&p)?;
-    ctx.app.db.delete_project(&p.name)?;
+    if let Some(r) = unconfirmed(ctx, &format!("/project/{}/delete", enc(&p.name))) {
+        return Ok(r);
+    }
+    crate::queue::delete_project(ctx.app, &p.name)
+        .map_err(|e| HttpError::new(500, e.to_string()))?;
     crate::queue::jobsets_changed(ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
     Ok(deleted(ctx, "/"))
 }
@@ -383,32 +425,6 @@ fn create_jobset_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError>
 }
 
 /// Counts an eval's members by state, inside the caller's read transaction.
-fn eval_counts(tx: &redb::ReadTransaction, eval: u64) -> Result<EvalCounts, HttpError> {
-    let members = tx.open_table(db::EVAL_MEMBERS).map_err(db::DbError::from)?;
-    let builds = tx.open_table(db::BUILDS).map_err(db::DbError::from)?;
-    let mut c = EvalCounts::default();
-    for r in members
-        .range((eval, 0u64)..=(eval, u64::MAX))
-        .map_err(db::DbError::from)?
-    {
-        let (k, v) = r.map_err(db::DbError::from)?;
-        c.total += 1;
-        if v.value() {
-            c.new += 1;
-        }
-        let id = k.value().1;
-        if let Some(rec) = builds.get(id).map_err(db::DbError::from)? {
-            let b: Build = db::decode("build", rec.value())?;
-            match (b.finished, b.buildstatus) {
-                (false, _) => c.queued += 1,
-                (true, Some(0)) => c.succeeded += 1,
-                (true, _) => c.failed += 1,
-            }
-        }
-    }
-    Ok(c)
-}
-
 fn page_number(ctx: &Ctx) -> Result<usize, HttpError> {
     match ctx.req.query_param("page") {
         None | Some("") => Ok(1),
@@ -446,11 +462,9 @@ fn jobset_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     };
     let mut with_counts = Vec::new();
     if tab == "evals" {
-        let tx = ctx.app.db.inner.begin_read().map_err(db::DbError::from)?;
-        for e in evals {
-            let c = eval_counts(&tx, e.id)?;
-            with_counts.push((e, c));
-        }
+        let ids: Vec<u64> = evals.iter().map(|e| e.id).collect();
+        let counts = ctx.app.db.eval_counts(&ids)?;
+        with_counts.extend(evals.into_iter().zip(counts));
     }
     let latest = if tab == "jobs" {
         ctx.app.db.latest_builds(pn, jn)?
@@ -511,7 +525,12 @@ fn jobset_delete(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let project = load_project(ctx, arg(args, 0))?;
     ctx.auth.require_project_editor(&project)?;
     let js = load_jobset(ctx, &project.name, arg(args, 1))?;
-    ctx.app.db.delete_jobset(&project.name, &js.name)?;
+    let page = format!("/jobset/{}/{}/delete", enc(&js.project), enc(&js.name));
+    if let Some(r) = unconfirmed(ctx, &page) {
+        return Ok(r);
+    }
+    crate::queue::delete_jobset(ctx.app, &project.name, &js.name)
+        .map_err(|e| HttpError::new(500, e.to_string()))?;
     crate::queue::jobsets_changed(ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
     Ok(deleted(ctx, &format!("/project/{}", enc(&project.name))))
 }
@@ -548,13 +567,15 @@ fn jobset_clone_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> 
     )))
 }
 
-/// Records a trigger; the evaluator picks it up (force: evaluate even if inputs are unchanged).
+/// Records a trigger through the evaluator's own rule (a disabled project or jobset is refused
+/// with 409); the evaluator picks it up (force: evaluate even if inputs are unchanged).
 fn trigger(ctx: &Ctx, p: &str, j: &str, force: bool) -> Result<(), HttpError> {
-    ctx.app.db.update_jobset(p, j, |js| {
-        js.triggertime = Some(db::now());
-        js.force_eval |= force;
-    })?;
-    Ok(())
+    use crate::eval::EvalError;
+    crate::eval::scheduler::trigger(&ctx.app.db, p, j, force).map_err(|e| match e {
+        EvalError::Db(d) => HttpError::from(d),
+        EvalError::NotFound(m) => HttpError::not_found(format!("{m} does not exist")),
+        EvalError::Disabled(m) => HttpError::new(409, format!("{m} is disabled")),
+    })
 }
 
 fn jobset_evaluate(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
@@ -585,16 +606,7 @@ fn jobset_reproduce(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 }
 
 fn member_ids(ctx: &Ctx, eval: u64) -> Result<Vec<u64>, HttpError> {
-    let tx = ctx.app.db.inner.begin_read().map_err(db::DbError::from)?;
-    let m = tx.open_table(db::EVAL_MEMBERS).map_err(db::DbError::from)?;
-    let mut out = Vec::new();
-    for r in m
-        .range((eval, 0u64)..=(eval, u64::MAX))
-        .map_err(db::DbError::from)?
-    {
-        out.push(r.map_err(db::DbError::from)?.0.value().1);
-    }
-    Ok(out)
+    Ok(ctx.app.db.queue_eval_member_ids(eval)?)
 }
 
 fn jobset_evals(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {

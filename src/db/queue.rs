@@ -2,7 +2,7 @@
 //! evals, shares accounting and the change events the runner follows. Every change to a build and
 //! its indexes happens in one write transaction; none is held across a process or network wait.
 
-use crate::db::{
+use super::{
     decode, encode, now, status, Build, Db, DbError, Result, BUILDS, CACHE_PENDING, EVAL_MEMBERS,
     JOBSETS, JOBSET_EVALS, QUEUE,
 };
@@ -39,6 +39,9 @@ pub struct Finish {
     pub outputs: std::collections::BTreeMap<String, String>,
     /// Seconds charged to the jobset (elapsed time of the run).
     pub charge: f64,
+    /// Some when the build was not run: its outputs were valid already (Hydra's cached build),
+    /// with the build of the same derivation that made them, when known.
+    pub cached_from: Option<Option<u64>>,
 }
 
 /// What `record_finish` did.
@@ -59,29 +62,37 @@ fn get_build(t: &impl ReadableTable<u64, &'static [u8]>, id: u64) -> Result<Opti
     }
 }
 
-fn push_event(tx: &WriteTransaction, id: u64) -> Result<()> {
+pub(super) fn push_event(tx: &WriteTransaction, id: u64) -> Result<()> {
     let seq = Db::next_id(tx, "next_queue_event")?;
     tx.open_table(QUEUE_EVENTS)?.insert(seq, id)?;
     Ok(())
 }
 
-impl Db {
-    /// Creates the runner's tables if missing.
-    pub fn queue_tables(&self) -> Result<()> {
-        let tx = self.inner.begin_write()?;
-        tx.open_table(QUEUE_RUNNING)?;
-        tx.open_table(QUEUE_EVENTS)?;
-        tx.open_table(QUEUE_CHARGES)?;
-        tx.open_table(JOB_LAST_SUCCESS)?;
-        tx.commit()?;
-        Ok(())
-    }
+/// Creates the runner's tables (called by `Db::open`).
+pub(super) fn create_tables(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(QUEUE_RUNNING)?;
+    tx.open_table(QUEUE_EVENTS)?;
+    tx.open_table(QUEUE_CHARGES)?;
+    tx.open_table(JOB_LAST_SUCCESS)?;
+    Ok(())
+}
 
+/// A deleted jobset's shares charges go with it (a re-created one starts uncharged). The
+/// charges table holds only the last 24 h, so the scan is small.
+pub(super) fn forget_jobset(tx: &WriteTransaction, p: &str, j: &str) -> Result<()> {
+    tx.open_table(QUEUE_CHARGES)?.retain(|_, v| {
+        serde_json::from_slice::<Charge>(v)
+            .map(|c| !(c.project == p && c.jobset == j))
+            .unwrap_or(true)
+    })?;
+    Ok(())
+}
+
+impl Db {
     /// Start of the runner: builds left running by a crash (or kill -9) are queued again, the
     /// event backlog is dropped (the caller loads the whole queue) and every queued build is
     /// returned, oldest first.
     pub fn queue_recover(&self) -> Result<Vec<Build>> {
-        self.queue_tables()?;
         let tx = self.inner.begin_write()?;
         let mut out = Vec::new();
         {
@@ -197,6 +208,10 @@ impl Db {
                     if !f.outputs.is_empty() {
                         b.outputs = f.outputs.clone();
                     }
+                    if let Some(from) = f.cached_from {
+                        b.iscachedbuild = true;
+                        b.cached_from = from;
+                    }
                     builds.insert(f.id, encode(&b).as_slice())?;
                     tx.open_table(QUEUE)?.remove(f.id)?;
                     if f.status == status::SUCCEEDED || f.status == status::FAILED_WITH_OUTPUT {
@@ -235,6 +250,7 @@ impl Db {
                     errormsg: None,
                     outputs: Default::default(),
                     charge: seconds,
+                    cached_from: None,
                 };
                 charge(&tx, &b, &f)?;
             }
@@ -469,6 +485,8 @@ impl Db {
                         b.errormsg = None;
                         b.size = None;
                         b.closuresize = None;
+                        b.iscachedbuild = false;
+                        b.cached_from = None;
                         q.insert(id, ())?;
                         true
                     }
@@ -504,7 +522,6 @@ impl Db {
 
     /// Tells the runner that jobset settings (shares) changed.
     pub fn queue_jobsets_changed(&self) -> Result<()> {
-        self.queue_tables()?;
         let tx = self.inner.begin_write()?;
         push_event(&tx, 0)?;
         tx.commit()?;

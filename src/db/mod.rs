@@ -8,7 +8,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-pub const SCHEMA_VERSION: u64 = 1;
+pub mod cache;
+mod migrate;
+pub mod queue;
+pub mod views;
+
+/// 1: builds shared across jobsets by drvPath. 2: builds belong to one jobset (see `migrate`).
+pub const SCHEMA_VERSION: u64 = 2;
 
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub const PROJECTS: TableDefinition<&str, &[u8]> = TableDefinition::new("projects");
@@ -23,8 +29,11 @@ pub const JOBSET_EVALS: TableDefinition<(&str, &str, u64), ()> =
 /// (eval id, build id) → is_new
 pub const EVAL_MEMBERS: TableDefinition<(u64, u64), bool> = TableDefinition::new("eval_members");
 pub const BUILDS: TableDefinition<u64, &[u8]> = TableDefinition::new("builds");
-/// drv path → build id, so a re-evaluated job reuses its build.
-pub const BUILDS_BY_DRV: TableDefinition<&str, u64> = TableDefinition::new("builds_by_drv");
+/// (drv path, build id) → (): every build of a derivation, whatever its jobset. The runner
+/// uses it to build a derivation once and mark the other builds "cached from build N".
+pub const DRV_BUILDS: TableDefinition<(&str, u64), ()> = TableDefinition::new("drv_builds");
+/// Schema 1's drv path → build id (shared builds); dropped by the migration to 2.
+const V1_BUILDS_BY_DRV: &str = "builds_by_drv";
 /// Queued or running builds (id → ()); finished builds leave this index.
 pub const QUEUE: TableDefinition<u64, ()> = TableDefinition::new("queue");
 /// (project, jobset, job) → newest build id of that job.
@@ -335,6 +344,12 @@ pub struct Build {
     /// Cache uploads: bucket → "ok" or an error.
     #[serde(default)]
     pub cached: BTreeMap<String, String>,
+    /// Finished without building: its outputs were already valid (Hydra's `iscachedbuild`).
+    #[serde(default)]
+    pub iscachedbuild: bool,
+    /// The build of the same derivation whose result this one took, when known.
+    #[serde(default)]
+    pub cached_from: Option<u64>,
 }
 
 /// A job as the evaluator found it, before it becomes a build.
@@ -407,7 +422,7 @@ pub struct ApiToken {
 
 /// The database handle. Cheap to share behind an `Arc`.
 pub struct Db {
-    pub inner: Database,
+    inner: Database,
 }
 
 impl Db {
@@ -446,11 +461,18 @@ impl Db {
                         supported: SCHEMA_VERSION,
                     });
                 }
-                Some(_) => {}
+                Some(SCHEMA_VERSION) => {}
+                Some(_) => {
+                    drop(meta);
+                    migrate::v1_to_v2(&tx)?;
+                    meta = tx.open_table(META)?;
+                    meta.insert("schema_version", SCHEMA_VERSION)?;
+                }
                 None => {
                     meta.insert("schema_version", SCHEMA_VERSION)?;
                 }
             }
+            drop(meta);
             tx.open_table(PROJECTS)?;
             tx.open_table(JOBSETS)?;
             tx.open_table(JOBSET_INPUTS)?;
@@ -458,7 +480,7 @@ impl Db {
             tx.open_table(JOBSET_EVALS)?;
             tx.open_table(EVAL_MEMBERS)?;
             tx.open_table(BUILDS)?;
-            tx.open_table(BUILDS_BY_DRV)?;
+            tx.open_table(DRV_BUILDS)?;
             tx.open_table(QUEUE)?;
             tx.open_table(JOB_LATEST)?;
             tx.open_table(JOB_BUILDS)?;
@@ -467,6 +489,8 @@ impl Db {
             tx.open_table(USERS)?;
             tx.open_table(SESSIONS)?;
             tx.open_table(TOKENS)?;
+            queue::create_tables(&tx)?;
+            cache::create_tables(&tx)?;
         }
         tx.commit()?;
         Ok(())
@@ -514,20 +538,31 @@ impl Db {
         Ok(created)
     }
 
-    /// Deletes a project with its jobsets and their inputs. Evals and builds stay (history).
-    pub fn delete_project(&self, name: &str) -> Result<bool> {
+    /// Deletes a project and everything of its jobsets (see `delete_jobset`), in one write
+    /// transaction. None when there was no such project.
+    pub fn delete_project(&self, name: &str) -> Result<Option<Deleted>> {
         let tx = self.inner.begin_write()?;
-        let existed;
+        let mut out = Deleted::default();
         {
             let mut t = tx.open_table(PROJECTS)?;
-            existed = t.remove(name)?.is_some();
-            let mut js = tx.open_table(JOBSETS)?;
-            js.retain_in((name, "")..=(name, "\u{10FFFF}"), |_, _| false)?;
-            let mut inputs = tx.open_table(JOBSET_INPUTS)?;
-            inputs.retain_in((name, "", "")..=(name, "\u{10FFFF}", ""), |_, _| false)?;
+            if t.remove(name)?.is_none() {
+                return Ok(None);
+            }
+            drop(t);
+            let names: Vec<String> = {
+                let js = tx.open_table(JOBSETS)?;
+                let mut v = Vec::new();
+                for r in js.range((name, "")..=(name, "\u{10FFFF}"))? {
+                    v.push(r?.0.value().1.to_string());
+                }
+                v
+            };
+            for j in names {
+                delete_jobset_in(&tx, name, &j, &mut out)?;
+            }
         }
         tx.commit()?;
-        Ok(existed)
+        Ok(Some(out))
     }
 
     // ---- jobsets ----
@@ -650,20 +685,19 @@ impl Db {
         Ok(js)
     }
 
-    pub fn delete_jobset(&self, project: &str, name: &str) -> Result<bool> {
+    /// Deletes a jobset with its inputs, evals, eval members, builds (and their steps, queue
+    /// and job-index entries, cache bookkeeping) and shares charges, in one write transaction,
+    /// and tells the runner about every queued build it removed (it stops the running ones).
+    /// The caller removes the files: logs and GC roots. None when there was no such jobset.
+    pub fn delete_jobset(&self, project: &str, name: &str) -> Result<Option<Deleted>> {
         let tx = self.inner.begin_write()?;
-        let existed;
-        {
-            let mut t = tx.open_table(JOBSETS)?;
-            existed = t.remove((project, name))?.is_some();
-            let mut it = tx.open_table(JOBSET_INPUTS)?;
-            it.retain_in(
-                (project, name, "")..=(project, name, "\u{10FFFF}"),
-                |_, _| false,
-            )?;
+        let mut out = Deleted::default();
+        if tx.open_table(JOBSETS)?.get((project, name))?.is_none() {
+            return Ok(None);
         }
+        delete_jobset_in(&tx, project, name, &mut out)?;
         tx.commit()?;
-        Ok(existed)
+        Ok(Some(out))
     }
 
     // ---- evals and builds (read side; the evaluator and runner add their writers) ----
@@ -738,27 +772,61 @@ impl Db {
         Ok(next)
     }
 
-    /// Records an evaluation in one write transaction: the eval, one build per job (reusing the
-    /// build of an identical drvPath), eval membership, the per-job latest index, the queue index
-    /// and the jobset's bookkeeping (a one-shot jobset is disabled here, atomically with its eval).
-    /// Returns the eval with its id, nrbuilds and hasnewbuilds filled in.
+    /// Records an evaluation in one write transaction: the eval, one build per job, eval
+    /// membership, the per-job indexes, the queue and the jobset's bookkeeping (a one-shot jobset
+    /// is disabled here, atomically with its eval). As in Hydra's `checkBuild`, a job reuses a
+    /// build only from the previous eval of the same jobset, with the same job name and the same
+    /// output paths (a changed drv with the same outputs is repointed); anything else is a new
+    /// build of this jobset. Returns the eval with its id, nrbuilds and hasnewbuilds filled in.
     pub fn record_eval(&self, mut eval: Eval, jobs: Vec<NewJob>) -> Result<Eval> {
         let tx = self.inner.begin_write()?;
         {
             let id = Db::next_id(&tx, "next_eval_id")?;
             eval.id = id;
+            let (p, j) = (eval.project.clone(), eval.jobset.clone());
+            let mut previous: BTreeMap<String, Build> = BTreeMap::new();
+            {
+                let idx = tx.open_table(JOBSET_EVALS)?;
+                let last = idx
+                    .range((p.as_str(), j.as_str(), 0u64)..=(p.as_str(), j.as_str(), u64::MAX))?
+                    .next_back()
+                    .transpose()?
+                    .map(|(k, _)| k.value().2);
+                if let Some(prev) = last {
+                    let members = tx.open_table(EVAL_MEMBERS)?;
+                    let builds = tx.open_table(BUILDS)?;
+                    for r in members.range((prev, 0u64)..=(prev, u64::MAX))? {
+                        let bid = r?.0.value().1;
+                        if let Some(v) = builds.get(bid)? {
+                            let b: Build = decode(&format!("build {bid}"), v.value())?;
+                            if b.project == p && b.jobset == j {
+                                previous.insert(b.job.clone(), b);
+                            }
+                        }
+                    }
+                }
+            }
             let mut builds = tx.open_table(BUILDS)?;
-            let mut by_drv = tx.open_table(BUILDS_BY_DRV)?;
+            let mut by_drv = tx.open_table(DRV_BUILDS)?;
             let mut queue = tx.open_table(QUEUE)?;
             let mut latest = tx.open_table(JOB_LATEST)?;
             let mut job_builds = tx.open_table(JOB_BUILDS)?;
             let mut members = tx.open_table(EVAL_MEMBERS)?;
-            let (p, j) = (eval.project.clone(), eval.jobset.clone());
             let mut new_builds = 0u64;
             for job in jobs {
-                let existing = by_drv.get(job.drvpath.as_str())?.map(|v| v.value());
-                let (bid, is_new) = match existing {
-                    Some(b) => (b, false),
+                let reuse = previous.remove(&job.job).filter(|b| {
+                    b.outputs == job.outputs && (!b.outputs.is_empty() || b.drvpath == job.drvpath)
+                });
+                let (bid, is_new) = match reuse {
+                    Some(mut b) => {
+                        if b.drvpath != job.drvpath {
+                            by_drv.remove((b.drvpath.as_str(), b.id))?;
+                            by_drv.insert((job.drvpath.as_str(), b.id), ())?;
+                            b.drvpath = job.drvpath.clone();
+                            builds.insert(b.id, encode(&b).as_slice())?;
+                        }
+                        (b.id, false)
+                    }
                     None => {
                         let bid = Db::next_id(&tx, "next_build_id")?;
                         let b = Build {
@@ -781,7 +849,7 @@ impl Db {
                             ..Default::default()
                         };
                         builds.insert(bid, encode(&b).as_slice())?;
-                        by_drv.insert(job.drvpath.as_str(), bid)?;
+                        by_drv.insert((job.drvpath.as_str(), bid), ())?;
                         queue.insert(bid, ())?;
                         job_builds.insert((p.as_str(), j.as_str(), job.job.as_str(), bid), ())?;
                         new_builds += 1;
@@ -818,6 +886,44 @@ impl Db {
         }
         tx.commit()?;
         Ok(eval)
+    }
+
+    /// The newest other build of a derivation that finished with its outputs, preferring one
+    /// that really built it over one that was itself cached.
+    pub fn last_built_of_drv(&self, drv: &str, except: u64) -> Result<Option<u64>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(DRV_BUILDS)?;
+        let builds = tx.open_table(BUILDS)?;
+        let mut cached = None;
+        for r in t.range((drv, 0u64)..=(drv, u64::MAX))?.rev() {
+            let id = r?.0.value().1;
+            if id == except {
+                continue;
+            }
+            let Some(v) = builds.get(id)? else { continue };
+            let b: Build = decode(&format!("build {id}"), v.value())?;
+            if b.finished && matches!(b.buildstatus, Some(0) | Some(6)) {
+                if !b.iscachedbuild {
+                    return Ok(Some(id));
+                }
+                cached = cached.or(b.cached_from).or(Some(id));
+            }
+        }
+        Ok(cached)
+    }
+
+    /// Builds of a derivation other than `except`, newest first (ids only).
+    pub fn builds_of_drv(&self, drv: &str, except: u64) -> Result<Vec<u64>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(DRV_BUILDS)?;
+        let mut out = Vec::new();
+        for r in t.range((drv, 0u64)..=(drv, u64::MAX))?.rev() {
+            let id = r?.0.value().1;
+            if id != except {
+                out.push(id);
+            }
+        }
+        Ok(out)
     }
 
     /// Ids of queued (unfinished) builds, oldest first.
@@ -942,6 +1048,89 @@ impl Db {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// What a cascading delete removed, for the files the caller removes after the commit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deleted {
+    pub jobsets: Vec<(String, String)>,
+    pub evals: Vec<u64>,
+    pub builds: Vec<u64>,
+    /// Builds that were queued or running: the runner was told through an event.
+    pub queued: Vec<u64>,
+}
+
+fn delete_jobset_in(
+    tx: &redb::WriteTransaction,
+    p: &str,
+    j: &str,
+    out: &mut Deleted,
+) -> Result<()> {
+    tx.open_table(JOBSETS)?.remove((p, j))?;
+    tx.open_table(JOBSET_INPUTS)?
+        .retain_in((p, j, "")..=(p, j, "\u{10FFFF}"), |_, _| false)?;
+    // Evals and their members.
+    let mut eval_ids = Vec::new();
+    {
+        let mut idx = tx.open_table(JOBSET_EVALS)?;
+        for r in idx.range((p, j, 0u64)..=(p, j, u64::MAX))? {
+            eval_ids.push(r?.0.value().2);
+        }
+        idx.retain_in((p, j, 0u64)..=(p, j, u64::MAX), |_, _| false)?;
+        let mut evals = tx.open_table(EVALS)?;
+        let mut members = tx.open_table(EVAL_MEMBERS)?;
+        for &e in &eval_ids {
+            evals.remove(e)?;
+            members.retain_in((e, 0u64)..=(e, u64::MAX), |_, _| false)?;
+        }
+    }
+    // Builds, found through the per-job index (every build of the jobset is in it).
+    let mut build_ids = Vec::new();
+    {
+        let mut jb = tx.open_table(JOB_BUILDS)?;
+        for r in jb.range((p, j, "", 0u64)..=(p, j, "\u{10FFFF}", u64::MAX))? {
+            build_ids.push(r?.0.value().3);
+        }
+        jb.retain_in((p, j, "", 0u64)..=(p, j, "\u{10FFFF}", u64::MAX), |_, _| {
+            false
+        })?;
+        tx.open_table(JOB_LATEST)?
+            .retain_in((p, j, "")..=(p, j, "\u{10FFFF}"), |_, _| false)?;
+        tx.open_table(queue::JOB_LAST_SUCCESS)?
+            .retain_in((p, j, "")..=(p, j, "\u{10FFFF}"), |_, _| false)?;
+    }
+    let mut queued = Vec::new();
+    {
+        let mut builds = tx.open_table(BUILDS)?;
+        let mut by_drv = tx.open_table(DRV_BUILDS)?;
+        let mut q = tx.open_table(QUEUE)?;
+        let mut steps = tx.open_table(BUILD_STEPS)?;
+        let mut pending = tx.open_table(CACHE_PENDING)?;
+        let mut running = tx.open_table(queue::QUEUE_RUNNING)?;
+        for &id in &build_ids {
+            running.remove(id)?;
+            if let Some(v) = builds.remove(id)? {
+                let b: Build = decode(&format!("build {id}"), v.value())?;
+                by_drv.remove((b.drvpath.as_str(), id))?;
+            }
+            if q.remove(id)?.is_some() {
+                queued.push(id);
+            }
+            steps.retain_in((id, 0u32)..=(id, u32::MAX), |_, _| false)?;
+            pending.remove(id)?;
+        }
+    }
+    let gone: std::collections::HashSet<u64> = build_ids.iter().copied().collect();
+    cache::forget_builds(tx, &gone)?;
+    queue::forget_jobset(tx, p, j)?;
+    for &id in &queued {
+        queue::push_event(tx, id)?;
+    }
+    out.jobsets.push((p.to_string(), j.to_string()));
+    out.evals.extend(eval_ids);
+    out.builds.extend(build_ids);
+    out.queued.extend(queued);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1080,6 +1269,99 @@ mod tests {
         assert_eq!(latest, vec![("a".to_string(), 1), ("b".to_string(), 3)]);
         let (evals, total) = db.jobset_evals("p", "j", 0, 20).unwrap();
         assert_eq!((evals[0].id, total), (2, 2));
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn builds_belong_to_their_jobset_and_deletes_cascade() {
+        let (db, dir) = tmpdb("perjobset");
+        for p in ["p", "q"] {
+            db.put_project(&Project {
+                name: p.into(),
+                enabled: true,
+                visible: true,
+                ..Default::default()
+            })
+            .unwrap();
+            db.put_jobset(&Jobset::new(p, "j"), &[]).unwrap();
+        }
+        let job = |n: &str, drv: &str, out: &str| NewJob {
+            job: n.into(),
+            drvpath: drv.into(),
+            outputs: [("out".to_string(), out.to_string())].into(),
+            priority: 100,
+            ..Default::default()
+        };
+        let ev = |p: &str| Eval {
+            project: p.into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        let ids = |e: &Eval| -> Vec<(u64, bool)> {
+            db.eval_builds(e.id)
+                .unwrap()
+                .iter()
+                .map(|(b, n)| (b.id, *n))
+                .collect()
+        };
+        let p1 = db
+            .record_eval(ev("p"), vec![job("a", "/s/a.drv", "/s/a")])
+            .unwrap();
+        // The same derivation in another project is another build.
+        let q1 = db
+            .record_eval(ev("q"), vec![job("a", "/s/a.drv", "/s/a")])
+            .unwrap();
+        assert_eq!((ids(&p1), ids(&q1)), (vec![(1, true)], vec![(2, true)]));
+        assert_eq!(db.build(2).unwrap().unwrap().project, "q");
+        assert_eq!(db.builds_of_drv("/s/a.drv", 0).unwrap(), vec![2, 1]);
+        // Same job, same outputs, other drv: repointed, not new.
+        let p2 = db
+            .record_eval(ev("p"), vec![job("a", "/s/a2.drv", "/s/a")])
+            .unwrap();
+        assert_eq!(ids(&p2), vec![(1, false)]);
+        assert!(!p2.hasnewbuilds);
+        assert_eq!(db.build(1).unwrap().unwrap().drvpath, "/s/a2.drv");
+        assert_eq!(db.builds_of_drv("/s/a.drv", 0).unwrap(), vec![2]);
+        // Other outputs, or another job name with the same outputs: new builds.
+        let p3 = db
+            .record_eval(
+                ev("p"),
+                vec![
+                    job("a", "/s/a3.drv", "/s/a3"),
+                    job("b", "/s/a2.drv", "/s/a"),
+                ],
+            )
+            .unwrap();
+        assert_eq!(ids(&p3), vec![(3, true), (4, true)]);
+        // Only the previous eval counts: build 1 is not brought back.
+        let p4 = db
+            .record_eval(ev("p"), vec![job("a", "/s/a2.drv", "/s/a")])
+            .unwrap();
+        assert_eq!(ids(&p4), vec![(5, true)]);
+
+        let d = db.delete_jobset("p", "j").unwrap().unwrap();
+        assert_eq!(d.builds.len(), 4);
+        assert_eq!(d.evals.len(), 4);
+        for id in [1, 3, 4, 5] {
+            assert!(db.build(id).unwrap().is_none(), "build {id}");
+        }
+        assert!(db.build(2).unwrap().is_some(), "q's build stays");
+        assert!(db.eval(p1.id).unwrap().is_none());
+        assert_eq!(db.queued_build_ids().unwrap(), vec![2]);
+        assert!(db.latest_builds("p", "j").unwrap().is_empty());
+        assert!(db.delete_jobset("p", "j").unwrap().is_none());
+        // A re-created jobset starts empty; ids never come back.
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        assert_eq!(db.jobset_evals("p", "j", 0, 10).unwrap().1, 0);
+        let p5 = db
+            .record_eval(ev("p"), vec![job("a", "/s/a2.drv", "/s/a")])
+            .unwrap();
+        assert_eq!(ids(&p5), vec![(6, true)]);
+        let d = db.delete_project("q").unwrap().unwrap();
+        assert_eq!((d.builds.clone(), d.queued.clone()), (vec![2], vec![2]));
+        assert!(db.jobset("q", "j").unwrap().is_none());
+        assert!(db.delete_project("q").unwrap().is_none());
         drop(db);
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -1,0 +1,167 @@
+//! Schema migrations, each run inside `Db::open`'s write transaction (all or nothing).
+//!
+//! 1 → 2: schema 1 shared one build record across every jobset whose eval produced the same
+//! drvPath, so the build kept the first jobset's project, jobset and job. Each jobset now gets
+//! its own copy of every build its evals list: queued when the original is queued, else finished
+//! with the original's result and marked cached from it. Finished-with-output copies are put in
+//! the upload queue, so the buckets that route by the jobset's own name get their closures.
+
+use super::queue::JOB_LAST_SUCCESS;
+use super::{
+    decode, encode, status, Build, Db, Result, BUILDS, CACHE_PENDING, DRV_BUILDS, EVAL_MEMBERS,
+    JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE, V1_BUILDS_BY_DRV,
+};
+use redb::{ReadableTable, TableDefinition, WriteTransaction};
+use std::collections::{BTreeMap, HashMap};
+
+pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
+    let old: TableDefinition<&str, u64> = TableDefinition::new(V1_BUILDS_BY_DRV);
+    tx.delete_table(old)?;
+    let evals: Vec<(String, String, u64)> = {
+        let t = tx.open_table(JOBSET_EVALS)?;
+        let mut v = Vec::new();
+        for r in t.iter()? {
+            let (k, _) = r?;
+            let (p, j, e) = k.value();
+            v.push((p.to_string(), j.to_string(), e));
+        }
+        v
+    };
+    // (project, jobset, original build) → the jobset's own copy.
+    let mut copies: HashMap<(String, String, u64), u64> = HashMap::new();
+    // (project, jobset) → build id → job name, from the per-job latest index.
+    let mut job_names: HashMap<(String, String), BTreeMap<u64, String>> = HashMap::new();
+    for (p, j, e) in evals {
+        let members: Vec<(u64, bool)> = {
+            let t = tx.open_table(EVAL_MEMBERS)?;
+            let mut v = Vec::new();
+            for r in t.range((e, 0u64)..=(e, u64::MAX))? {
+                let (k, n) = r?;
+                v.push((k.value().1, n.value()));
+            }
+            v
+        };
+        for (bid, _) in members {
+            let Some(b) = get(tx, bid)? else { continue };
+            if b.project == p && b.jobset == j {
+                continue;
+            }
+            let key = (p.clone(), j.clone(), bid);
+            let (new_id, first) = match copies.get(&key) {
+                Some(&id) => (id, false),
+                None => {
+                    let names = match job_names.get(&(p.clone(), j.clone())) {
+                        Some(n) => n,
+                        None => {
+                            let n = latest_names(tx, &p, &j)?;
+                            job_names.entry((p.clone(), j.clone())).or_insert(n)
+                        }
+                    };
+                    let job = names.get(&bid).cloned().unwrap_or_else(|| b.job.clone());
+                    let id = copy_build(tx, &b, &p, &j, &job, e)?;
+                    copies.insert(key, id);
+                    (id, true)
+                }
+            };
+            let mut m = tx.open_table(EVAL_MEMBERS)?;
+            m.remove((e, bid))?;
+            m.insert((e, new_id), first)?;
+        }
+    }
+    // The per-job latest index pointed the other jobsets' jobs at the shared record.
+    let latest: Vec<((String, String, String), u64)> = {
+        let t = tx.open_table(JOB_LATEST)?;
+        let mut v = Vec::new();
+        for r in t.iter()? {
+            let (k, id) = r?;
+            let (p, j, job) = k.value();
+            v.push(((p.to_string(), j.to_string(), job.to_string()), id.value()));
+        }
+        v
+    };
+    {
+        let mut t = tx.open_table(JOB_LATEST)?;
+        for ((p, j, job), id) in latest {
+            if let Some(&new) = copies.get(&(p.clone(), j.clone(), id)) {
+                t.insert((p.as_str(), j.as_str(), job.as_str()), new)?;
+            }
+        }
+    }
+    // Every build's derivation, in the new multi-valued index.
+    let all: Vec<(u64, String)> = {
+        let t = tx.open_table(BUILDS)?;
+        let mut v = Vec::new();
+        for r in t.iter()? {
+            let (k, rec) = r?;
+            let b: Build = decode(&format!("build {}", k.value()), rec.value())?;
+            v.push((b.id, b.drvpath));
+        }
+        v
+    };
+    let mut by_drv = tx.open_table(DRV_BUILDS)?;
+    for (id, drv) in all {
+        by_drv.insert((drv.as_str(), id), ())?;
+    }
+    Ok(())
+}
+
+fn get(tx: &WriteTransaction, id: u64) -> Result<Option<Build>> {
+    let t = tx.open_table(BUILDS)?;
+    let v = t.get(id)?;
+    v.map(|v| decode(&format!("build {id}"), v.value()))
+        .transpose()
+}
+
+fn latest_names(tx: &WriteTransaction, p: &str, j: &str) -> Result<BTreeMap<u64, String>> {
+    let t = tx.open_table(JOB_LATEST)?;
+    let mut out = BTreeMap::new();
+    for r in t.range((p, j, "")..=(p, j, "\u{10FFFF}"))? {
+        let (k, v) = r?;
+        out.insert(v.value(), k.value().2.to_string());
+    }
+    Ok(out)
+}
+
+/// The jobset's own copy of a shared build, with its indexes; returns the new id.
+fn copy_build(
+    tx: &WriteTransaction,
+    b: &Build,
+    p: &str,
+    j: &str,
+    job: &str,
+    eval: u64,
+) -> Result<u64> {
+    let id = Db::next_id(tx, "next_build_id")?;
+    let mut c = b.clone();
+    c.id = id;
+    c.project = p.to_string();
+    c.jobset = j.to_string();
+    c.job = job.to_string();
+    c.eval = eval;
+    c.busy = false;
+    c.cached.clear();
+    let with_output = matches!(
+        b.buildstatus,
+        Some(status::SUCCEEDED) | Some(status::FAILED_WITH_OUTPUT)
+    );
+    if b.finished {
+        c.iscachedbuild = with_output;
+        c.cached_from = Some(b.id);
+    } else {
+        c.starttime = None;
+        tx.open_table(QUEUE)?.insert(id, ())?;
+    }
+    tx.open_table(BUILDS)?.insert(id, encode(&c).as_slice())?;
+    tx.open_table(JOB_BUILDS)?.insert((p, j, job, id), ())?;
+    if b.finished && with_output {
+        tx.open_table(CACHE_PENDING)?.insert(id, ())?;
+    }
+    if b.finished && b.buildstatus == Some(status::SUCCEEDED) {
+        let mut l = tx.open_table(JOB_LAST_SUCCESS)?;
+        let cur = l.get((p, j, job))?.map(|v| v.value()).unwrap_or(0);
+        if id > cur {
+            l.insert((p, j, job), id)?;
+        }
+    }
+    Ok(id)
+}

@@ -1,0 +1,199 @@
+//! Read-side queries the web pages and the runner need, each one read transaction over the
+//! indexes (never a handler-built range scan): eval member counts, the evals a build belongs to,
+//! queued builds in id order, and the newest builds matching a filter.
+
+use super::queue::QUEUE_RUNNING;
+use super::{
+    decode, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE,
+};
+use redb::{ReadableTable, ReadableTableMetadata};
+
+/// Build records a filtered reverse scan looks at before giving up (`/api/latestbuilds`, job
+/// page): bounds the cost of a filter that matches nothing on a huge database.
+pub const SCAN_LIMIT: usize = 200_000;
+
+/// Member counts of one eval, by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EvalCounts {
+    pub total: u64,
+    pub new: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub queued: u64,
+}
+
+/// Filters for `/api/latestbuilds` and the job page (empty = any).
+#[derive(Debug, Clone, Default)]
+pub struct BuildFilter {
+    pub project: String,
+    pub jobset: String,
+    pub job: String,
+    pub system: String,
+    pub finished_only: bool,
+}
+
+impl BuildFilter {
+    pub fn matches(&self, b: &Build) -> bool {
+        (!self.finished_only || b.finished)
+            && (self.project.is_empty() || b.project == self.project)
+            && (self.jobset.is_empty() || b.jobset == self.jobset)
+            && (self.job.is_empty() || b.job == self.job)
+            && (self.system.is_empty() || b.system == self.system)
+    }
+}
+
+fn get_build(t: &impl ReadableTable<u64, &'static [u8]>, id: u64) -> Result<Option<Build>> {
+    match t.get(id)? {
+        Some(v) => Ok(Some(decode(&format!("build {id}"), v.value())?)),
+        None => Ok(None),
+    }
+}
+
+impl Db {
+    /// Counts for each eval, in the order given, in one read transaction.
+    pub fn eval_counts(&self, evals: &[u64]) -> Result<Vec<EvalCounts>> {
+        let tx = self.inner.begin_read()?;
+        let members = tx.open_table(EVAL_MEMBERS)?;
+        let builds = tx.open_table(BUILDS)?;
+        let mut out = Vec::with_capacity(evals.len());
+        for &eval in evals {
+            let mut c = EvalCounts::default();
+            for r in members.range((eval, 0u64)..=(eval, u64::MAX))? {
+                let (k, v) = r?;
+                c.total += 1;
+                if v.value() {
+                    c.new += 1;
+                }
+                if let Some(b) = get_build(&builds, k.value().1)? {
+                    match (b.finished, b.buildstatus) {
+                        (false, _) => c.queued += 1,
+                        (true, Some(0)) => c.succeeded += 1,
+                        (true, _) => c.failed += 1,
+                    }
+                }
+            }
+            out.push(c);
+        }
+        Ok(out)
+    }
+
+    /// Evals a build belongs to, newest first: a point lookup per eval of its jobset (at most
+    /// the newest 1000), so the cost follows the jobset's history, not the database size.
+    pub fn build_evals(&self, b: &Build) -> Result<Vec<u64>> {
+        let tx = self.inner.begin_read()?;
+        let idx = tx.open_table(JOBSET_EVALS)?;
+        let members = tx.open_table(EVAL_MEMBERS)?;
+        let (p, j) = (b.project.as_str(), b.jobset.as_str());
+        let mut out = Vec::new();
+        for r in idx.range((p, j, 0u64)..=(p, j, u64::MAX))?.rev().take(1000) {
+            let e = r?.0.value().2;
+            if members.get((e, b.id))?.is_some() {
+                out.push(e);
+            }
+        }
+        if !out.contains(&b.eval) {
+            out.push(b.eval);
+        }
+        Ok(out)
+    }
+
+    /// Queued builds (running ones included) in id order, from `after` (exclusive), at most
+    /// `limit`; with `skip_running`, running builds are left out. O(limit + running).
+    pub fn queued_builds(
+        &self,
+        after: u64,
+        limit: usize,
+        skip_running: bool,
+    ) -> Result<Vec<Build>> {
+        let tx = self.inner.begin_read()?;
+        let q = tx.open_table(QUEUE)?;
+        let running = tx.open_table(QUEUE_RUNNING)?;
+        let builds = tx.open_table(BUILDS)?;
+        let mut out = Vec::new();
+        for e in q.range(after.saturating_add(1)..)? {
+            if out.len() >= limit {
+                break;
+            }
+            let id = e?.0.value();
+            if skip_running && running.get(id)?.is_some() {
+                continue;
+            }
+            if let Some(b) = get_build(&builds, id)? {
+                out.push(b);
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many builds are queued (running included).
+    pub fn nr_queued(&self) -> Result<u64> {
+        let tx = self.inner.begin_read()?;
+        Ok(tx.open_table(QUEUE)?.len()?)
+    }
+
+    /// The newest builds matching `f`, newest first, at most `nr`; a fully named job reads its
+    /// own index, anything else looks at no more than `SCAN_LIMIT` records.
+    pub fn newest_builds(&self, f: &BuildFilter, nr: usize) -> Result<Vec<Build>> {
+        let tx = self.inner.begin_read()?;
+        let builds = tx.open_table(BUILDS)?;
+        let mut out = Vec::new();
+        if nr == 0 || !may_match(&tx, f)? {
+            return Ok(out);
+        }
+        if !(f.project.is_empty() || f.jobset.is_empty() || f.job.is_empty()) {
+            let idx = tx.open_table(JOB_BUILDS)?;
+            let (p, j, job) = (f.project.as_str(), f.jobset.as_str(), f.job.as_str());
+            for r in idx.range((p, j, job, 0u64)..=(p, j, job, u64::MAX))?.rev() {
+                let id = r?.0.value().3;
+                if let Some(b) = get_build(&builds, id)? {
+                    if f.matches(&b) {
+                        out.push(b);
+                        if out.len() >= nr {
+                            break;
+                        }
+                    }
+                }
+            }
+            return Ok(out);
+        }
+        for r in builds.iter()?.rev().take(SCAN_LIMIT) {
+            let (k, v) = r?;
+            let b: Build = decode(&format!("build {}", k.value()), v.value())?;
+            if f.matches(&b) {
+                out.push(b);
+                if out.len() >= nr {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Whether any build can match: a filter naming a project (and jobset, job) that has no job in
+/// the per-job index is answered at once instead of scanning for nothing.
+fn may_match(tx: &redb::ReadTransaction, f: &BuildFilter) -> Result<bool> {
+    if f.project.is_empty() {
+        return Ok(true);
+    }
+    let l = tx.open_table(JOB_LATEST)?;
+    let p = f.project.as_str();
+    if !f.jobset.is_empty() && !f.job.is_empty() {
+        return Ok(l.get((p, f.jobset.as_str(), f.job.as_str()))?.is_some());
+    }
+    let (lo, hi) = if f.jobset.is_empty() {
+        ((p, "", ""), (p, "\u{10FFFF}", ""))
+    } else {
+        (
+            (p, f.jobset.as_str(), ""),
+            (p, f.jobset.as_str(), "\u{10FFFF}"),
+        )
+    };
+    for r in l.range(lo..=hi)? {
+        let (k, _) = r?;
+        if f.job.is_empty() || k.value().2 == f.job {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
