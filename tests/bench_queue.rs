@@ -3,10 +3,9 @@
 //! with a large queue. Prints figures; never asserts on timing.
 mod common;
 
-use common::{TempDir, NIX_CONFIG};
+use common::TempDir;
 use hydrant::app::App;
-use hydrant::config::Config;
-use hydrant::db::{Db, Eval, Jobset, NewJob, Project};
+use hydrant::db::{Eval, NewJob};
 use hydrant::queue::{
     self,
     policy::{Policy, QueuedBuild},
@@ -125,20 +124,8 @@ fn nonce() -> String {
 }
 
 fn app_in(dir: &std::path::Path, extra: &str) -> Arc<App> {
-    std::env::set_var("NIX_CONFIG", NIX_CONFIG);
-    let text = format!("state_dir = {}\n{extra}", dir.display());
-    let config = Config::from_str(&text, "bench.conf").unwrap();
-    let db = Db::open(&config.db_path()).unwrap();
-    let app = Arc::new(App::new(config, db));
-    app.db
-        .put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
-    app.db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+    let app = common::open_app(dir, extra);
+    common::ensure_pj(&app.db);
     app
 }
 

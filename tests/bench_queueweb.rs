@@ -4,9 +4,9 @@
 mod common;
 mod web_support;
 
-use common::{free_port, hydrant_bin, wait_for_port, TempDir, NIX_CONFIG};
+use common::TempDir;
 use hydrant::db::{Db, Eval, Jobset, NewJob, Project};
-use std::process::{Command, Stdio};
+
 use std::time::{Duration, Instant};
 use web_support::*;
 
@@ -78,25 +78,7 @@ fn bench_queue_page_and_api_1m_queued() {
     let dir = TempDir::new("bench-queueweb");
     let total = 1_000_000u64;
     populate(dir.path(), total);
-    let port = free_port();
-    let child = Command::new(hydrant_bin())
-        .arg("serve")
-        .arg("--state-dir")
-        .arg(dir.path())
-        .arg("--listen")
-        .arg(format!("127.0.0.1:{port}"))
-        .env("NIX_CONFIG", NIX_CONFIG)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for_port(port, Duration::from_secs(30));
-    let srv = Server {
-        port,
-        child: Some(child),
-        stderr: dir.path().join("none"),
-    };
+    let srv = Server::start(dir.path());
     let c = srv.client();
     // Let the runner finish loading the queue (it reads every queued build once at start).
     let t = Instant::now();

@@ -10,7 +10,6 @@ use cache_util::*;
 use common::S3Server;
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 use web_support::{admin_state, jobset_body, project_body, texts, Server};
 
@@ -36,27 +35,14 @@ in {{
 
 /// `hydrant serve --config F` with the S3 credentials and Nix settings of the tests.
 fn serve(s3: &S3Server, config: &Path, state: &Path) -> Server {
-    let port = common::free_port();
-    let stderr = state.join(format!("serve-{port}.log"));
-    let child = hydrant(s3)
-        .arg("serve")
+    Server::builder(state)
         .arg("--config")
-        .arg(config)
-        .arg("--state-dir")
-        .arg(state)
-        .arg("--listen")
-        .arg(format!("127.0.0.1:{port}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&stderr).unwrap())
-        .spawn()
-        .unwrap();
-    common::wait_for_port(port, Duration::from_secs(20));
-    Server {
-        port,
-        child: Some(child),
-        stderr,
-    }
+        .arg(config.to_str().unwrap())
+        .env("AWS_ACCESS_KEY_ID", &s3.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", &s3.secret_key)
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .start()
 }
 
 #[track_caller]

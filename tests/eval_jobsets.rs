@@ -4,21 +4,15 @@ mod common;
 
 use common::TempDir;
 use hydrant::app::App;
-use hydrant::config::Config;
-use hydrant::db::{self, Db, Jobset, JobsetInput, Project};
+use hydrant::db::{self, Db, Jobset, JobsetInput};
 use hydrant::eval::{self, EvalError, EvalOutcome};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
 fn app(tag: &str) -> (TempDir, Arc<App>) {
-    let dir = TempDir::new(tag);
-    let config = Config {
-        state_dir: dir.path().join("state"),
-        ..Default::default()
-    };
-    let db = Db::open(&config.db_path()).unwrap();
-    (dir, Arc::new(App::new(config, db)))
+    let t = common::TestApp::new(tag).build();
+    (t.dir, t.app)
 }
 
 fn input(name: &str, kind: &str, value: &str) -> JobsetInput {
@@ -31,16 +25,7 @@ fn input(name: &str, kind: &str, value: &str) -> JobsetInput {
 }
 
 fn jobset(app: &App, name: &str, enabled: u8, inputs: &[JobsetInput]) -> Jobset {
-    if app.db.project("p").unwrap().is_none() {
-        app.db
-            .put_project(&Project {
-                name: "p".into(),
-                enabled: true,
-                visible: true,
-                ..Default::default()
-            })
-            .unwrap();
-    }
+    common::ensure_project(&app.db, "p");
     let mut js = Jobset::new("p", name);
     js.enabled = enabled;
     js.nixexprinput = "src".into();

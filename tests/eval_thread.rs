@@ -1,23 +1,15 @@
 //! The eval thread picks up triggers and stops on shutdown.
 mod common;
 
-use common::TempDir;
-use hydrant::app::App;
-use hydrant::config::Config;
-use hydrant::db::{self, Db, Jobset, JobsetInput, Project};
+use hydrant::db::{self, Jobset};
 use hydrant::eval;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[test]
 fn eval_thread_picks_up_a_trigger_and_stops() {
-    let dir = TempDir::new("thread");
-    let config = Config {
-        state_dir: dir.path().join("state"),
-        ..Default::default()
-    };
-    let db = Db::open(&config.db_path()).unwrap();
-    let app = Arc::new(App::new(config, db));
+    let t = common::TestApp::new("thread").build();
+    let (dir, app) = (&t.dir, t.app.clone());
     let src = dir.path().join("src");
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(
@@ -26,23 +18,11 @@ fn eval_thread_picks_up_a_trigger_and_stops() {
              system = builtins.currentSystem; }; }"#,
     )
     .unwrap();
-    app.db
-        .put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
+    common::ensure_project(&app.db, "p");
     let mut js = Jobset::new("p", "j");
     js.nixexprinput = "src".into();
     js.checkinterval = 0; // only on trigger
-    let inputs = [JobsetInput {
-        name: "src".into(),
-        kind: "path".into(),
-        value: src.to_str().unwrap().into(),
-        emailresponsible: false,
-    }];
+    let inputs = [common::input("src", "path", src.to_str().unwrap())];
     app.db.put_jobset(&js, &inputs).unwrap();
 
     let handle = eval::spawn(Arc::clone(&app));

@@ -3,23 +3,16 @@
 //! build as root.
 mod common;
 
-use common::TempDir;
-use hydrant::app::App;
-use hydrant::config::Config;
-use hydrant::db::{Db, Jobset, JobsetInput, Project};
+use hydrant::db::{Jobset, JobsetInput};
 use hydrant::eval::{self, EvalOutcome};
 use std::time::{Duration, Instant};
 
 #[test]
 fn eval_timeout_kills_nix_and_records_the_error() {
-    std::env::set_var("NIX_CONFIG", common::NIX_CONFIG);
-    let dir = TempDir::new("timeout");
-    let config = Config {
-        state_dir: dir.path().join("state"),
-        eval_timeout: 2,
-        ..Default::default()
-    };
-    let app = App::new(config.clone(), Db::open(&config.db_path()).unwrap());
+    let t = common::TestApp::new("timeout")
+        .config("eval_timeout = 2")
+        .build();
+    let (dir, app) = (&t.dir, t.app.clone());
     let src = dir.path().join("src");
     std::fs::create_dir_all(&src).unwrap();
     let marker = dir.path().join("still-running");
@@ -35,14 +28,7 @@ fn eval_timeout_kills_nix_and_records_the_error() {
         ),
     )
     .unwrap();
-    app.db
-        .put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
+    common::ensure_project(&app.db, "p");
     let mut js = Jobset::new("p", "j");
     js.nixexprinput = "src".into();
     app.db

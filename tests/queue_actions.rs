@@ -4,26 +4,14 @@ mod common;
 
 use common::TempDir;
 use hydrant::app::App;
-use hydrant::config::Config;
-use hydrant::db::{status, Db, Eval, Jobset, NewJob, Project};
+use hydrant::db::{status, NewJob};
 use hydrant::queue::{self, store::Finish};
 use std::sync::Arc;
 use std::time::Duration;
 
 fn app(dir: &std::path::Path) -> Arc<App> {
-    let text = format!("state_dir = {}\nmax_jobs = 2\n", dir.display());
-    let config = Config::from_str(&text, "t.conf").unwrap();
-    let db = Db::open(&config.db_path()).unwrap();
-    let app = Arc::new(App::new(config, db));
-    app.db
-        .put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
-    app.db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+    let app = common::open_app(dir, "max_jobs = 2");
+    common::ensure_pj(&app.db);
     app
 }
 
@@ -37,24 +25,7 @@ fn eval(app: &App, tag: &str, n: usize) -> (u64, Vec<u64>) {
             ..Default::default()
         })
         .collect();
-    let ev = app
-        .db
-        .record_eval(
-            Eval {
-                project: "p".into(),
-                jobset: "j".into(),
-                ..Default::default()
-            },
-            jobs,
-        )
-        .unwrap();
-    let ids = app
-        .db
-        .eval_builds(ev.id)
-        .unwrap()
-        .into_iter()
-        .map(|(b, _)| b.id)
-        .collect();
+    let (ev, ids) = common::record_eval(&app.db, "p", "j", jobs);
     (ev.id, ids)
 }
 

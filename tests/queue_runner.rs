@@ -2,10 +2,9 @@
 //! logs, GC roots, actions, unsupported systems, crash recovery and shutdown.
 mod common;
 
-use common::{TempDir, NIX_CONFIG};
+use common::TempDir;
 use hydrant::app::App;
-use hydrant::config::Config;
-use hydrant::db::{status, Build, Db, Eval, Jobset, NewJob, Project};
+use hydrant::db::{status, Build, Jobset, NewJob};
 use hydrant::queue;
 use std::path::Path;
 use std::sync::Arc;
@@ -45,52 +44,15 @@ fn instantiate(attr: &str, nonce: &str) -> NewJob {
 }
 
 fn app_in(dir: &Path, extra: &str) -> Arc<App> {
-    // Children (nix-store) inherit this: root without a daemon, no substituters.
-    std::env::set_var("NIX_CONFIG", NIX_CONFIG);
-    let text = format!("state_dir = {}\nmax_jobs = 2\n{extra}", dir.display());
-    let config = Config::from_str(&text, "test.conf").unwrap();
-    let db = Db::open(&config.db_path()).unwrap();
-    Arc::new(App::new(config, db))
+    common::open_app(dir, &format!("max_jobs = 2\n{extra}"))
 }
 
-fn setup_jobset(app: &App) {
-    if app.db.project("p").unwrap().is_some() {
-        return;
-    }
-    app.db
-        .put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
-    app.db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
-}
-
-/// Records an eval of the given jobs; returns the build ids in job order.
+/// Records an eval of the given jobs in p:j; returns the build ids in job order.
 fn queue_jobs(app: &App, jobs: Vec<NewJob>) -> Vec<u64> {
-    setup_jobset(app);
-    let names: Vec<String> = jobs.iter().map(|j| j.job.clone()).collect();
-    let ev = app
-        .db
-        .record_eval(
-            Eval {
-                project: "p".into(),
-                jobset: "j".into(),
-                timestamp: hydrant::db::now(),
-                inputs_hash: nonce(),
-                ..Default::default()
-            },
-            jobs,
-        )
-        .unwrap();
-    let builds = app.db.eval_builds(ev.id).unwrap();
+    common::ensure_pj(&app.db);
+    let (_, ids) = common::record_eval(&app.db, "p", "j", jobs);
     app.queue_wake.notify();
-    names
-        .iter()
-        .map(|n| builds.iter().find(|(b, _)| &b.job == n).unwrap().0.id)
-        .collect()
+    ids
 }
 
 fn wait_for(app: &App, id: u64, within: Duration, what: &str, f: impl Fn(&Build) -> bool) -> Build {
@@ -393,7 +355,7 @@ fn shutdown_stops_running_builds_and_requeues_them() {
 fn keepnr_prunes_roots_of_older_evals() {
     let dir = TempDir::new("q-keepnr");
     let app = app_in(dir.path(), "");
-    setup_jobset(&app);
+    common::ensure_pj(&app.db);
     let mut js = Jobset::new("p", "j");
     js.keepnr = 1;
     app.db.put_jobset(&js, &[]).unwrap();

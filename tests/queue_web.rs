@@ -4,10 +4,8 @@
 mod common;
 mod web_support;
 
-use common::{free_port, hydrant_bin, wait_for_port, NIX_CONFIG};
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use web_support::*;
 
@@ -19,26 +17,7 @@ fn nonce() -> String {
 
 /// `hydrant serve` with Nix set up for root without a daemon.
 fn serve(state: &Path) -> Server {
-    let port = free_port();
-    let stderr = state.join(format!("serve-{port}.log"));
-    let child = Command::new(hydrant_bin())
-        .arg("serve")
-        .arg("--state-dir")
-        .arg(state)
-        .arg("--listen")
-        .arg(format!("127.0.0.1:{port}"))
-        .env("NIX_CONFIG", NIX_CONFIG)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&stderr).unwrap())
-        .spawn()
-        .unwrap();
-    wait_for_port(port, Duration::from_secs(20));
-    Server {
-        port,
-        child: Some(child),
-        stderr,
-    }
+    Server::start(state)
 }
 
 /// A release.nix with the given jobs (name → shell script), each made unique by `nonce`.

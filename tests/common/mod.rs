@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// Nix settings for root without a daemon and without network substituters.
@@ -31,13 +31,43 @@ impl Drop for TempDir {
     }
 }
 
-/// A port that was free a moment ago.
+/// A port that was free a moment ago: only for an address that must have nobody listening
+/// (servers under test listen on port 0 and report the port they got; see `port_from_log`).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
         .expect("addr")
         .port()
+}
+
+/// Waits for `marker` followed by `127.0.0.1:PORT` in a log file a server writes at start-up
+/// (hydrant's "listening on http://ADDR", s3s-fs's "server is running at http://ADDR") and
+/// returns the port: servers bind port 0, so no port is ever raced for.
+pub fn port_from_log(log: &Path, marker: &str, within: Duration) -> u16 {
+    let start = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        for line in text.lines() {
+            if let Some(rest) = line.split(marker).nth(1) {
+                let port: String = rest
+                    .trim_start_matches("http://")
+                    .trim_start_matches("127.0.0.1:")
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                if let Ok(p) = port.parse() {
+                    return p;
+                }
+            }
+        }
+        assert!(
+            start.elapsed() < within,
+            "no `{marker}` line in {} after {within:?}:\n{text}",
+            log.display()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Waits until something listens on the port.
@@ -97,7 +127,8 @@ pub struct S3Server {
 impl S3Server {
     pub fn start() -> S3Server {
         let root = TempDir::new("s3root");
-        let port = free_port();
+        let logs = TempDir::new("s3log");
+        let log = logs.path().join("s3s-fs.log");
         let access_key = "AKIDHYDRANTTEST".to_string();
         let secret_key = "hydrant/test+secret".to_string();
         // $S3S_FS (set by .ci/run in CI), else ~/.cargo/bin, else PATH.
@@ -110,16 +141,22 @@ impl S3Server {
                     .filter(|p| p.exists())
             })
             .unwrap_or_else(|| PathBuf::from("s3s-fs"));
+        let out = std::fs::File::create(&log).expect("s3s-fs log");
         let child = Command::new(bin)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--host", "127.0.0.1", "--port", "0"])
             .args(["--access-key", &access_key, "--secret-key", &secret_key])
             .arg(root.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            // At info level s3s-fs says which port it got.
+            .env("RUST_LOG", "s3s_fs=info")
+            .env("NO_COLOR", "1")
+            .stdout(out.try_clone().expect("log"))
+            .stderr(out)
             .spawn()
             .expect("start s3s-fs (make test-deps installs it)");
         let guard = Guard(child);
+        let port = port_from_log(&log, "server is running at ", Duration::from_secs(10));
         wait_for_port(port, Duration::from_secs(10));
+        drop(logs);
         S3Server {
             port,
             root,
@@ -157,4 +194,160 @@ pub fn finish_build(db: &hydrant::db::Db, id: u64, status: i32) {
         cached_from: None,
     })
     .expect("record finish");
+}
+
+/// `name` of type `kind` with `value`, as a jobset input.
+pub fn input(name: &str, kind: &str, value: &str) -> hydrant::db::JobsetInput {
+    hydrant::db::JobsetInput {
+        name: name.into(),
+        kind: kind.into(),
+        value: value.into(),
+        emailresponsible: false,
+    }
+}
+
+/// An `App` over a temporary state dir: the one set-up for in-process tests of the evaluator,
+/// the runner and the db. `TestApp::new("tag").config("max_jobs = 2").jobset(js, inputs)`.
+pub struct TestApp {
+    /// Scratch space; the state dir is `dir/state`.
+    pub dir: TempDir,
+    pub app: std::sync::Arc<hydrant::app::App>,
+}
+
+pub struct TestAppBuilder {
+    tag: String,
+    config: String,
+    jobsets: Vec<(hydrant::db::Jobset, Vec<hydrant::db::JobsetInput>)>,
+}
+
+impl TestApp {
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new(tag: &str) -> TestAppBuilder {
+        TestAppBuilder {
+            tag: tag.to_string(),
+            config: String::new(),
+            jobsets: Vec::new(),
+        }
+    }
+
+    /// Project `p` (enabled, visible) and jobset `j` with no inputs: enough to record evals.
+    pub fn with_pj(tag: &str, config: &str) -> TestApp {
+        TestApp::new(tag)
+            .config(config)
+            .jobset(hydrant::db::Jobset::new("p", "j"), &[])
+            .build()
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Records an eval of `jobs` in `project:jobset` (see `record_eval`).
+    pub fn record(
+        &self,
+        project: &str,
+        jobset: &str,
+        jobs: Vec<hydrant::db::NewJob>,
+    ) -> (hydrant::db::Eval, Vec<u64>) {
+        record_eval(&self.app.db, project, jobset, jobs)
+    }
+}
+
+/// Records an eval of `jobs` in `project:jobset` through the real recording function (every
+/// index in one transaction); returns the eval and the build ids in job order.
+pub fn record_eval(
+    db: &hydrant::db::Db,
+    project: &str,
+    jobset: &str,
+    jobs: Vec<hydrant::db::NewJob>,
+) -> (hydrant::db::Eval, Vec<u64>) {
+    let names: Vec<String> = jobs.iter().map(|j| j.job.clone()).collect();
+    let mut b = [0u8; 8];
+    getrandom::getrandom(&mut b).expect("random");
+    let ev = db
+        .record_eval(
+            hydrant::db::Eval {
+                project: project.into(),
+                jobset: jobset.into(),
+                timestamp: hydrant::db::now(),
+                inputs_hash: format!("{:x}", u64::from_le_bytes(b)),
+                ..Default::default()
+            },
+            jobs,
+        )
+        .expect("record eval");
+    let members = db.eval_builds(ev.id).expect("eval builds");
+    let ids = names
+        .iter()
+        .map(|n| {
+            members
+                .iter()
+                .find(|(b, _)| &b.job == n)
+                .expect("member")
+                .0
+                .id
+        })
+        .collect();
+    (ev, ids)
+}
+
+/// An `App` whose state dir is `state` (opened again after a crash test's restart), with
+/// `config` lines after `state_dir`; children inherit the test Nix settings.
+pub fn open_app(state: &Path, config: &str) -> std::sync::Arc<hydrant::app::App> {
+    std::env::set_var("NIX_CONFIG", NIX_CONFIG);
+    let text = format!("state_dir = {}\n{config}\n", state.display());
+    let config = hydrant::config::Config::from_str(&text, "test.conf").expect("config");
+    let db = hydrant::db::Db::open(&config.db_path()).expect("open db");
+    std::sync::Arc::new(hydrant::app::App::new(config, db))
+}
+
+/// Project `p` with jobset `j` (no inputs), unless they exist.
+pub fn ensure_pj(db: &hydrant::db::Db) {
+    ensure_project(db, "p");
+    if db.jobset("p", "j").expect("read jobset").is_none() {
+        db.put_jobset(&hydrant::db::Jobset::new("p", "j"), &[])
+            .expect("put jobset");
+    }
+}
+
+impl TestAppBuilder {
+    /// Adds config lines (hydra.conf syntax) after `state_dir`.
+    pub fn config(mut self, text: &str) -> TestAppBuilder {
+        self.config.push_str(text);
+        self.config.push('\n');
+        self
+    }
+
+    /// A jobset (its project is created, enabled and visible, if missing).
+    pub fn jobset(
+        mut self,
+        js: hydrant::db::Jobset,
+        inputs: &[hydrant::db::JobsetInput],
+    ) -> TestAppBuilder {
+        self.jobsets.push((js, inputs.to_vec()));
+        self
+    }
+
+    pub fn build(self) -> TestApp {
+        let dir = TempDir::new(&self.tag);
+        let app = open_app(&dir.path().join("state"), &self.config);
+        for (js, inputs) in &self.jobsets {
+            ensure_project(&app.db, &js.project);
+            app.db.put_jobset(js, inputs).expect("put jobset");
+        }
+        TestApp { dir, app }
+    }
+}
+
+/// Creates project `name` (enabled, visible, no owner) unless it exists.
+pub fn ensure_project(db: &hydrant::db::Db, name: &str) {
+    if db.project(name).expect("read project").is_none() {
+        db.put_project(&hydrant::db::Project {
+            name: name.into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .expect("put project");
+    }
 }

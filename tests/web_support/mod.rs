@@ -1,7 +1,7 @@
 //! Helpers for the web integration tests: run the real `hydrant` binary on an ephemeral port
 //! with a temp state dir, and talk to it over HTTP with minreq.
 #![allow(dead_code)]
-use crate::common::{free_port, hydrant_bin, wait_for_port, TempDir};
+use crate::common::{hydrant_bin, port_from_log, TempDir, NIX_CONFIG};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -51,35 +51,97 @@ pub struct Server {
     pub stderr: PathBuf,
 }
 
-impl Server {
-    pub fn start(state: &Path) -> Server {
-        Server::start_with(state, &[], None)
+/// How to start `hydrant serve`: `Server::builder(state).config(text).env(k, v).start()`. It
+/// listens on `127.0.0.1:0` and the port is read from its "listening on" line, so tests never
+/// race for a port.
+pub struct ServerBuilder {
+    state: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    cwd: Option<PathBuf>,
+}
+
+impl ServerBuilder {
+    /// Writes `text` to `STATE/hydrant.conf` and passes `--config` for it.
+    pub fn config(mut self, text: &str) -> ServerBuilder {
+        std::fs::create_dir_all(&self.state).unwrap();
+        let f = self.state.join("hydrant.conf");
+        std::fs::write(&f, text).unwrap();
+        self.args.push("--config".into());
+        self.args.push(f.display().to_string());
+        self
+    }
+    pub fn arg(mut self, a: &str) -> ServerBuilder {
+        self.args.push(a.to_string());
+        self
+    }
+    pub fn env(mut self, k: &str, v: &str) -> ServerBuilder {
+        self.env.push((k.to_string(), v.to_string()));
+        self
+    }
+    pub fn cwd(mut self, d: &Path) -> ServerBuilder {
+        self.cwd = Some(d.to_path_buf());
+        self
     }
 
-    pub fn start_with(state: &Path, extra: &[&str], cwd: Option<&Path>) -> Server {
-        let port = free_port();
-        std::fs::create_dir_all(state).unwrap();
-        let stderr = state.join(format!("serve-{port}.log"));
+    pub fn start(self) -> Server {
+        std::fs::create_dir_all(&self.state).unwrap();
+        let mut buf = [0u8; 8];
+        getrandom::getrandom(&mut buf).unwrap();
+        let stderr = self
+            .state
+            .join(format!("serve-{:x}.log", u64::from_le_bytes(buf)));
         let mut cmd = Command::new(hydrant_bin());
         cmd.arg("serve")
             .arg("--state-dir")
-            .arg(state)
+            .arg(&self.state)
             .arg("--listen")
-            .arg(format!("127.0.0.1:{port}"))
-            .args(extra)
+            .arg("127.0.0.1:0")
+            .args(&self.args)
+            .env("NIX_CONFIG", NIX_CONFIG)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&stderr).unwrap());
-        if let Some(d) = cwd {
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        if let Some(d) = &self.cwd {
             cmd.current_dir(d);
         }
         let child = cmd.spawn().unwrap();
-        wait_for_port(port, Duration::from_secs(20));
-        Server {
-            port,
+        let mut srv = Server {
+            port: 0,
             child: Some(child),
             stderr,
+        };
+        srv.port = port_from_log(&srv.stderr, "listening on http://", Duration::from_secs(30));
+        srv
+    }
+}
+
+impl Server {
+    pub fn builder(state: &Path) -> ServerBuilder {
+        ServerBuilder {
+            state: state.to_path_buf(),
+            args: Vec::new(),
+            env: Vec::new(),
+            cwd: None,
         }
+    }
+
+    pub fn start(state: &Path) -> Server {
+        Server::builder(state).start()
+    }
+
+    pub fn start_with(state: &Path, extra: &[&str], cwd: Option<&Path>) -> Server {
+        let mut b = Server::builder(state);
+        for a in extra {
+            b = b.arg(a);
+        }
+        if let Some(d) = cwd {
+            b = b.cwd(d);
+        }
+        b.start()
     }
 
     pub fn log(&self) -> String {
