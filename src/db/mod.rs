@@ -784,7 +784,28 @@ impl Db {
             let id = Db::next_id(&tx, "next_eval_id")?;
             eval.id = id;
             let (p, j) = (eval.project.clone(), eval.jobset.clone());
-            let mut previous: BTreeMap<String, Build> = BTreeMap::new();
+            // Which jobs reuse a build of the previous eval: same job, same outputs (Hydra's
+            // checkBuild). Only the fields compared are decoded, borrowed from the record.
+            #[derive(Deserialize)]
+            struct Prev<'a> {
+                #[serde(borrow)]
+                project: std::borrow::Cow<'a, str>,
+                #[serde(borrow)]
+                jobset: std::borrow::Cow<'a, str>,
+                #[serde(borrow)]
+                job: std::borrow::Cow<'a, str>,
+                #[serde(borrow)]
+                drvpath: std::borrow::Cow<'a, str>,
+                #[serde(borrow)]
+                outputs: BTreeMap<std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>>,
+            }
+            let by_name: std::collections::HashMap<&str, usize> = jobs
+                .iter()
+                .enumerate()
+                .map(|(i, job)| (job.job.as_str(), i))
+                .collect();
+            // job index → (previous build id, its drv differs)
+            let mut reuse: Vec<Option<(u64, bool)>> = vec![None; jobs.len()];
             {
                 let idx = tx.open_table(JOBSET_EVALS)?;
                 let last = idx
@@ -797,11 +818,23 @@ impl Db {
                     let builds = tx.open_table(BUILDS)?;
                     for r in members.range((prev, 0u64)..=(prev, u64::MAX))? {
                         let bid = r?.0.value().1;
-                        if let Some(v) = builds.get(bid)? {
-                            let b: Build = decode(&format!("build {bid}"), v.value())?;
-                            if b.project == p && b.jobset == j {
-                                previous.insert(b.job.clone(), b);
-                            }
+                        let Some(v) = builds.get(bid)? else { continue };
+                        let b: Prev = serde_json::from_slice(v.value())
+                            .map_err(|e| DbError::Corrupt(format!("build {bid}: {e}")))?;
+                        if b.project != p.as_str() || b.jobset != j.as_str() {
+                            continue;
+                        }
+                        let Some(&i) = by_name.get(b.job.as_ref()) else {
+                            continue;
+                        };
+                        let job = &jobs[i];
+                        let same_outputs = b.outputs.len() == job.outputs.len()
+                            && b.outputs
+                                .iter()
+                                .zip(&job.outputs)
+                                .all(|((k, v), (k2, v2))| k == k2 && v == v2);
+                        if same_outputs && (!b.outputs.is_empty() || b.drvpath == job.drvpath) {
+                            reuse[i] = Some((bid, b.drvpath != job.drvpath.as_str()));
                         }
                     }
                 }
@@ -813,22 +846,30 @@ impl Db {
             let mut job_builds = tx.open_table(JOB_BUILDS)?;
             let mut members = tx.open_table(EVAL_MEMBERS)?;
             let mut new_builds = 0u64;
-            for job in jobs {
-                let reuse = previous.remove(&job.job).filter(|b| {
-                    b.outputs == job.outputs && (!b.outputs.is_empty() || b.drvpath == job.drvpath)
-                });
+            // Build ids are taken from the counter once and written back once.
+            let mut next_build = {
+                let meta = tx.open_table(META)?;
+                let v = meta.get("next_build_id")?.map(|v| v.value()).unwrap_or(0);
+                v
+            };
+            for (job, reuse) in jobs.into_iter().zip(reuse) {
                 let (bid, is_new) = match reuse {
-                    Some(mut b) => {
-                        if b.drvpath != job.drvpath {
-                            by_drv.remove((b.drvpath.as_str(), b.id))?;
-                            by_drv.insert((job.drvpath.as_str(), b.id), ())?;
-                            b.drvpath = job.drvpath.clone();
-                            builds.insert(b.id, encode(&b).as_slice())?;
+                    Some((bid, repoint)) => {
+                        if repoint {
+                            let cur = builds.get(bid)?.map(|v| v.value().to_vec());
+                            if let Some(cur) = cur {
+                                let mut full: Build = decode(&format!("build {bid}"), &cur)?;
+                                by_drv.remove((full.drvpath.as_str(), bid))?;
+                                by_drv.insert((job.drvpath.as_str(), bid), ())?;
+                                full.drvpath = job.drvpath.clone();
+                                builds.insert(bid, encode(&full).as_slice())?;
+                            }
                         }
-                        (b.id, false)
+                        (bid, false)
                     }
                     None => {
-                        let bid = Db::next_id(&tx, "next_build_id")?;
+                        next_build += 1;
+                        let bid = next_build;
                         let b = Build {
                             id: bid,
                             project: p.clone(),
@@ -857,9 +898,13 @@ impl Db {
                     }
                 };
                 members.insert((id, bid), is_new)?;
-                latest.insert((p.as_str(), j.as_str(), job.job.as_str()), bid)?;
+                // A reused build is the job's latest already (the previous eval made it so).
+                if is_new {
+                    latest.insert((p.as_str(), j.as_str(), job.job.as_str()), bid)?;
+                }
                 eval.nrbuilds += 1;
             }
+            tx.open_table(META)?.insert("next_build_id", next_build)?;
             eval.hasnewbuilds = new_builds > 0;
             let mut evals = tx.open_table(EVALS)?;
             evals.insert(id, encode(&eval).as_slice())?;
@@ -1079,53 +1124,87 @@ fn delete_jobset_in(
         idx.retain_in((p, j, 0u64)..=(p, j, u64::MAX), |_, _| false)?;
         let mut evals = tx.open_table(EVALS)?;
         let mut members = tx.open_table(EVAL_MEMBERS)?;
+        // Keys are collected, then removed one by one: redb's `retain_in` copies pages while it
+        // iterates, which made a 100,000-build delete several times slower.
         for &e in &eval_ids {
             evals.remove(e)?;
-            members.retain_in((e, 0u64)..=(e, u64::MAX), |_, _| false)?;
+            let mut keys = Vec::new();
+            for r in members.range((e, 0u64)..=(e, u64::MAX))? {
+                keys.push(r?.0.value());
+            }
+            for k in keys {
+                members.remove(k)?;
+            }
         }
     }
     // Builds, found through the per-job index (every build of the jobset is in it).
     let mut build_ids = Vec::new();
     {
         let mut jb = tx.open_table(JOB_BUILDS)?;
+        let mut keys: Vec<(String, u64)> = Vec::new();
         for r in jb.range((p, j, "", 0u64)..=(p, j, "\u{10FFFF}", u64::MAX))? {
-            build_ids.push(r?.0.value().3);
+            let k = r?.0;
+            let (_, _, job, id) = k.value();
+            keys.push((job.to_string(), id));
         }
-        jb.retain_in((p, j, "", 0u64)..=(p, j, "\u{10FFFF}", u64::MAX), |_, _| {
-            false
-        })?;
-        tx.open_table(JOB_LATEST)?
-            .retain_in((p, j, "")..=(p, j, "\u{10FFFF}"), |_, _| false)?;
-        tx.open_table(queue::JOB_LAST_SUCCESS)?
-            .retain_in((p, j, "")..=(p, j, "\u{10FFFF}"), |_, _| false)?;
+        for (job, id) in &keys {
+            jb.remove((p, j, job.as_str(), *id))?;
+        }
+        build_ids.extend(keys.iter().map(|(_, id)| *id));
+        let mut jobs: Vec<&str> = keys.iter().map(|(job, _)| job.as_str()).collect();
+        jobs.dedup();
+        let mut latest = tx.open_table(JOB_LATEST)?;
+        let mut success = tx.open_table(queue::JOB_LAST_SUCCESS)?;
+        for job in jobs {
+            latest.remove((p, j, job))?;
+            success.remove((p, j, job))?;
+        }
     }
+    // In key order, each table's pages are visited once (the job index lists them by name).
+    build_ids.sort_unstable();
     let mut queued = Vec::new();
     {
+        /// The one field the delete needs, without decoding the whole record.
+        #[derive(Deserialize)]
+        struct DrvOnly {
+            drvpath: String,
+        }
         let mut builds = tx.open_table(BUILDS)?;
-        let mut by_drv = tx.open_table(DRV_BUILDS)?;
-        let mut q = tx.open_table(QUEUE)?;
-        let mut steps = tx.open_table(BUILD_STEPS)?;
-        let mut pending = tx.open_table(CACHE_PENDING)?;
-        let mut running = tx.open_table(queue::QUEUE_RUNNING)?;
+        let mut drvs = Vec::with_capacity(build_ids.len());
         for &id in &build_ids {
-            running.remove(id)?;
             if let Some(v) = builds.remove(id)? {
-                let b: Build = decode(&format!("build {id}"), v.value())?;
-                by_drv.remove((b.drvpath.as_str(), id))?;
+                let b: DrvOnly = decode(&format!("build {id}"), v.value())?;
+                drvs.push((b.drvpath, id));
             }
+        }
+        drvs.sort_unstable();
+        let mut by_drv = tx.open_table(DRV_BUILDS)?;
+        for (drv, id) in &drvs {
+            by_drv.remove((drv.as_str(), *id))?;
+        }
+        let mut q = tx.open_table(QUEUE)?;
+        for &id in &build_ids {
             if q.remove(id)?.is_some() {
                 queued.push(id);
             }
-            steps.retain_in((id, 0u32)..=(id, u32::MAX), |_, _| false)?;
-            pending.remove(id)?;
         }
+        // Small tables (steps exist only for built builds; pending and running are short).
+        let mut steps = tx.open_table(BUILD_STEPS)?;
+        if !steps.is_empty()? {
+            for &id in &build_ids {
+                steps.retain_in((id, 0u32)..=(id, u32::MAX), |_, _| false)?;
+            }
+        }
+        let gone: std::collections::HashSet<u64> = build_ids.iter().copied().collect();
+        tx.open_table(CACHE_PENDING)?
+            .retain(|id, _| !gone.contains(&id))?;
+        tx.open_table(queue::QUEUE_RUNNING)?
+            .retain(|id, _| !gone.contains(&id))?;
     }
     let gone: std::collections::HashSet<u64> = build_ids.iter().copied().collect();
     cache::forget_builds(tx, &gone)?;
     queue::forget_jobset(tx, p, j)?;
-    for &id in &queued {
-        queue::push_event(tx, id)?;
-    }
+    queue::push_events(tx, &queued)?;
     out.jobsets.push((p.to_string(), j.to_string()));
     out.evals.extend(eval_ids);
     out.builds.extend(build_ids);

@@ -62,6 +62,25 @@ fn get_build(t: &impl ReadableTable<u64, &'static [u8]>, id: u64) -> Result<Opti
     }
 }
 
+/// One event per build, with one open of each table (a cascading delete queues many).
+pub(super) fn push_events(tx: &WriteTransaction, ids: &[u64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut meta = tx.open_table(super::META)?;
+    let mut seq = meta
+        .get("next_queue_event")?
+        .map(|v| v.value())
+        .unwrap_or(0);
+    let mut ev = tx.open_table(QUEUE_EVENTS)?;
+    for &id in ids {
+        seq += 1;
+        ev.insert(seq, id)?;
+    }
+    meta.insert("next_queue_event", seq)?;
+    Ok(())
+}
+
 pub(super) fn push_event(tx: &WriteTransaction, id: u64) -> Result<()> {
     let seq = Db::next_id(tx, "next_queue_event")?;
     tx.open_table(QUEUE_EVENTS)?.insert(seq, id)?;
