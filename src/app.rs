@@ -52,6 +52,10 @@ pub struct App {
     /// Builds finished with output: the cache uploaders have work (see `db::CACHE_PENDING`).
     pub cache_wake: Wake,
     shutdown: AtomicBool,
+    /// Failed logins, per user and per address.
+    pub login_throttle: Mutex<crate::users::LoginThrottle>,
+    /// While no admin exists: the secret of the one-time `/setup?token=…` page.
+    pub setup_token: Mutex<Option<String>>,
 }
 
 impl App {
@@ -64,6 +68,8 @@ impl App {
             queue_wake: Wake::default(),
             cache_wake: Wake::default(),
             shutdown: AtomicBool::new(false),
+            login_throttle: Mutex::new(crate::users::LoginThrottle::default()),
+            setup_token: Mutex::new(None),
         }
     }
 

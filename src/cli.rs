@@ -56,7 +56,7 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Manage users and API tokens (stop `hydrant serve` first: it holds the database)
+    /// Manage users and API tokens (while `hydrant serve` runs, through its control socket)
     User {
         #[command(subcommand)]
         command: UserCommand,
@@ -93,6 +93,36 @@ pub enum UserCommand {
     /// Print a new API token for `Authorization: Bearer TOKEN`
     Token {
         name: String,
+        /// The token stops working after this many days (default: never)
+        #[arg(long, value_name = "DAYS")]
+        expires_days: Option<u64>,
+        /// What the token is for (shown in `user tokens`)
+        #[arg(long, default_value = "")]
+        label: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// List users and their roles
+    List {
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Delete a user with their sessions and tokens
+    Delete {
+        name: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// List a user's API tokens (id, created, expiry, label)
+    Tokens {
+        name: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Revoke one of a user's API tokens by the id `user tokens` shows
+    Revoke {
+        name: String,
+        id: String,
         #[command(flatten)]
         state: StateArgs,
     },
@@ -140,12 +170,42 @@ pub fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-fn open_db(state: &StateArgs) -> Result<crate::db::Db, String> {
+/// Where a user command runs: on the database when no server holds it, else through the
+/// server's control socket (the same operation either way).
+enum Target {
+    Db(crate::db::Db),
+    Server(PathBuf),
+}
+
+fn user_target(state: &StateArgs) -> Result<Target, String> {
     let c = state.load()?;
-    crate::db::Db::open(&c.db_path()).map_err(|e| e.to_string())
+    match crate::db::Db::open(&c.db_path()) {
+        Ok(db) => Ok(Target::Db(db)),
+        Err(crate::db::DbError::Locked(p)) => {
+            let dir = c.state_dir.clone();
+            if crate::control::socket_path(&dir).exists() {
+                Ok(Target::Server(dir))
+            } else {
+                Err(crate::db::DbError::Locked(p).to_string())
+            }
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn run_op(target: &Target, op: &crate::control::UserOp) -> Result<(), String> {
+    let out = match target {
+        Target::Db(db) => crate::control::apply(db, op)?,
+        Target::Server(dir) => crate::control::request(dir, op)??,
+    };
+    if !out.is_empty() {
+        println!("{out}");
+    }
+    Ok(())
 }
 
 fn user(cmd: UserCommand) -> Result<(), String> {
+    use crate::control::UserOp;
     match cmd {
         UserCommand::Add {
             name,
@@ -170,26 +230,44 @@ fn user(cmd: UserCommand) -> Result<(), String> {
             if !crate::db::valid_name(&name) {
                 return Err(format!("invalid user name `{name}`"));
             }
-            // Open the db first: a locked db is reported before asking for a password.
-            let db = open_db(&state)?;
+            // Find the database (or the server) first: an unreachable one is reported before
+            // asking for a password.
+            let target = user_target(&state)?;
             let password = match password_file {
                 Some(f) => read_password_file(&f)?,
                 None => prompt_password(&name)?,
             };
-            let created =
-                crate::users::add_user(&db, &name, &roles, &password).map_err(|e| e.to_string())?;
-            println!(
-                "{} user `{name}` with roles: {}",
-                if created { "created" } else { "updated" },
-                roles.join(", ")
-            );
-            Ok(())
+            run_op(
+                &target,
+                &UserOp::Add {
+                    name,
+                    roles,
+                    password,
+                },
+            )
         }
-        UserCommand::Token { name, state } => {
-            let db = open_db(&state)?;
-            let tok = crate::users::new_token(&db, &name).map_err(|e| e.to_string())?;
-            println!("{tok}");
-            Ok(())
+        UserCommand::Token {
+            name,
+            expires_days,
+            label,
+            state,
+        } => run_op(
+            &user_target(&state)?,
+            &UserOp::Token {
+                name,
+                expires_days,
+                label,
+            },
+        ),
+        UserCommand::List { state } => run_op(&user_target(&state)?, &UserOp::List),
+        UserCommand::Delete { name, state } => {
+            run_op(&user_target(&state)?, &UserOp::Delete { name })
+        }
+        UserCommand::Tokens { name, state } => {
+            run_op(&user_target(&state)?, &UserOp::Tokens { name })
+        }
+        UserCommand::Revoke { name, id, state } => {
+            run_op(&user_target(&state)?, &UserOp::Revoke { name, id })
         }
     }
 }

@@ -3,6 +3,7 @@ pub mod app;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod control;
 pub mod db;
 pub mod eval;
 pub mod nix;

@@ -100,11 +100,17 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     let app = Arc::new(App::new(config, db));
     let signals = block_signals();
 
-    if app.db.users_count().map_err(|e| e.to_string())? == 0 {
-        eprintln!(
-            "hydrant: no users yet. Create the first admin with:\n    hydrant user add admin --role admin{}",
-            state_dir_flag(&app.config.state_dir)
-        );
+    let no_admin = !app
+        .db
+        .users()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .any(|u| u.has_role("admin"));
+    if no_admin {
+        let token = crate::users::random_secret().map_err(|e| e.to_string())?;
+        if let Ok(mut t) = app.setup_token.lock() {
+            *t = Some(token);
+        }
     }
     if demo {
         let cwd =
@@ -129,12 +135,32 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .clamp(4, 8);
     let web = crate::web::start(app.clone(), &listen, threads).map_err(|e| e.to_string())?;
     eprintln!("hydrant: listening on http://{}", web.addr);
+    // `hydrant user …` reaches this server through the control socket while it holds the db.
+    let control = match crate::control::spawn(app.clone()) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            eprintln!(
+                "hydrant: warning: no control socket ({e}): `hydrant user …` needs the server stopped"
+            );
+            None
+        }
+    };
+    if let Some(token) = app.setup_token.lock().ok().and_then(|t| t.clone()) {
+        let me = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "hydrant".into());
+        eprintln!(
+            "hydrant: no admin yet. Create the first one in a browser at\n    http://{}/setup?token={token}\n  or, while this runs, with\n    {me} user add admin --role admin{}",
+            web.addr,
+            state_dir_flag(&app.config.state_dir)
+        );
+    }
 
     let sig = wait_for_signal(&signals);
     eprintln!("hydrant: signal {sig} received, shutting down");
     app.shutdown();
     web.stop();
-    for h in subsystems {
+    for h in subsystems.into_iter().chain(control) {
         let _ = h.join();
     }
     Ok(())

@@ -384,11 +384,11 @@ fn restart_keeps_data_and_cli_reports_the_lock() {
     let mut srv = Server::start(state.path());
     let log = srv.log();
     assert!(log.contains("hydrant user add admin --role admin"), "{log}");
-    // The user command reports the lock while serve holds the db.
+    // While serve holds the db, the user command goes through its control socket...
     let pwf = state.path().join("pw");
     std::fs::write(&pwf, "pw\n").unwrap();
     let s = state.path().display().to_string();
-    let out = hydrant(&[
+    let add = [
         "user",
         "add",
         "admin",
@@ -398,7 +398,17 @@ fn restart_keeps_data_and_cli_reports_the_lock() {
         pwf.to_str().unwrap(),
         "--state-dir",
         &s,
-    ]);
+    ];
+    let out = hydrant(&add);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created user `admin`"));
+    // ...and without one (it was removed) it reports the lock in one line.
+    std::fs::remove_file(state.path().join("control.sock")).unwrap();
+    let out = hydrant(&add);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("hydrant: the database"), "{err}");

@@ -418,6 +418,18 @@ pub struct Session {
 pub struct ApiToken {
     pub user: String,
     pub created: i64,
+    /// Unix time after which the token no longer works (None: never expires).
+    #[serde(default)]
+    pub expires: Option<i64>,
+    /// What the token is for, as its owner described it.
+    #[serde(default)]
+    pub label: String,
+}
+
+impl ApiToken {
+    pub fn valid_at(&self, now: i64) -> bool {
+        self.expires.is_none_or(|e| now < e)
+    }
 }
 
 /// The database handle. Cheap to share behind an `Arc`.
@@ -1011,6 +1023,11 @@ impl Db {
     }
 
     pub fn put_user(&self, u: &User) -> Result<()> {
+        self.check_user(u)?;
+        self.put_record(USERS, &u.name, u)
+    }
+
+    fn check_user(&self, u: &User) -> Result<()> {
         if !valid_name(&u.name) {
             return Err(DbError::Invalid(format!("invalid user name `{}`", u.name)));
         }
@@ -1022,7 +1039,7 @@ impl Db {
                 )));
             }
         }
-        self.put_record(USERS, &u.name, u)
+        Ok(())
     }
 
     pub fn session(&self, key: &str) -> Result<Option<Session>> {
@@ -1062,6 +1079,94 @@ impl Db {
 
     pub fn put_token(&self, key: &str, tok: &ApiToken) -> Result<()> {
         self.put_record(TOKENS, key, tok)
+    }
+
+    /// Every user, by name.
+    pub fn users(&self) -> Result<Vec<User>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(USERS)?;
+        let mut out = Vec::new();
+        for r in t.iter()? {
+            let (k, v) = r?;
+            out.push(decode(&format!("user {}", k.value()), v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// A user's API tokens: (stored key, token), oldest first.
+    pub fn tokens_of(&self, user: &str) -> Result<Vec<(String, ApiToken)>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(TOKENS)?;
+        let mut out = Vec::new();
+        for r in t.iter()? {
+            let (k, v) = r?;
+            let tok: ApiToken = decode("token", v.value())?;
+            if tok.user == user {
+                out.push((k.value().to_string(), tok));
+            }
+        }
+        out.sort_by_key(|(_, t)| t.created);
+        Ok(out)
+    }
+
+    /// Removes one token of `user` by its stored key; false if there was none of theirs.
+    pub fn delete_token(&self, user: &str, key: &str) -> Result<bool> {
+        let tx = self.inner.begin_write()?;
+        let found;
+        {
+            let mut t = tx.open_table(TOKENS)?;
+            let owner = match t.get(key)? {
+                Some(v) => Some(decode::<ApiToken>("token", v.value())?.user),
+                None => None,
+            };
+            found = owner.as_deref() == Some(user);
+            if found {
+                t.remove(key)?;
+            }
+        }
+        tx.commit()?;
+        Ok(found)
+    }
+
+    /// Writes a user and, in the same transaction, ends every session and token of theirs
+    /// (a password change or a reset signs the user out everywhere).
+    pub fn put_user_revoking(&self, u: &User) -> Result<()> {
+        self.change_user(&u.name, Some(u))
+    }
+
+    /// Deletes a user with their sessions and tokens; false if there was none.
+    pub fn delete_user(&self, name: &str) -> Result<bool> {
+        let existed = self.user(name)?.is_some();
+        if existed {
+            self.change_user(name, None)?;
+        }
+        Ok(existed)
+    }
+
+    fn change_user(&self, name: &str, new: Option<&User>) -> Result<()> {
+        if let Some(u) = new {
+            self.check_user(u)?;
+        }
+        let tx = self.inner.begin_write()?;
+        {
+            let mut users = tx.open_table(USERS)?;
+            match new {
+                Some(u) => users.insert(name, encode(u).as_slice())?,
+                None => users.remove(name)?,
+            };
+            tx.open_table(SESSIONS)?.retain(|_, v| {
+                serde_json::from_slice::<Session>(v)
+                    .map(|s| s.user != name)
+                    .unwrap_or(false)
+            })?;
+            tx.open_table(TOKENS)?.retain(|_, v| {
+                serde_json::from_slice::<ApiToken>(v)
+                    .map(|t| t.user != name)
+                    .unwrap_or(false)
+            })?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// One JSON record of a name-keyed table, in its own read transaction.

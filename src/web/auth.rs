@@ -142,13 +142,43 @@ pub fn check_csrf(
     Ok(())
 }
 
-/// Checks a password and opens a session; returns the cookie secret and the session.
-pub fn login(app: &App, username: &str, password: &str) -> Result<(String, Session), HttpError> {
-    let bad = || HttpError::forbidden("bad username or password");
-    let u = app.db.user(username)?.ok_or_else(bad)?;
+/// Checks a password and opens a session; returns the cookie secret and the session. Failed
+/// tries are throttled per user name and per client address (429 while a delay runs); an
+/// unknown user costs the same hash as a known one.
+pub fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    remote: Option<std::net::IpAddr>,
+) -> Result<(String, Session), HttpError> {
+    let mut keys = vec![format!("user:{username}")];
+    if let Some(ip) = remote {
+        keys.push(format!("addr:{ip}"));
+    }
+    let now = crate::queue::runner::now_f64();
+    let wait = app
+        .login_throttle
+        .lock()
+        .map(|t| t.wait(&keys, now))
+        .unwrap_or(0.0);
+    if wait > 0.0 {
+        return Err(HttpError::new(
+            429,
+            format!(
+                "too many failed logins: try again in {} s",
+                wait.ceil() as u64
+            ),
+        ));
+    }
     // Hashing is slow on purpose; no transaction is open here.
-    if !users::verify_password(&u.password, password) {
-        return Err(bad());
+    let Some(u) = users::check_login(&app.db, username, password)? else {
+        if let Ok(mut t) = app.login_throttle.lock() {
+            t.failed(&keys, now);
+        }
+        return Err(HttpError::forbidden("bad username or password"));
+    };
+    if let Ok(mut t) = app.login_throttle.lock() {
+        t.succeeded(&keys);
     }
     let sid = users::random_secret()?;
     let now = db::now();

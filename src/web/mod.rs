@@ -2,6 +2,7 @@
 //! (`routes`), pure maud pages (`pages`), Hydra-shaped JSON (`api`), sessions/roles/CSRF
 //! (`auth`) and the one embedded stylesheet (`assets`). Other modules add routes in `routes`.
 
+pub mod account;
 pub mod api;
 pub mod assets;
 pub mod auth;
@@ -26,6 +27,8 @@ pub struct Request {
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The client's address (login throttling keys on it).
+    pub remote: Option<std::net::IpAddr>,
 }
 
 impl Request {

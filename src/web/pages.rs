@@ -95,7 +95,7 @@ pub fn layout_refresh(
                     a #nav-cache href="/cache" { "Cache" }
                     div.user {
                         @if let Some(u) = pc.user {
-                            span #current-user { (u) }
+                            a #current-user href={ "/user/" (super::url_encode(u)) } { (u) }
                             form method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(pc.csrf);
                                 button type="submit" { "Log out" }
@@ -160,8 +160,9 @@ pub fn overview(pc: &PageCtx, projects: &[Project], can_create: bool, first_run:
         html! {
             h1 { "Projects" }
             @if first_run {
-                div.error { "No users exist yet. Create the first admin on the server: "
-                    code { "hydrant user add admin --role admin" } }
+                div.error #first-run { "No users exist yet. Open the " code { "/setup?token=…" }
+                    " address the server printed at start, or run "
+                    code { "hydrant user add admin --role admin" } " on the server." }
             }
             @if projects.is_empty() {
                 p.muted { "No projects yet." }

@@ -28,7 +28,12 @@ const fn r(method: &'static str, pattern: &'static str, handler: Handler) -> Rou
 }
 
 /// Every module's routes; the first match wins, so list specific patterns first.
-pub const TABLES: &[&[Route]] = &[CORE, super::queue_pages::ROUTES, super::cache_pages::ROUTES];
+pub const TABLES: &[&[Route]] = &[
+    CORE,
+    super::queue_pages::ROUTES,
+    super::cache_pages::ROUTES,
+    super::account::ROUTES,
+];
 
 pub const CORE: &[Route] = &[
     r("GET", "/", overview),
@@ -238,7 +243,7 @@ fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     let username = p.required_str("username")?;
     let password = p.str("password")?.unwrap_or_default();
     let https = ctx.req.is_https(ctx.app.config.base_uri.as_deref());
-    match auth::login(ctx.app, &username, &password) {
+    match auth::login(ctx.app, &username, &password, ctx.req.remote) {
         Ok((sid, _)) => {
             let cookie = auth::session_cookie(&sid, https);
             if ctx.form.is_some() && !ctx.wants_json() {
@@ -252,9 +257,9 @@ fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
                 Ok(Response::json(&user_json(&u)).with_header("Set-Cookie", &cookie))
             }
         }
-        Err(e) if ctx.form.is_some() && !ctx.wants_json() && e.status == 403 => {
-            Ok(Response::html(pages::login_page(&ctx.page(), Some(&e.message))).with_status(403))
-        }
+        Err(e) if ctx.form.is_some() && !ctx.wants_json() && matches!(e.status, 403 | 429) => Ok(
+            Response::html(pages::login_page(&ctx.page(), Some(&e.message))).with_status(e.status),
+        ),
         Err(e) => Err(e),
     }
 }
@@ -336,6 +341,21 @@ fn project_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         None => ctx.auth.require_role("create-projects").map(|_| ())?,
     }
     let p = api::project_from_params(&name, &params, existing.as_ref(), &user.name)?;
+    let default_owner = existing
+        .as_ref()
+        .map(|e| e.owner.as_str())
+        .unwrap_or(user.name.as_str());
+    if p.owner != default_owner && !user.has_role("admin") {
+        return Err(HttpError::forbidden(
+            "only admins may set a project's owner",
+        ));
+    }
+    if !p.owner.is_empty() && ctx.app.db.user(&p.owner)?.is_none() {
+        return Err(HttpError::bad_request(format!(
+            "owner `{}` is not a user",
+            p.owner
+        )));
+    }
     let created = ctx.app.db.put_project(&p)?;
     let names: Vec<String> = ctx
         .app

@@ -130,6 +130,7 @@ fn handle(app: &App, mut rq: tiny_http::Request) {
             })
             .collect(),
         body: Vec::new(),
+        remote: rq.remote_addr().map(|a| a.ip()),
     };
     let resp = match read_body(&mut rq, app.config.max_body_bytes) {
         Ok(body) => {
