@@ -123,6 +123,10 @@ pub fn enqueue(
     infos: &[(String, Vec<String>)],
 ) -> Result<()> {
     let tx = db.inner.begin_write()?;
+    // Deleted while its closure was being read: nothing to upload for it any more.
+    if tx.open_table(CACHE_PENDING)?.get(build)?.is_none() {
+        return Ok(());
+    }
     {
         let mut tasks = tx.open_table(CACHE_TASKS)?;
         let mut wait = tx.open_table(CACHE_BUILD_WAIT)?;

@@ -8,7 +8,7 @@
 
 use super::queue::JOB_LAST_SUCCESS;
 use super::{
-    decode, encode, status, Build, Db, Result, BUILDS, CACHE_PENDING, DRV_BUILDS, EVAL_MEMBERS,
+    decode, encode, status, Build, Db, Result, BUILDS, CACHE_PENDING, DRV_BUILDS, EVAL_MEMBERS, JOBSETS,
     JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE, V1_BUILDS_BY_DRV,
 };
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
@@ -101,6 +101,31 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
     let mut by_drv = tx.open_table(DRV_BUILDS)?;
     for (id, drv) in all {
         by_drv.insert((drv.as_str(), id), ())?;
+    }
+    drop(by_drv);
+    // Last, once every live jobset has its own copies: schema 1's deletes left a deleted jobset's evals and builds behind (some still queued):
+    // they go now, as schema 2's delete would have removed them.
+    let mut orphans = std::collections::BTreeSet::new();
+    {
+        let jobsets = tx.open_table(JOBSETS)?;
+        for r in tx.open_table(JOBSET_EVALS)?.iter()? {
+            let (k, _) = r?;
+            let (p, j, _) = k.value();
+            if jobsets.get((p, j))?.is_none() {
+                orphans.insert((p.to_string(), j.to_string()));
+            }
+        }
+        for r in tx.open_table(JOB_BUILDS)?.iter()? {
+            let (k, _) = r?;
+            let (p, j, _, _) = k.value();
+            if jobsets.get((p, j))?.is_none() {
+                orphans.insert((p.to_string(), j.to_string()));
+            }
+        }
+    }
+    let mut gone = super::Deleted::default();
+    for (p, j) in &orphans {
+        super::delete_jobset_in(tx, p, j, &mut gone)?;
     }
     Ok(())
 }

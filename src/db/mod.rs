@@ -792,12 +792,24 @@ impl Db {
     /// build of this jobset. Returns the eval with its id, nrbuilds and hasnewbuilds filled in.
     pub fn record_eval(&self, mut eval: Eval, jobs: Vec<NewJob>) -> Result<Eval> {
         let tx = self.inner.begin_write()?;
+        // An evaluation that ran while its jobset was deleted records nothing.
+        if tx
+            .open_table(JOBSETS)?
+            .get((eval.project.as_str(), eval.jobset.as_str()))?
+            .is_none()
+        {
+            return Err(DbError::NotFound(format!(
+                "jobset `{}:{}`",
+                eval.project, eval.jobset
+            )));
+        }
         {
             let id = Db::next_id(&tx, "next_eval_id")?;
             eval.id = id;
             let (p, j) = (eval.project.clone(), eval.jobset.clone());
             // Which jobs reuse a build of the previous eval: same job, same outputs (Hydra's
-            // checkBuild). Only the fields compared are decoded, borrowed from the record.
+            // checkBuild). Only the fields compared are decoded (strings borrowed where serde
+            // can; the outputs map is owned).
             #[derive(Deserialize)]
             struct Prev<'a> {
                 #[serde(borrow)]
@@ -808,8 +820,7 @@ impl Db {
                 job: std::borrow::Cow<'a, str>,
                 #[serde(borrow)]
                 drvpath: std::borrow::Cow<'a, str>,
-                #[serde(borrow)]
-                outputs: BTreeMap<std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>>,
+                outputs: BTreeMap<String, String>,
             }
             let by_name: std::collections::HashMap<&str, usize> = jobs
                 .iter()
@@ -1210,7 +1221,7 @@ pub struct Deleted {
     pub queued: Vec<u64>,
 }
 
-fn delete_jobset_in(
+pub(super) fn delete_jobset_in(
     tx: &redb::WriteTransaction,
     p: &str,
     j: &str,
@@ -1247,26 +1258,37 @@ fn delete_jobset_in(
     {
         let mut jb = tx.open_table(JOB_BUILDS)?;
         let mut keys: Vec<(String, u64)> = Vec::new();
-        for r in jb.range((p, j, "", 0u64)..=(p, j, "\u{10FFFF}", u64::MAX))? {
+        for r in jb.range((p, j, "", 0u64)..)? {
             let k = r?.0;
-            let (_, _, job, id) = k.value();
+            let (kp, kj, job, id) = k.value();
+            if (kp, kj) != (p, j) {
+                break;
+            }
             keys.push((job.to_string(), id));
         }
         for (job, id) in &keys {
             jb.remove((p, j, job.as_str(), *id))?;
         }
         build_ids.extend(keys.iter().map(|(_, id)| *id));
-        let mut jobs: Vec<&str> = keys.iter().map(|(job, _)| job.as_str()).collect();
-        jobs.dedup();
-        let mut latest = tx.open_table(JOB_LATEST)?;
-        let mut success = tx.open_table(queue::JOB_LAST_SUCCESS)?;
-        for job in jobs {
-            latest.remove((p, j, job))?;
-            success.remove((p, j, job))?;
+        for def in [JOB_LATEST, queue::JOB_LAST_SUCCESS] {
+            let mut t = tx.open_table(def)?;
+            let mut jobs = Vec::new();
+            for r in t.range((p, j, "")..)? {
+                let k = r?.0;
+                let (kp, kj, job) = k.value();
+                if (kp, kj) != (p, j) {
+                    break;
+                }
+                jobs.push(job.to_string());
+            }
+            for job in jobs {
+                t.remove((p, j, job.as_str()))?;
+            }
         }
     }
     // In key order, each table's pages are visited once (the job index lists them by name).
     build_ids.sort_unstable();
+    let gone: std::collections::HashSet<u64> = build_ids.iter().copied().collect();
     let mut queued = Vec::new();
     {
         /// The one field the delete needs, without decoding the whole record.
@@ -1300,14 +1322,12 @@ fn delete_jobset_in(
                 steps.retain_in((id, 0u32)..=(id, u32::MAX), |_, _| false)?;
             }
         }
-        let gone: std::collections::HashSet<u64> = build_ids.iter().copied().collect();
         tx.open_table(CACHE_PENDING)?
             .retain(|id, _| !gone.contains(&id))?;
         tx.open_table(queue::QUEUE_RUNNING)?
             .retain(|id, _| !gone.contains(&id))?;
+        cache::forget_builds(tx, &gone)?;
     }
-    let gone: std::collections::HashSet<u64> = build_ids.iter().copied().collect();
-    cache::forget_builds(tx, &gone)?;
     queue::forget_jobset(tx, p, j)?;
     queue::push_events(tx, &queued)?;
     out.jobsets.push((p.to_string(), j.to_string()));

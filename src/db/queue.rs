@@ -55,7 +55,10 @@ pub enum Recorded {
     Missing,
 }
 
-fn get_build(t: &impl ReadableTable<u64, &'static [u8]>, id: u64) -> Result<Option<Build>> {
+pub(super) fn get_build(
+    t: &impl ReadableTable<u64, &'static [u8]>,
+    id: u64,
+) -> Result<Option<Build>> {
     match t.get(id)? {
         Some(v) => Ok(Some(decode(&format!("build {id}"), v.value())?)),
         None => Ok(None),
@@ -82,9 +85,7 @@ pub(super) fn push_events(tx: &WriteTransaction, ids: &[u64]) -> Result<()> {
 }
 
 pub(super) fn push_event(tx: &WriteTransaction, id: u64) -> Result<()> {
-    let seq = Db::next_id(tx, "next_queue_event")?;
-    tx.open_table(QUEUE_EVENTS)?.insert(seq, id)?;
-    Ok(())
+    push_events(tx, &[id])
 }
 
 /// Creates the runner's tables (called by `Db::open`).

@@ -2,7 +2,7 @@
 //! indexes (never a handler-built range scan): eval member counts, the evals a build belongs to,
 //! queued builds in id order, and the newest builds matching a filter.
 
-use super::queue::QUEUE_RUNNING;
+use super::queue::{get_build, QUEUE_RUNNING};
 use super::{
     decode, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE,
 };
@@ -39,13 +39,6 @@ impl BuildFilter {
             && (self.jobset.is_empty() || b.jobset == self.jobset)
             && (self.job.is_empty() || b.job == self.job)
             && (self.system.is_empty() || b.system == self.system)
-    }
-}
-
-fn get_build(t: &impl ReadableTable<u64, &'static [u8]>, id: u64) -> Result<Option<Build>> {
-    match t.get(id)? {
-        Some(v) => Ok(Some(decode(&format!("build {id}"), v.value())?)),
-        None => Ok(None),
     }
 }
 
