@@ -39,6 +39,7 @@ impl StateArgs {
         if let Some(d) = &self.state_dir {
             c.state_dir = d.clone();
         }
+        c.resolve_state_dir()?;
         Ok(c)
     }
 }

@@ -91,6 +91,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     for w in &config.warnings {
         eprintln!("hydrant: warning: {w}");
     }
+    std::fs::create_dir_all(&config.state_dir)
+        .map_err(|e| format!("cannot create {}: {e}", config.state_dir.display()))?;
+    // Absolute and symlink-free from here on, whoever built the config (see resolve_state_dir).
+    config.resolve_state_dir()?;
     for dir in [config.logs_dir(), config.gcroots_dir()] {
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -140,8 +144,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     Ok(())
 }
 
+/// The `--state-dir` a CLI command needs to reach this server's state (none for the default).
 fn state_dir_flag(d: &Path) -> String {
-    if d == Path::new("hydrant-state") {
+    let default = std::fs::canonicalize(Config::default().state_dir).ok();
+    if default.as_deref() == Some(d) {
         String::new()
     } else {
         format!(" --state-dir {}", d.display())
