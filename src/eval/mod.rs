@@ -352,6 +352,16 @@ impl<'a> NixEvaluator<'a> {
     }
 }
 
+/// `start + eval_timeout`, clamped: a timeout too large for an `Instant` means "a year".
+pub fn deadline_after(start: Instant, timeout_secs: u64) -> Instant {
+    const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+    let timeout = Duration::from_secs(timeout_secs.max(1)).min(YEAR);
+    start
+        .checked_add(timeout)
+        .or_else(|| start.checked_add(Duration::from_secs(3600)))
+        .unwrap_or(start)
+}
+
 /// A relative path inside an input, refusing to climb out of it.
 fn inside(dir: &Path, rel: &str) -> Option<PathBuf> {
     let rel = Path::new(rel.trim());
@@ -427,11 +437,11 @@ pub fn evaluate_jobset(
 
     let timestamp = db::now();
     let cancelled = || app.shutting_down();
-    let timeout = Duration::from_secs(app.config.eval_timeout.max(1));
     let started = Instant::now();
+    let deadline = deadline_after(started, app.config.eval_timeout);
     let ctx = FetchCtx {
         state_dir: &app.config.state_dir,
-        deadline: started + timeout,
+        deadline,
         error_cap: cap,
         cancelled: &cancelled,
     };
@@ -439,6 +449,9 @@ pub fn evaluate_jobset(
     for input in app.db.jobset_inputs(project, jobset)? {
         match inputs::fetch(&input, &ctx) {
             Ok(f) => fetched.push(f),
+            Err(e) if e.is_cancelled() => {
+                return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()))
+            }
             Err(e) => {
                 let msg = cap_text(&e.to_string(), cap);
                 let m = msg.clone();
@@ -508,14 +521,7 @@ pub fn evaluate_jobset(
         .map(|f| (f.record.name.clone(), f.nix_value.clone()))
         .collect();
     let eval_start = Instant::now();
-    let evaluator = NixEvaluator::new(
-        release_file,
-        &args,
-        started + timeout,
-        cap,
-        &cancelled,
-        &app.nix,
-    );
+    let evaluator = NixEvaluator::new(release_file, &args, deadline, cap, &cancelled, &app.nix);
     let evaluation = match evaluator.evaluate() {
         Ok(e) => e,
         Err(NixEvalError::Run(RunError::Cancelled { .. })) => {
@@ -559,6 +565,14 @@ mod tests {
         );
         assert_eq!(inside(d, "../etc/passwd"), None);
         assert_eq!(inside(d, "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn deadlines_never_overflow() {
+        let now = Instant::now();
+        assert_eq!(deadline_after(now, 10), now + Duration::from_secs(10));
+        assert_eq!(deadline_after(now, 0), now + Duration::from_secs(1));
+        assert!(deadline_after(now, u64::MAX) > now);
     }
 
     #[test]
