@@ -1,15 +1,25 @@
-//! Evaluation safety against real Nix and git: inputs that would block (FIFOs, devices,
-//! endless files) fail fast or at the deadline without holding up other jobsets.
+//! Evaluation safety against real Nix and git: a release expression, a `nix` input or a pushed
+//! repository cannot read files outside the jobset's inputs (the errors are Nix's "forbidden in
+//! restricted mode", never the file), an admin can relax it per project, and inputs that would
+//! block (FIFOs, devices, endless files) fail fast or at the deadline without holding up other
+//! jobsets.
 mod common;
 
 use common::TempDir;
 use hydrant::app::App;
 use hydrant::config::Config;
-use hydrant::db::{Db, Jobset, JobsetInput, Project};
+use hydrant::db::{self, Db, Jobset, JobsetInput, Project};
 use hydrant::eval::{self, EvalOutcome};
 use std::path::Path;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+fn nonce() -> String {
+    let mut b = [0u8; 8];
+    getrandom::getrandom(&mut b).unwrap();
+    format!("{:x}", u64::from_le_bytes(b))
+}
 
 fn app_with(dir: &Path, f: impl FnOnce(&mut Config)) -> Arc<App> {
     let mut config = Config {
@@ -51,10 +61,226 @@ fn write(dir: &Path, file: &str, text: &str) {
     std::fs::write(dir.join(file), text).unwrap();
 }
 
+fn evaluated(o: EvalOutcome) -> db::Eval {
+    match o {
+        EvalOutcome::Evaluated(e) => e,
+        other => panic!("expected a new eval, got {other:?}"),
+    }
+}
+
 const DRV: &str = r#"let mk = name: derivation {
     inherit name; builder = "/bin/sh"; args = [ "-c" "echo > $out" ];
     system = builtins.currentSystem; };
 "#;
+
+/// A secret outside every input, as /etc/shadow or the cache signing key would be.
+fn secret(dir: &Path) -> (String, String) {
+    let text = format!("SECRET-{}", nonce());
+    let path = dir.join("private").join("secret");
+    write(path.parent().unwrap(), "secret", &text);
+    (path.display().to_string(), text)
+}
+
+#[test]
+fn release_expressions_and_nix_inputs_cannot_read_outside_their_inputs() {
+    let dir = TempDir::new("restrict");
+    let app = app_with(dir.path(), |_| {});
+    let (secret_path, secret_text) = secret(dir.path());
+    let src = dir.path().join("src");
+    write(&src, "data", "input-data");
+    std::os::unix::fs::symlink(&secret_path, src.join("link")).unwrap();
+    write(
+        &src,
+        "release.nix",
+        &format!(
+            r#"{{ src, extra ? null }}: {DRV}in {{
+  ok = mk "ok-${{builtins.readFile ./data}}";
+  bysearchpath = mk (builtins.readFile <src/data>);
+  leak = throw (builtins.readFile {secret_path});
+  climb = throw (builtins.readFile (./. + "/../private/secret"));
+  symlink = throw (builtins.readFile ./link);
+  copy = mk "${{{secret_path}}}";
+  env = mk "home-${{builtins.getEnv "HOME"}}";
+  nixpath = throw (builtins.readFile <leak/secret>);
+}}"#
+        ),
+    );
+    // NIX_PATH in hydrant's environment must not widen what an evaluation may read.
+    std::env::set_var(
+        "NIX_PATH",
+        format!("leak={}", dir.path().join("private").display()),
+    );
+    jobset(&app, "j", &[input("src", "path", src.to_str().unwrap())]);
+    let ev = evaluated(eval::evaluate_jobset(&app, "p", "j", false).unwrap());
+    let jobs: Vec<String> = app
+        .db
+        .eval_builds(ev.id)
+        .unwrap()
+        .into_iter()
+        .map(|(b, _)| b.nixname)
+        .collect();
+    assert!(jobs.contains(&"ok-input-data".to_string()), "{jobs:?}");
+    assert!(jobs.contains(&"input-data".to_string()), "{jobs:?}");
+    assert!(
+        jobs.contains(&"home-".to_string()),
+        "getEnv is empty: {jobs:?}"
+    );
+    for job in ["leak", "climb", "symlink", "copy"] {
+        let e = ev
+            .job_errors
+            .get(job)
+            .unwrap_or_else(|| panic!("{job}: {ev:?}"));
+        assert!(e.contains("forbidden in restricted mode"), "{job}: {e}");
+        assert!(!e.contains(&secret_text), "{job} leaked the secret: {e}");
+    }
+    assert!(
+        ev.job_errors["nixpath"].contains("not found in the Nix search path"),
+        "{}",
+        ev.job_errors["nixpath"]
+    );
+    std::env::remove_var("NIX_PATH");
+
+    // A `nix` input is evaluated under the same rules, and so is the release file as a whole.
+    jobset(
+        &app,
+        "nixinput",
+        &[
+            input("src", "path", src.to_str().unwrap()),
+            input(
+                "extra",
+                "nix",
+                &format!("throw (builtins.readFile {secret_path})"),
+            ),
+        ],
+    );
+    let mut js = app.db.jobset("p", "nixinput").unwrap().unwrap();
+    js.nixexprpath = "whole.nix".into();
+    write(&src, "whole.nix", "{ extra }: builtins.seq extra { }");
+    app.db
+        .put_jobset(&js, &app.db.jobset_inputs("p", "nixinput").unwrap())
+        .unwrap();
+    let o = eval::evaluate_jobset(&app, "p", "nixinput", false).unwrap();
+    match &o {
+        EvalOutcome::Failed(m) => {
+            assert!(m.contains("forbidden in restricted mode"), "{m}");
+            assert!(!m.contains(&secret_text), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let js = app.db.jobset("p", "nixinput").unwrap().unwrap();
+    assert!(!js.errormsg.unwrap().contains(&secret_text));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_pushed_repository_cannot_read_the_state_dir_or_follow_symlinks_out() {
+    let dir = TempDir::new("restrict-git");
+    let app = app_with(dir.path(), |_| {});
+    let (secret_path, secret_text) = secret(dir.path());
+    // The database and its neighbours (signing keys, credentials) live above the checkout.
+    write(&app.config.state_dir, "key.sec", &secret_text);
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::os::unix::fs::symlink(&secret_path, repo.join("link")).unwrap();
+    write(
+        &repo,
+        "release.nix",
+        &format!(
+            r#"{{ src }}: {DRV}in {{
+  ok = mk "rev-${{src.shortRev}}";
+  statedir = throw (builtins.readFile (./. + "/../../../../key.sec"));
+  link = throw (builtins.readFile ./link);
+  store = throw (toString (builtins.readDir /nix/store));
+}}"#
+        ),
+    );
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "one"]);
+    jobset(
+        &app,
+        "j",
+        &[input(
+            "src",
+            "git",
+            &format!("file://{} main", repo.display()),
+        )],
+    );
+    let ev = evaluated(eval::evaluate_jobset(&app, "p", "j", false).unwrap());
+    assert_eq!(ev.nrbuilds, 1, "{ev:?}");
+    for job in ["statedir", "link", "store"] {
+        let e = &ev.job_errors[job];
+        assert!(e.contains("forbidden in restricted mode"), "{job}: {e}");
+        assert!(!e.contains(&secret_text), "{job}: {e}");
+    }
+}
+
+#[test]
+fn an_admin_can_relax_a_project_unrestricted_or_by_allowed_uris() {
+    let dir = TempDir::new("relax");
+    let app = app_with(dir.path(), |_| {});
+    let (secret_path, secret_text) = secret(dir.path());
+    let files = dir.path().join("files");
+    write(&files, "fetched", "fetched-by-url");
+    let src = dir.path().join("src");
+    write(
+        &src,
+        "release.nix",
+        &format!(
+            r#"{DRV}in {{
+  fetched = mk (builtins.readFile (builtins.fetchurl "file://{}/fetched"));
+  secret = mk (builtins.readFile {secret_path});
+}}"#,
+            files.display()
+        ),
+    );
+    jobset(&app, "j", &[input("src", "path", src.to_str().unwrap())]);
+    let names = |e: &db::Eval| -> Vec<String> {
+        let mut v: Vec<String> = app
+            .db
+            .eval_builds(e.id)
+            .unwrap()
+            .into_iter()
+            .map(|(b, _)| b.nixname)
+            .collect();
+        v.sort();
+        v
+    };
+    let e = evaluated(eval::evaluate_jobset(&app, "p", "j", true).unwrap());
+    assert!(names(&e).is_empty(), "{:?}", names(&e));
+    assert!(
+        e.job_errors["fetched"].contains("forbidden in restricted mode"),
+        "{}",
+        e.job_errors["fetched"]
+    );
+
+    let mut p = app.db.project("p").unwrap().unwrap();
+    p.allowed_uris = vec![format!("file://{}/", files.display())];
+    app.db.put_project(&p).unwrap();
+    let e = evaluated(eval::evaluate_jobset(&app, "p", "j", true).unwrap());
+    assert_eq!(names(&e), ["fetched-by-url"]);
+    assert!(e.job_errors["secret"].contains("forbidden"));
+
+    p.unrestricted = true;
+    app.db.put_project(&p).unwrap();
+    let e = evaluated(eval::evaluate_jobset(&app, "p", "j", true).unwrap());
+    let mut want = vec!["fetched-by-url".to_string(), secret_text];
+    want.sort();
+    assert_eq!(names(&e), want);
+}
 
 #[test]
 fn fifos_and_devices_fail_at_once_and_an_endless_file_at_the_deadline() {

@@ -144,6 +144,14 @@ pub struct Project {
     pub visible: bool,
     #[serde(default)]
     pub created: i64,
+    /// URI prefixes its restricted evaluations may fetch (`fetchurl`, `fetchTarball`,
+    /// `fetchGit`): Nix's `allowed-uris`. Only admins set it.
+    #[serde(default)]
+    pub allowed_uris: Vec<String>,
+    /// Evaluate without `restrict-eval`, so release expressions may read any file hydrant can.
+    /// Only admins set it; setting it and every evaluation that uses it are logged.
+    #[serde(default)]
+    pub unrestricted: bool,
 }
 
 /// Jobset enabled states, Hydra's numbers.

@@ -430,6 +430,84 @@ fn hash_node(
     Ok(())
 }
 
+/// The file on this machine an input reads, if it names one: a `path` input, or a git input
+/// whose URL is local (`file://…`, an absolute or a relative path).
+pub fn local_path(input: &JobsetInput) -> Option<&str> {
+    let v = input.value.trim();
+    match input.kind.as_str() {
+        "path" => Some(v),
+        "git" => {
+            let url = v.split_whitespace().next()?;
+            if let Some(rest) = url.strip_prefix("file://") {
+                Some(rest)
+            } else if url.starts_with('/') || url.starts_with('.') || !url.contains(':') {
+                Some(url)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Why an input may not read the local path it names (see [`check_local_path`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocalPathError {
+    /// Outside every allowed directory (or none is configured): a permission matter.
+    Outside(String),
+    /// The path cannot be resolved (it must exist to be checked).
+    Unresolvable(String),
+}
+
+impl std::fmt::Display for LocalPathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LocalPathError::Outside(m) | LocalPathError::Unresolvable(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+/// Checks that a local path an input names lies inside one of `allowed` (the config's
+/// `allowed_path_inputs`), both compared with symlinks resolved, so `/srv/ci/../../etc` or a
+/// symlink out of an allowed directory does not pass. Inputs naming no local path pass.
+pub fn check_local_path(input: &JobsetInput, allowed: &[PathBuf]) -> Result<(), LocalPathError> {
+    let Some(given) = local_path(input) else {
+        return Ok(());
+    };
+    let what = if input.kind == "path" {
+        "a path input".to_string()
+    } else {
+        "a git input with a local repository".to_string()
+    };
+    if allowed.is_empty() {
+        return Err(LocalPathError::Outside(format!(
+            "input `{}` is {what} ({given}): only admins may create those, as this server sets              no `allowed_path_inputs`",
+            input.name
+        )));
+    }
+    let real = std::fs::canonicalize(given).map_err(|e| {
+        LocalPathError::Unresolvable(format!(
+            "input `{}`: cannot resolve the path {given}: {e}",
+            input.name
+        ))
+    })?;
+    let inside = allowed.iter().any(|d| {
+        std::fs::canonicalize(d)
+            .map(|d| real.starts_with(d))
+            .unwrap_or(false)
+    });
+    if inside {
+        return Ok(());
+    }
+    let dirs: Vec<String> = allowed.iter().map(|d| d.display().to_string()).collect();
+    Err(LocalPathError::Outside(format!(
+        "input `{}` is {what} ({}) outside the directories non-admins may use          (allowed_path_inputs: {}); ask an admin",
+        input.name,
+        real.display(),
+        dirs.join(" ")
+    )))
+}
+
 fn git(args: &[&str]) -> Command {
     let mut c = Command::new("git");
     // No `ext::` or `fd::` transports: a URL must not run a command on this machine.
@@ -657,6 +735,49 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(t.elapsed() < Duration::from_secs(5));
+        let _ = std::fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn local_paths_must_lie_inside_allowed_dirs() {
+        let d = tmp("allowed");
+        std::fs::create_dir_all(d.join("ok/sub")).unwrap();
+        std::os::unix::fs::symlink("/etc", d.join("ok/escape")).unwrap();
+        let inp = |kind: &str, value: String| JobsetInput {
+            name: "src".into(),
+            kind: kind.into(),
+            value,
+            emailresponsible: false,
+        };
+        let allowed = [d.join("ok")];
+        let ok = |kind: &str, v: String| check_local_path(&inp(kind, v), &allowed);
+        assert_eq!(ok("path", format!("{}/ok/sub", d.display())), Ok(()));
+        assert_eq!(ok("git", format!("file://{}/ok main", d.display())), Ok(()));
+        assert_eq!(ok("git", "https://example.org/r.git main".into()), Ok(()));
+        assert_eq!(ok("git", "git@example.org:r.git".into()), Ok(()));
+        assert_eq!(ok("string", "/etc/shadow".into()), Ok(()));
+        for bad in [
+            format!("{}/ok/escape", d.display()),
+            format!("{}/ok/../ok/escape/ssh", d.display()),
+            format!("{}/ok/sub/../..", d.display()),
+            "/etc/shadow".into(),
+        ] {
+            let e = ok("path", bad.clone()).unwrap_err();
+            assert!(
+                matches!(&e, LocalPathError::Outside(m) if m.contains("allowed_path_inputs")),
+                "{bad}: {e}"
+            );
+        }
+        assert!(matches!(
+            ok("git", "/etc".into()),
+            Err(LocalPathError::Outside(_))
+        ));
+        assert!(matches!(
+            ok("path", format!("{}/ok/missing", d.display())),
+            Err(LocalPathError::Unresolvable(_))
+        ));
+        let none = check_local_path(&inp("path", d.display().to_string()), &[]).unwrap_err();
+        assert!(none.to_string().contains("only admins"), "{none}");
         let _ = std::fs::remove_dir_all(d);
     }
 
