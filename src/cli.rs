@@ -100,6 +100,11 @@ pub enum UserCommand {
 }
 
 pub fn main() -> i32 {
+    // The child supervisor (see `children`) is this binary re-executed, not a command.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if crate::children::is_supervise(args.get(1).map(|a| a.as_os_str())) {
+        return crate::children::supervise(&args[2..]);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

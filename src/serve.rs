@@ -100,6 +100,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let db = Db::open(&config.db_path()).map_err(|e| e.to_string())?;
+    // Only now: holding the database lock, no other server uses this state dir's children.
+    for line in crate::children::start(&config.state_dir.join("children")) {
+        eprintln!("hydrant: {line}");
+    }
     let listen = config.listen.clone();
     let app = Arc::new(App::new(config, db));
     let signals = block_signals();
