@@ -62,6 +62,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check or back up the database
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Nix archives: dump, hash, unpack, check
     #[command(subcommand)]
     Nar(crate::nix::cmd::NarCommand),
@@ -94,6 +99,23 @@ pub enum UserCommand {
     /// Print a new API token for `Authorization: Bearer TOKEN`
     Token {
         name: String,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Verify hydrant.redb: redb's integrity check, then every record of every table decoded
+    /// (stop `hydrant serve` first)
+    Check {
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Write a consistent copy of hydrant.redb to FILE (a new file). While `hydrant serve`
+    /// runs, ask it instead: `POST /admin/backup` as an admin
+    Backup {
+        file: PathBuf,
         #[command(flatten)]
         state: StateArgs,
     },
@@ -138,6 +160,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             demo,
         }),
         Command::User { command } => user(command),
+        Command::Db { command } => db(command),
         Command::Nar(c) => crate::nix::cmd::run_nar(c).map_err(|e| e.to_string()),
         Command::Key(c) => crate::nix::cmd::run_key(c).map_err(|e| e.to_string()),
         Command::S3(args) => crate::s3::cmd::run(args).map_err(|e| e.to_string()),
@@ -149,6 +172,55 @@ pub fn run(cli: Cli) -> Result<(), String> {
 fn open_db(state: &StateArgs) -> Result<crate::db::Db, String> {
     let c = state.load()?;
     crate::db::Db::open(&c.db_path()).map_err(|e| e.to_string())
+}
+
+fn db(cmd: DbCommand) -> Result<(), String> {
+    use crate::db::{Db, DbError};
+    match cmd {
+        DbCommand::Check { state } => {
+            let path = state.load()?.db_path();
+            let r = Db::check(&path).map_err(|e| match e {
+                DbError::Locked(_) => format!("{e}: stop it to check the database"),
+                e => e.to_string(),
+            })?;
+            println!(
+                "ok: {}: schema {}, {} tables, {} records{}",
+                path.display(),
+                r.schema,
+                r.tables,
+                r.records,
+                if r.repaired {
+                    " (redb repaired it during the integrity check)"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+        DbCommand::Backup { file, state } => {
+            let config = state.load()?;
+            let db = match Db::open(&config.db_path()) {
+                Ok(db) => db,
+                Err(e @ DbError::Locked(_)) => {
+                    return Err(format!(
+                        "{e}: stop it, or have it write a copy: POST /admin/backup as an admin \
+                         (it goes to {})",
+                        config.state_dir.join("backups").display()
+                    ))
+                }
+                Err(e) => return Err(e.to_string()),
+            };
+            let r = db.backup(&file).map_err(|e| e.to_string())?;
+            println!(
+                "backed up {} tables, {} records ({} bytes) to {}",
+                r.tables,
+                r.records,
+                r.bytes,
+                r.path.display()
+            );
+            Ok(())
+        }
+    }
 }
 
 fn user(cmd: UserCommand) -> Result<(), String> {

@@ -61,6 +61,7 @@ pub const CORE: &[Route] = &[
     r("POST", "/api/push", api_push),
     r("GET", "/eval/:n", eval_get),
     r("GET", "/eval/:n/builds", eval_builds),
+    r("POST", "/admin/backup", admin_backup),
 ];
 
 pub enum Match<'a> {
@@ -800,6 +801,43 @@ fn eval_builds(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let builds = ctx.app.db.eval_builds(e.id)?;
     let v: Vec<Value> = builds.iter().map(|(b, _)| api::build_json(b)).collect();
     Ok(Response::json(&Value::Array(v)))
+}
+
+/// `POST /admin/backup` (admins): a consistent copy of the database, written while the
+/// server runs to `state_dir/backups/hydrant-YYYYMMDD-HHMMSS.redb`.
+fn admin_backup(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
+    ctx.auth.require_role("admin")?;
+    let dir = ctx.app.config.state_dir.join("backups");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| HttpError::new(500, format!("cannot create {}: {e}", dir.display())))?;
+    let stamp: String = pages::fmt_time(db::now())
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == ' ')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect();
+    let mut path = dir.join(format!("hydrant-{stamp}.redb"));
+    for n in 1.. {
+        if !path.exists() {
+            break;
+        }
+        path = dir.join(format!("hydrant-{stamp}-{n}.redb"));
+    }
+    let r = ctx.app.db.backup(&path)?;
+    eprintln!(
+        "hydrant: admin `{}` backed up the database to {}",
+        ctx.auth
+            .user
+            .as_ref()
+            .map(|u| u.name.as_str())
+            .unwrap_or(""),
+        r.path.display()
+    );
+    Ok(Response::json(&json!({
+        "path": r.path.display().to_string(),
+        "tables": r.tables,
+        "records": r.records,
+        "bytes": r.bytes,
+    })))
 }
 
 #[cfg(test)]
