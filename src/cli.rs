@@ -39,6 +39,7 @@ impl StateArgs {
         if let Some(d) = &self.state_dir {
             c.state_dir = d.clone();
         }
+        c.resolve_state_dir()?;
         Ok(c)
     }
 }
@@ -60,6 +61,11 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Check or back up the database
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
     },
     /// Nix archives: dump, hash, unpack, check
     #[command(subcommand)]
@@ -128,7 +134,29 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Verify hydrant.redb: redb's integrity check, then every record of every table decoded
+    /// (stop `hydrant serve` first)
+    Check {
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Write a consistent copy of hydrant.redb to FILE (a new file). While `hydrant serve`
+    /// runs, ask it instead: `POST /admin/backup` as an admin
+    Backup {
+        file: PathBuf,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+}
+
 pub fn main() -> i32 {
+    // The child supervisor (see `children`) is this binary re-executed, not a command.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if crate::children::is_supervise(args.get(1).map(|a| a.as_os_str())) {
+        return crate::children::supervise(&args[2..]);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -162,6 +190,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             demo,
         }),
         Command::User { command } => user(command),
+        Command::Db { command } => db(command),
         Command::Nar(c) => crate::nix::cmd::run_nar(c).map_err(|e| e.to_string()),
         Command::Key(c) => crate::nix::cmd::run_key(c).map_err(|e| e.to_string()),
         Command::S3(args) => crate::s3::cmd::run(args).map_err(|e| e.to_string()),
@@ -202,6 +231,55 @@ fn run_op(target: &Target, op: &crate::control::UserOp) -> Result<(), String> {
         println!("{out}");
     }
     Ok(())
+}
+
+fn db(cmd: DbCommand) -> Result<(), String> {
+    use crate::db::{Db, DbError};
+    match cmd {
+        DbCommand::Check { state } => {
+            let path = state.load()?.db_path();
+            let r = Db::check(&path).map_err(|e| match e {
+                DbError::Locked(_) => format!("{e}: stop it to check the database"),
+                e => e.to_string(),
+            })?;
+            println!(
+                "ok: {}: schema {}, {} tables, {} records{}",
+                path.display(),
+                r.schema,
+                r.tables,
+                r.records,
+                if r.repaired {
+                    " (redb repaired it during the integrity check)"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+        DbCommand::Backup { file, state } => {
+            let config = state.load()?;
+            let db = match Db::open(&config.db_path()) {
+                Ok(db) => db,
+                Err(e @ DbError::Locked(_)) => {
+                    return Err(format!(
+                        "{e}: stop it, or have it write a copy: POST /admin/backup as an admin \
+                         (it goes to {})",
+                        config.state_dir.join("backups").display()
+                    ))
+                }
+                Err(e) => return Err(e.to_string()),
+            };
+            let r = db.backup(&file).map_err(|e| e.to_string())?;
+            println!(
+                "backed up {} tables, {} records ({} bytes) to {}",
+                r.tables,
+                r.records,
+                r.bytes,
+                r.path.display()
+            );
+            Ok(())
+        }
+    }
 }
 
 fn user(cmd: UserCommand) -> Result<(), String> {

@@ -256,6 +256,9 @@ pub struct Config {
     pub extra_gc_roots: Vec<PathBuf>,
     pub s3_gc_interval: u64,
     pub max_body_bytes: usize,
+    /// Directories whose files non-admins may use as `path` inputs (empty: only admins may
+    /// create path inputs). Kept as written; compared after resolving symlinks.
+    pub allowed_path_inputs: Vec<PathBuf>,
     /// Everything else, for later features; unknown keys also produce warnings.
     pub raw: Section,
     pub warnings: Vec<String>,
@@ -282,6 +285,7 @@ impl Default for Config {
             extra_gc_roots: Vec::new(),
             s3_gc_interval: 0,
             max_body_bytes: 4 << 20,
+            allowed_path_inputs: Vec::new(),
             raw: Section::default(),
             warnings: Vec::new(),
         }
@@ -317,6 +321,7 @@ const TOP_KEYS: &[&str] = &[
     "extra_gc_roots",
     "s3_gc_interval",
     "max_body_bytes",
+    "allowed_path_inputs",
 ];
 const S3_KEYS: &[&str] = &[
     "name",
@@ -341,6 +346,29 @@ fn parse_num<T: std::str::FromStr>(e: &Entry, file: &str) -> Result<T, ConfigErr
         ),
     })
 }
+
+/// A number within `lo..=hi`: values past the bounds are refused with the bounds named, so a
+/// typo such as `eval_timeout = 18446744073709551615` is an error here rather than an overflow
+/// deep in a thread.
+fn parse_in<T>(e: &Entry, file: &str, lo: u64, hi: u64, unit: &str) -> Result<T, ConfigError>
+where
+    T: TryFrom<u64>,
+{
+    let v: u64 = parse_num(e, file)?;
+    let out = (lo..=hi)
+        .contains(&v)
+        .then(|| T::try_from(v).ok())
+        .flatten();
+    out.ok_or_else(|| ConfigError {
+        file: file.into(),
+        line: e.line,
+        message: format!("`{}` must be between {lo} and {hi}{unit}, not {v}", e.key),
+    })
+}
+
+/// Bounds of the numeric keys (see `parse_in`).
+const YEAR: u64 = 365 * 24 * 3600;
+const GIB: u64 = 1 << 30;
 
 fn parse_bool(e: &Entry, file: &str) -> Result<bool, ConfigError> {
     match e.value.trim() {
@@ -378,20 +406,31 @@ impl Config {
                 "store_dir" => c.store_dir = e.value.trim_end_matches('/').to_string(),
                 "base_uri" => c.base_uri = Some(e.value.clone()),
                 "max_concurrent_evals" => {
-                    c.max_concurrent_evals = parse_num::<usize>(e, file)?.max(1)
+                    c.max_concurrent_evals = parse_in::<usize>(e, file, 0, 1024, "")?.max(1)
                 }
-                "evaluator_timeout" | "eval_timeout" => c.eval_timeout = parse_num(e, file)?,
-                "max_eval_error_bytes" => c.max_eval_error_bytes = parse_num(e, file)?,
-                "max_jobs" => c.max_jobs = parse_num::<usize>(e, file)?.max(1),
+                "evaluator_timeout" | "eval_timeout" => {
+                    c.eval_timeout = parse_in(e, file, 1, YEAR, " seconds")?
+                }
+                "max_eval_error_bytes" => {
+                    c.max_eval_error_bytes = parse_in(e, file, 0, 64 << 20, " bytes")?
+                }
+                "max_jobs" => c.max_jobs = parse_in::<usize>(e, file, 0, 4096, "")?.max(1),
                 "systems" => c.systems = e.value.split_whitespace().map(String::from).collect(),
                 "machines_file" => c.machines_file = Some(PathBuf::from(&e.value)),
-                "max_unsupported_time" => c.max_unsupported_time = parse_num(e, file)?,
-                "max_output_size" => c.max_output_size = parse_num(e, file)?,
+                "max_unsupported_time" => {
+                    c.max_unsupported_time = parse_in(e, file, 0, 10 * YEAR, " seconds")?
+                }
+                "max_output_size" => {
+                    c.max_output_size = parse_in(e, file, 0, 1 << 20 << 30, " bytes")?
+                }
                 "extra_gc_roots" => c
                     .extra_gc_roots
                     .extend(e.value.split_whitespace().map(PathBuf::from)),
-                "s3_gc_interval" => c.s3_gc_interval = parse_num(e, file)?,
-                "max_body_bytes" => c.max_body_bytes = parse_num(e, file)?,
+                "s3_gc_interval" => c.s3_gc_interval = parse_in(e, file, 0, 10 * YEAR, " seconds")?,
+                "max_body_bytes" => c.max_body_bytes = parse_in(e, file, 0, GIB, " bytes")?,
+                "allowed_path_inputs" => c
+                    .allowed_path_inputs
+                    .extend(e.value.split_whitespace().map(PathBuf::from)),
                 k => warnings.push(format!("{file}:{}: unknown key `{k}` ignored", e.line)),
             }
         }
@@ -412,6 +451,21 @@ impl Config {
         c.raw = root;
         c.warnings = warnings;
         Ok(c)
+    }
+
+    /// Makes `state_dir` absolute against the current directory, resolving symlinks where it
+    /// exists. Call once after loading, before anything uses it: git gets paths below it in
+    /// its environment (`GIT_INDEX_FILE`) while running in another directory, and restricted
+    /// evaluation compares the paths it is given with the ones Nix resolves.
+    pub fn resolve_state_dir(&mut self) -> Result<(), String> {
+        let abs = std::path::absolute(&self.state_dir).map_err(|e| {
+            format!(
+                "cannot make the state dir {} absolute: {e}",
+                self.state_dir.display()
+            )
+        })?;
+        self.state_dir = std::fs::canonicalize(&abs).unwrap_or(abs);
+        Ok(())
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -475,7 +529,7 @@ impl S3Config {
             })?,
         };
         let upload_jobs = match s.get("upload_jobs") {
-            Some(e) => parse_num::<usize>(e, file)?.max(1),
+            Some(e) => parse_in::<usize>(e, file, 0, 256, "")?.max(1),
             None => 4,
         };
         let xz_threads = match s.get("xz_threads") {
@@ -556,6 +610,54 @@ mod tests {
         assert_eq!(e.line, 1);
         let e = Config::from_str("max_jobs = lots\n", "f").unwrap_err();
         assert!(e.message.contains("max_jobs"));
+    }
+
+    #[test]
+    fn absurd_numbers_are_errors_naming_the_bounds() {
+        for (text, key) in [
+            ("eval_timeout = 18446744073709551615\n", "eval_timeout"),
+            ("evaluator_timeout = 0\n", "evaluator_timeout"),
+            ("max_jobs = 100000\n", "max_jobs"),
+            ("max_body_bytes = 99999999999\n", "max_body_bytes"),
+            ("s3_gc_interval = 18446744073709551615\n", "s3_gc_interval"),
+            (
+                "<s3config>\nname=b\njobs=.*\nupload_jobs = 1000000\n</s3config>\n",
+                "upload_jobs",
+            ),
+        ] {
+            let e = Config::from_str(text, "h.conf").unwrap_err();
+            assert!(
+                e.message.contains(key) && e.message.contains("between"),
+                "{e}"
+            );
+        }
+        let c = Config::from_str(
+            "eval_timeout = 31536000\nmax_jobs = 0\nallowed_path_inputs = /srv/a /srv/b\n",
+            "h.conf",
+        )
+        .unwrap();
+        assert_eq!((c.eval_timeout, c.max_jobs), (31536000, 1));
+        assert_eq!(
+            c.allowed_path_inputs,
+            [PathBuf::from("/srv/a"), PathBuf::from("/srv/b")]
+        );
+    }
+
+    #[test]
+    fn state_dir_becomes_absolute() {
+        let mut c = Config::default();
+        c.resolve_state_dir().unwrap();
+        assert!(c.state_dir.is_absolute());
+        assert!(c.state_dir.ends_with("hydrant-state"));
+        let mut c = Config {
+            state_dir: std::env::temp_dir(),
+            ..Default::default()
+        };
+        c.resolve_state_dir().unwrap();
+        assert_eq!(
+            c.state_dir,
+            std::fs::canonicalize(std::env::temp_dir()).unwrap()
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! hydrant: a Nix CI server and S3 binary-cache uploader in one binary.
 pub mod app;
 pub mod cache;
+pub mod children;
 pub mod cli;
 pub mod config;
 pub mod control;

@@ -31,6 +31,18 @@ pub fn can_edit_project(u: &User, p: &Project) -> bool {
     u.has_role("admin") || (!p.owner.is_empty() && p.owner == u.name)
 }
 
+/// Only admins may relax how a project is evaluated (`unrestricted`, `allowed_uris`): either
+/// lets its release expressions read or fetch what the server can.
+pub fn can_set_eval_policy(u: &User) -> bool {
+    u.has_role("admin")
+}
+
+/// Only admins may point an input at any file of this machine (a `path` input, a local git
+/// repository); others are limited to the config's `allowed_path_inputs`.
+pub fn can_use_any_local_path(u: &User) -> bool {
+    u.has_role("admin")
+}
+
 /// Whether `u` may trigger evaluations of the project's jobsets.
 pub fn can_eval(u: Option<&User>, p: &Project) -> bool {
     u.is_some_and(|u| u.has_role("eval-jobset") || can_edit_project(u, p))
@@ -86,5 +98,9 @@ mod tests {
         assert!(!can_edit_project(&user("", &[]), &project("")));
         assert!(can_eval(Some(&user("e", &["eval-jobset"])), &theirs));
         assert!(!can_eval(Some(&alice), &theirs));
+        // Relaxing evaluation and local paths are for admins only, owners included.
+        assert!(!can_set_eval_policy(&alice) && !can_use_any_local_path(&alice));
+        let root = user("root", &["admin"]);
+        assert!(can_set_eval_policy(&root) && can_use_any_local_path(&root));
     }
 }

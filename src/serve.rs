@@ -91,11 +91,19 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     for w in &config.warnings {
         eprintln!("hydrant: warning: {w}");
     }
+    std::fs::create_dir_all(&config.state_dir)
+        .map_err(|e| format!("cannot create {}: {e}", config.state_dir.display()))?;
+    // Absolute and symlink-free from here on, whoever built the config (see resolve_state_dir).
+    config.resolve_state_dir()?;
     for dir in [config.logs_dir(), config.gcroots_dir()] {
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let db = Db::open(&config.db_path()).map_err(|e| e.to_string())?;
+    // Only now: holding the database lock, no other server uses this state dir's children.
+    for line in crate::children::start(&config.state_dir.join("children")) {
+        eprintln!("hydrant: {line}");
+    }
     let listen = config.listen.clone();
     let app = Arc::new(App::new(config, db));
     let signals = block_signals();
@@ -166,8 +174,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     Ok(())
 }
 
+/// The `--state-dir` a CLI command needs to reach this server's state (none for the default).
 fn state_dir_flag(d: &Path) -> String {
-    if d == Path::new("hydrant-state") {
+    let default = std::fs::canonicalize(Config::default().state_dir).ok();
+    if default.as_deref() == Some(d) {
         String::new()
     } else {
         format!(" --state-dir {}", d.display())

@@ -128,7 +128,8 @@ fn two_projects_with_one_release_keep_their_own_builds() {
     add_user(state.path(), "alice", &["create-projects"], "alicepw");
     add_user(state.path(), "bob", &["create-projects"], "bobpw");
     let (alice_tok, bob_tok) = (token(state.path(), "alice"), token(state.path(), "bob"));
-    let mut conf = String::new();
+    // The owners are not admins: their path input must lie in allowed_path_inputs.
+    let mut conf = format!("allowed_path_inputs = {}\n", fixture().display());
     for p in ["alpha", "beta"] {
         conf.push_str(&format!(
             "<s3config>\n  name = {p}-cache\n  jobs = {p}:.*:.*\n  endpoint = {}\n  \

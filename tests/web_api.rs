@@ -131,10 +131,12 @@ fn roles_ownership_and_tokens() {
         201
     );
     assert_eq!(cr.get("/project/mine").json()["owner"], "creator");
-    assert_eq!(
-        cr.put_json("/jobset/mine/j", &jobset_body("/s")).status,
-        201
-    );
+    // Path inputs are for admins (no allowed_path_inputs here); a remote repository is not.
+    let r = cr.put_json("/jobset/mine/j", &jobset_body("/s"));
+    assert_eq!(r.status, 403, "{}", r.body);
+    let mut remote = jobset_body("/s");
+    remote["inputs"]["src"] = json!({"type": "git", "value": "https://example.invalid/r.git"});
+    assert_eq!(cr.put_json("/jobset/mine/j", &remote).status, 201);
     let ot = c.with_bearer(&other_tok);
     assert_eq!(
         ot.put_json("/jobset/mine/j", &jobset_body("/s")).status,

@@ -70,6 +70,7 @@ fn load_config(path: Option<&Path>, state_dir: Option<&Path>) -> Result<Config, 
     if let Some(d) = state_dir {
         c.state_dir = d.to_path_buf();
     }
+    c.resolve_state_dir().map_err(CacheError::Usage)?;
     Ok(c)
 }
 

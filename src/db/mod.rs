@@ -9,9 +9,12 @@ use std::fmt;
 use std::path::Path;
 
 pub mod cache;
+mod maint;
 mod migrate;
 pub mod queue;
 pub mod views;
+
+pub use maint::{BackupReport, CheckReport};
 
 /// 1: builds shared across jobsets by drvPath. 2: builds belong to one jobset (see `migrate`).
 pub const SCHEMA_VERSION: u64 = 2;
@@ -62,6 +65,11 @@ pub enum DbError {
         supported: u64,
     },
     Storage(String),
+    /// The file cannot be read as a database (empty, truncated, garbage): restore a backup.
+    Damaged {
+        path: String,
+        reason: String,
+    },
     Corrupt(String),
     NotFound(String),
     Invalid(String),
@@ -80,6 +88,14 @@ impl fmt::Display for DbError {
                 "the database has schema version {found}, but this hydrant supports up to {supported}: upgrade hydrant"
             ),
             DbError::Storage(m) => write!(f, "database error: {m}"),
+            DbError::Damaged { path, reason } => {
+                // One line: the reason may quote redb or a record.
+                let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+                write!(
+                    f,
+                    "the database {path} is damaged ({reason}); restore it from a backup"
+                )
+            }
             DbError::Corrupt(m) => write!(f, "corrupt record: {m}"),
             DbError::NotFound(m) => write!(f, "{m} not found"),
             DbError::Invalid(m) => write!(f, "{m}"),
@@ -144,6 +160,14 @@ pub struct Project {
     pub visible: bool,
     #[serde(default)]
     pub created: i64,
+    /// URI prefixes its restricted evaluations may fetch (`fetchurl`, `fetchTarball`,
+    /// `fetchGit`): Nix's `allowed-uris`. Only admins set it.
+    #[serde(default)]
+    pub allowed_uris: Vec<String>,
+    /// Evaluate without `restrict-eval`, so release expressions may read any file hydrant can.
+    /// Only admins set it; setting it and every evaluation that uses it are logged.
+    #[serde(default)]
+    pub unrestricted: bool,
 }
 
 /// Jobset enabled states, Hydra's numbers.
@@ -438,7 +462,9 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database, creates missing tables and checks the schema.
+    /// Opens the database, creates missing tables and checks the schema. Only a missing file
+    /// is created; an empty, truncated or garbage one is `Damaged` (redb's panics on such files
+    /// are caught), and is left as it was.
     pub fn open(path: &Path) -> Result<Db> {
         if let Some(parent) = path.parent() {
             if !parent.as_os_str().is_empty() {
@@ -447,17 +473,23 @@ impl Db {
                 })?;
             }
         }
-        let inner = Database::create(path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => DbError::Locked(path.display().to_string()),
-            redb::DatabaseError::Storage(redb::StorageError::Io(io))
-                if io.kind() == std::io::ErrorKind::WouldBlock =>
-            {
-                DbError::Locked(path.display().to_string())
+        let existed = maint::precheck(path)?;
+        let opened = maint::quietly(|| {
+            if existed {
+                Database::open(path)
+            } else {
+                Database::create(path)
             }
-            e => DbError::Storage(format!("cannot open {}: {e}", path.display())),
-        })?;
+        });
+        let inner = match opened {
+            Ok(r) => r.map_err(|e| maint::open_error(path, e))?,
+            Err(panic) => return Err(maint::damaged(path, format!("redb: {panic}"))),
+        };
         let db = Db { inner };
-        db.init()?;
+        match maint::quietly(|| db.init()) {
+            Ok(r) => r?,
+            Err(panic) => return Err(maint::damaged(path, format!("redb: {panic}"))),
+        }
         Ok(db)
     }
 

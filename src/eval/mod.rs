@@ -166,6 +166,61 @@ impl std::fmt::Display for NixEvalError {
 
 impl std::error::Error for NixEvalError {}
 
+/// What an evaluation may read and fetch. By default it is Hydra's restricted mode: Nix's
+/// `restrict-eval`, where only the search path (`-I name=path`, here the jobset's inputs and
+/// the release file's directory) and the store paths the evaluation itself builds may be read,
+/// and `fetchurl`/`fetchTarball`/`fetchGit` only reach `allowed_uris`. `NIX_PATH`, the
+/// machine's `nix-path` and `allow-unsafe-native-code-during-evaluation` are switched off, so
+/// nothing outside those comes in by the environment. `unrestricted` (an admin's per-project
+/// choice) evaluates as plain `nix-instantiate` does.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvalPolicy {
+    pub unrestricted: bool,
+    /// `-I` entries: (name, path). Names are input names (so `<nixpkgs>` finds an input called
+    /// `nixpkgs`, as in Hydra) or `hydrant.release`, which no input can be called.
+    pub search_path: Vec<(String, PathBuf)>,
+    /// URI prefixes (Nix's `allowed-uris`).
+    pub allowed_uris: Vec<String>,
+}
+
+/// The search path name of the release file's directory.
+pub const RELEASE_DIR_NAME: &str = "hydrant.release";
+
+impl EvalPolicy {
+    /// The policy of one jobset evaluation: its project's settings, and as allowed paths every
+    /// input's files (for a path input that is a file, the file) and the release directory.
+    pub fn for_jobset(project: &db::Project, fetched: &[Fetched]) -> EvalPolicy {
+        EvalPolicy {
+            unrestricted: project.unrestricted,
+            search_path: fetched
+                .iter()
+                .filter_map(|f| Some((f.record.name.clone(), f.path.clone()?)))
+                .collect(),
+            allowed_uris: project.allowed_uris.clone(),
+        }
+    }
+
+    fn apply(&self, c: &mut std::process::Command) {
+        for (name, path) in &self.search_path {
+            let mut entry = std::ffi::OsString::from(format!("{name}="));
+            entry.push(path);
+            c.arg("-I").arg(entry);
+        }
+        if self.unrestricted {
+            return;
+        }
+        c.args(["--option", "restrict-eval", "true"])
+            .args(["--option", "allowed-uris", &self.allowed_uris.join(" ")])
+            .args([
+                "--option",
+                "allow-unsafe-native-code-during-evaluation",
+                "false",
+            ])
+            .args(["--option", "nix-path", ""])
+            .env_remove("NIX_PATH");
+    }
+}
+
 /// Runs the wrapper over one release file with the given inputs (name → Nix expression).
 pub struct NixEvaluator<'a> {
     pub release_file: PathBuf,
@@ -175,6 +230,8 @@ pub struct NixEvaluator<'a> {
     pub error_cap: usize,
     pub cancelled: &'a dyn Fn() -> bool,
     pub nix: &'a NixCli,
+    /// Restricted by default, with only the release file's directory readable.
+    pub policy: EvalPolicy,
     budget: usize,
 }
 
@@ -216,6 +273,14 @@ impl<'a> NixEvaluator<'a> {
             e.push_str(&format!(" {} = {};", nix_string(name), value));
         }
         e.push_str(" }");
+        let policy = EvalPolicy {
+            search_path: release_file
+                .parent()
+                .map(|d| (RELEASE_DIR_NAME.to_string(), d.to_path_buf()))
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
         NixEvaluator {
             release_file,
             inputs_expr: e,
@@ -223,8 +288,17 @@ impl<'a> NixEvaluator<'a> {
             error_cap,
             cancelled,
             nix,
+            policy,
             budget: ERROR_PROCESS_BUDGET,
         }
+    }
+
+    /// Evaluates under `policy`; the release file's directory stays readable.
+    pub fn with_policy(mut self, policy: EvalPolicy) -> Self {
+        let release = std::mem::take(&mut self.policy.search_path);
+        self.policy = policy;
+        self.policy.search_path.extend(release);
+        self
     }
 
     fn nix(&self, paths: &[Vec<String>], catch: bool, mode: &str) -> Result<run::Output, RunError> {
@@ -244,6 +318,7 @@ impl<'a> NixEvaluator<'a> {
         .args(["--arg", "paths", &nix_list_of_paths(paths)])
         .args(["--arg", "catch", if catch { "true" } else { "false" }])
         .args(["--argstr", "mode", mode]);
+        self.policy.apply(&mut c);
         if let Some(dir) = self.release_file.parent() {
             c.current_dir(dir);
         }
@@ -352,6 +427,16 @@ impl<'a> NixEvaluator<'a> {
     }
 }
 
+/// `start + eval_timeout`, clamped: a timeout too large for an `Instant` means "a year".
+pub fn deadline_after(start: Instant, timeout_secs: u64) -> Instant {
+    const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
+    let timeout = Duration::from_secs(timeout_secs.max(1)).min(YEAR);
+    start
+        .checked_add(timeout)
+        .or_else(|| start.checked_add(Duration::from_secs(3600)))
+        .unwrap_or(start)
+}
+
 /// A relative path inside an input, refusing to climb out of it.
 fn inside(dir: &Path, rel: &str) -> Option<PathBuf> {
     let rel = Path::new(rel.trim());
@@ -427,11 +512,11 @@ pub fn evaluate_jobset(
 
     let timestamp = db::now();
     let cancelled = || app.shutting_down();
-    let timeout = Duration::from_secs(app.config.eval_timeout.max(1));
     let started = Instant::now();
+    let deadline = deadline_after(started, app.config.eval_timeout);
     let ctx = FetchCtx {
         state_dir: &app.config.state_dir,
-        deadline: started + timeout,
+        deadline,
         error_cap: cap,
         cancelled: &cancelled,
     };
@@ -439,6 +524,9 @@ pub fn evaluate_jobset(
     for input in app.db.jobset_inputs(project, jobset)? {
         match inputs::fetch(&input, &ctx) {
             Ok(f) => fetched.push(f),
+            Err(e) if e.is_cancelled() => {
+                return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()))
+            }
             Err(e) => {
                 let msg = cap_text(&e.to_string(), cap);
                 let m = msg.clone();
@@ -508,14 +596,15 @@ pub fn evaluate_jobset(
         .map(|f| (f.record.name.clone(), f.nix_value.clone()))
         .collect();
     let eval_start = Instant::now();
-    let evaluator = NixEvaluator::new(
-        release_file,
-        &args,
-        started + timeout,
-        cap,
-        &cancelled,
-        &app.nix,
-    );
+    let policy = EvalPolicy::for_jobset(&proj, &fetched);
+    if policy.unrestricted {
+        eprintln!(
+            "hydrant: evaluating {project}:{jobset} unrestricted (project `{project}` is marked \
+             unrestricted by an admin)"
+        );
+    }
+    let evaluator = NixEvaluator::new(release_file, &args, deadline, cap, &cancelled, &app.nix)
+        .with_policy(policy);
     let evaluation = match evaluator.evaluate() {
         Ok(e) => e,
         Err(NixEvalError::Run(RunError::Cancelled { .. })) => {
@@ -559,6 +648,14 @@ mod tests {
         );
         assert_eq!(inside(d, "../etc/passwd"), None);
         assert_eq!(inside(d, "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn deadlines_never_overflow() {
+        let now = Instant::now();
+        assert_eq!(deadline_after(now, 10), now + Duration::from_secs(10));
+        assert_eq!(deadline_after(now, 0), now + Duration::from_secs(1));
+        assert!(deadline_after(now, u64::MAX) > now);
     }
 
     #[test]

@@ -87,12 +87,14 @@ fn drain_capped<R: Read>(mut r: R, cap: usize) -> (Vec<u8>, usize) {
 /// Runs `cmd` to completion, killing its process group at `deadline` or when `cancelled()`
 /// turns true. Stdout is kept whole (it carries the eval's JSON); stderr is capped.
 pub fn run(
-    mut cmd: Command,
+    cmd: Command,
     deadline: Instant,
     stderr_cap: usize,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<Output, RunError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
+    // This thread waits for the child below, so its death signal only fires if hydrant dies.
+    let mut cmd = crate::children::prepare(cmd);
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -103,6 +105,7 @@ pub fn run(
         program: program.clone(),
         error: e.to_string(),
     })?;
+    let _recorded = crate::children::record(child.id());
     let out_reader = child
         .stdout
         .take()
@@ -133,9 +136,15 @@ pub fn run(
             None
         };
         if let Some(e) = stop {
-            kill_group(pid);
-            // The waiter reaps the child; wait for it so no zombie is left behind.
-            let _ = rx.recv_timeout(Duration::from_secs(5));
+            // SIGTERM first: a supervised child's supervisor then kills its whole tree (builders
+            // in their own sessions too); SIGKILL if the group is still there after its grace.
+            signal_group(pid, libc::SIGTERM);
+            let grace = crate::children::GRACE + Duration::from_secs(1);
+            if rx.recv_timeout(grace).is_err() {
+                signal_group(pid, libc::SIGKILL);
+                // The waiter reaps the child; wait for it so no zombie is left behind.
+                let _ = rx.recv_timeout(Duration::from_secs(5));
+            }
             break Err(e);
         }
         let slice = deadline
@@ -177,11 +186,11 @@ pub fn run(
     })
 }
 
-fn kill_group(pid: u32) {
+fn signal_group(pid: u32, sig: libc::c_int) {
     if let Ok(pid) = i32::try_from(pid) {
         // SAFETY: kill(2) on the group we created for this child; no memory is involved.
         unsafe {
-            libc::kill(-pid, libc::SIGKILL);
+            libc::kill(-pid, sig);
         }
     }
 }

@@ -80,6 +80,11 @@ pub fn spawn(app: Arc<App>) -> JoinHandle<()> {
         })
 }
 
+/// How long shutdown waits for running evaluations. Their children are killed within 100 ms
+/// of the request (see `run::run`) and fetches check the flag between files, so this only
+/// matters for a worker stuck in a system call; it is abandoned, and dies with the process.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 fn eval_loop(app: Arc<App>) {
     let running: Arc<Mutex<State>> = Arc::default();
     let mut workers: Vec<JoinHandle<()>> = Vec::new();
@@ -94,8 +99,91 @@ fn eval_loop(app: Arc<App>) {
         };
         app.eval_wake.wait(sleep);
     }
-    for w in workers {
+    let deadline = Instant::now() + SHUTDOWN_GRACE;
+    while workers.iter().any(|w| !w.is_finished()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (done, stuck): (Vec<_>, Vec<_>) = workers.into_iter().partition(|w| w.is_finished());
+    for w in done {
         let _ = w.join();
+    }
+    if !stuck.is_empty() {
+        eprintln!(
+            "hydrant: {} evaluation(s) did not stop within {}s of shutdown; leaving them",
+            stuck.len(),
+            SHUTDOWN_GRACE.as_secs()
+        );
+    }
+}
+
+/// Frees a jobset's eval slot when dropped, so a worker that panics (or returns early) never
+/// keeps its slot, and wakes the loop to fill it.
+struct Slot {
+    key: (String, String),
+    running: Arc<Mutex<State>>,
+    app: Arc<App>,
+    retry: bool,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut st = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        st.running.remove(&self.key);
+        if self.retry {
+            st.retry_after
+                .insert(self.key.clone(), Instant::now() + MAX_IDLE);
+        }
+        drop(st);
+        self.app.eval_wake.notify();
+    }
+}
+
+/// One jobset's evaluation on its worker thread; returns whether to retry it soon.
+fn run_one(app: &App, key: &(String, String)) -> bool {
+    run_guarded(app, key, || evaluate_jobset(app, &key.0, &key.1, false))
+}
+
+/// Runs `eval` for a jobset. A panic is caught and recorded on the jobset as its evaluation
+/// error (checked again at the next interval), like any failed evaluation.
+fn run_guarded(
+    app: &App,
+    key: &(String, String),
+    eval: impl FnOnce() -> Result<EvalOutcome, EvalError>,
+) -> bool {
+    let (p, j) = (key.0.as_str(), key.1.as_str());
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(eval));
+    match outcome {
+        Ok(Ok(EvalOutcome::Failed(m))) | Ok(Ok(EvalOutcome::FetchFailed(m))) => {
+            eprintln!("hydrant: evaluating {p}:{j} failed: {m}");
+            false
+        }
+        Ok(Ok(EvalOutcome::Skipped(_))) => true,
+        Ok(Ok(_)) => false,
+        Ok(Err(e)) => {
+            eprintln!("hydrant: evaluating {p}:{j}: {e}");
+            true
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let msg = format!("internal error: hydrant's evaluator crashed: {what}");
+            eprintln!("hydrant: evaluating {p}:{j}: {msg}");
+            let now = db::now();
+            let recorded = app.db.update_jobset(p, j, |js| {
+                js.errormsg = Some(msg);
+                js.errortime = Some(now);
+                js.lastcheckedtime = Some(now);
+                js.triggertime = None;
+                js.force_eval = false;
+            });
+            if let Err(e) = recorded {
+                eprintln!("hydrant: evaluating {p}:{j}: cannot record the crash: {e}");
+            }
+            false
+        }
     }
 }
 
@@ -137,36 +225,24 @@ fn start_due(
         if state.retry_after.contains_key(&key) || !state.running.insert(key.clone()) {
             continue;
         }
-        let (app2, running2) = (Arc::clone(app), Arc::clone(running));
+        let (app2, running2, key2) = (Arc::clone(app), Arc::clone(running), key.clone());
         let w = std::thread::Builder::new()
             .name(format!("hydrant-eval-{}:{}", key.0, key.1))
             .spawn(move || {
-                let mut retry = false;
-                match evaluate_jobset(&app2, &key.0, &key.1, false) {
-                    Ok(EvalOutcome::Failed(m)) | Ok(EvalOutcome::FetchFailed(m)) => {
-                        eprintln!("hydrant: evaluating {}:{} failed: {m}", key.0, key.1)
-                    }
-                    Ok(EvalOutcome::Skipped(_)) => retry = true,
-                    Ok(_) => {}
-                    Err(e) => {
-                        retry = true;
-                        eprintln!("hydrant: evaluating {}:{}: {e}", key.0, key.1)
-                    }
-                }
-                let mut st = running2.lock().unwrap_or_else(|p| p.into_inner());
-                st.running.remove(&key);
-                if retry {
-                    st.retry_after.insert(key, Instant::now() + MAX_IDLE);
-                }
-                drop(st);
-                // A slot is free: let the loop look again.
-                app2.eval_wake.notify();
+                // Made first thing on the thread: its drop takes the lock this loop holds.
+                let mut slot = Slot {
+                    key: key2,
+                    running: running2,
+                    app: app2,
+                    retry: false,
+                };
+                slot.retry = run_one(&slot.app, &slot.key);
             });
         match w {
             Ok(w) => workers.push(w),
             Err(e) => {
                 eprintln!("hydrant: cannot start an eval worker: {e}");
-                state.running.remove(&(js.project.clone(), js.name.clone()));
+                state.running.remove(&key);
             }
         }
     }
@@ -180,6 +256,68 @@ fn start_due(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panicking_evaluation_is_recorded_and_frees_its_slot() {
+        let mut b = [0u8; 8];
+        let _ = getrandom::getrandom(&mut b);
+        let dir = std::env::temp_dir().join(format!("hydrant-panic-{}", u64::from_le_bytes(b)));
+        let config = crate::config::Config {
+            state_dir: dir.clone(),
+            ..Default::default()
+        };
+        let app = Arc::new(App::new(
+            config.clone(),
+            Db::open(&config.db_path()).unwrap(),
+        ));
+        app.db
+            .put_project(&db::Project {
+                name: "p".into(),
+                enabled: true,
+                ..Default::default()
+            })
+            .unwrap();
+        app.db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        trigger(&app.db, "p", "j", true).unwrap();
+        let running: Arc<Mutex<State>> = Arc::default();
+        let key = ("p".to_string(), "j".to_string());
+        running.lock().unwrap().running.insert(key.clone());
+        let (app2, running2, key2) = (app.clone(), running.clone(), key.clone());
+        std::thread::spawn(move || {
+            let mut slot = Slot {
+                key: key2,
+                running: running2,
+                app: app2,
+                retry: false,
+            };
+            slot.retry = run_guarded(&slot.app, &slot.key, || panic!("boom on purpose"));
+        })
+        .join()
+        .unwrap();
+        assert!(
+            running.lock().unwrap().running.is_empty(),
+            "the slot is free"
+        );
+        let js = app.db.jobset("p", "j").unwrap().unwrap();
+        assert!(js.errormsg.unwrap().contains("boom on purpose"));
+        assert!(js.triggertime.is_none() && js.lastcheckedtime.is_some());
+        // A panic that escapes everything still frees the slot (the Slot's drop).
+        running.lock().unwrap().running.insert(key.clone());
+        let (app2, running2, key2) = (app.clone(), running.clone(), key.clone());
+        let h = std::thread::spawn(move || {
+            let _slot = Slot {
+                key: key2,
+                running: running2,
+                app: app2,
+                retry: false,
+            };
+            panic!("outside the guard");
+        });
+        assert!(h.join().is_err());
+        assert!(running.lock().unwrap().running.is_empty());
+        drop(app);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn due_rules() {

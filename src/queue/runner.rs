@@ -394,6 +394,7 @@ impl Runner {
         match start_child(&self.app.nix, &b, &logs) {
             Ok((child, out)) => {
                 let pgid = child.id() as i32;
+                let recorded = crate::children::record(child.id());
                 add_own_time(picked.elapsed(), false);
                 self.running.insert(
                     id,
@@ -416,7 +417,11 @@ impl Runner {
                 };
                 let spawned = std::thread::Builder::new()
                     .name(format!("build-{id}"))
-                    .spawn(move || watch(ctx, child, out));
+                    .spawn(move || {
+                        watch(ctx, child, out);
+                        // The child was reaped inside watch.
+                        drop(recorded);
+                    });
                 if let Err(e) = spawned {
                     // The child runs unwatched: stop it; the build goes back to the queue.
                     term_group(pgid);
@@ -640,11 +645,12 @@ fn start_child(
     let (r, w) = pipe()?;
     let w2 = w.try_clone()?;
     // nix::cli is the one place that knows how to run Nix; the runner only adds its own stdio.
-    let mut cmd = nix.command("nix-store");
-    cmd.arg("--realise")
-        .arg("--")
-        .arg(&b.drvpath)
-        .stdin(Stdio::null())
+    let mut realise = nix.command("nix-store");
+    realise.arg("--realise").arg("--").arg(&b.drvpath);
+    // Supervised, with a death signal tied to the scheduling thread, which lives as long as
+    // hydrant serves (if it panicked, its builds would stop with it, as they should).
+    let mut cmd = crate::children::prepare(realise);
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::from(w))
         .stderr(Stdio::from(w2))
         .process_group(0);

@@ -169,7 +169,45 @@ pub fn project_from_params(
             _ => p.bool("visible", true)?,
         },
         created: existing.map(|e| e.created).unwrap_or_else(db::now),
+        allowed_uris: match p.map.get("allowed_uris") {
+            None | Some(Value::Null) => {
+                existing.map(|e| e.allowed_uris.clone()).unwrap_or_default()
+            }
+            Some(v) => parse_uris(v)?,
+        },
+        // Absent means unchanged (an owner's form does not show it); the admin's form sends a
+        // hidden `0` before the checkbox, so unchecking it arrives as false.
+        unrestricted: match p.map.get("unrestricted") {
+            None | Some(Value::Null) => existing.is_some_and(|e| e.unrestricted),
+            Some(v) => parse_bool(v)
+                .ok_or_else(|| HttpError::bad_request("`unrestricted` must be a boolean"))?,
+        },
     })
+}
+
+/// `allowed_uris`: a JSON list of URI prefixes, or one string of them separated by spaces.
+fn parse_uris(v: &Value) -> Result<Vec<String>, HttpError> {
+    let bad = || {
+        HttpError::bad_request(
+            "`allowed_uris` must be a list of URI prefixes (or one string of them, space-separated)",
+        )
+    };
+    let items: Vec<String> = match v {
+        Value::String(s) => s.split_whitespace().map(String::from).collect(),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().map(|s| s.trim().to_string()).ok_or_else(bad))
+            .collect::<Result<_, _>>()?,
+        _ => return Err(bad()),
+    };
+    for u in &items {
+        if u.is_empty() || u.contains(char::is_whitespace) || !u.contains(':') {
+            return Err(HttpError::bad_request(format!(
+                "`allowed_uris`: `{u}` is not a URI prefix (such as https://github.com/org/)"
+            )));
+        }
+    }
+    Ok(items)
 }
 
 fn input_value(name: &str, v: &Value) -> Result<String, HttpError> {
@@ -324,6 +362,8 @@ pub fn project_json(p: &Project, jobsets: &[String]) -> Value {
         "visible": p.visible,
         "hidden": !p.visible,
         "jobsets": jobsets,
+        "unrestricted": p.unrestricted,
+        "allowed_uris": p.allowed_uris,
     })
 }
 
@@ -480,6 +520,54 @@ mod tests {
         let e = jobset_from_params("p", "j", &params(b), None).unwrap_err();
         assert!(e.message.contains("missing field `nixexprpath`"), "{e}");
         assert!(jobset_from_params("p", "9j", &params(good), None).is_err());
+    }
+
+    #[test]
+    fn eval_policy_fields_keep_their_value_when_absent() {
+        let base = json!({"displayname": "P"});
+        let mut old = project_from_params("p", &params(base.clone()), None, "u").unwrap();
+        assert!(!old.unrestricted && old.allowed_uris.is_empty());
+        old.unrestricted = true;
+        old.allowed_uris = vec!["https://a/".into()];
+        let kept = project_from_params("p", &params(base.clone()), Some(&old), "u").unwrap();
+        assert!(kept.unrestricted);
+        assert_eq!(kept.allowed_uris, ["https://a/"]);
+        let mut b = base.clone();
+        b["unrestricted"] = json!(false);
+        b["allowed_uris"] = json!("https://x/ github:org/");
+        let p = project_from_params("p", &params(b), Some(&old), "u").unwrap();
+        assert!(!p.unrestricted);
+        assert_eq!(p.allowed_uris, ["https://x/", "github:org/"]);
+        // The admin form: a hidden 0, then the checkbox when it is ticked (the last one wins).
+        let form = |pairs: &[(&str, &str)]| {
+            let v: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            Params::from_form(&v)
+        };
+        let on = form(&[
+            ("displayname", "P"),
+            ("unrestricted", "0"),
+            ("unrestricted", "on"),
+        ]);
+        assert!(
+            project_from_params("p", &on, None, "u")
+                .unwrap()
+                .unrestricted
+        );
+        let off = form(&[("displayname", "P"), ("unrestricted", "0")]);
+        assert!(
+            !project_from_params("p", &off, Some(&old), "u")
+                .unwrap()
+                .unrestricted
+        );
+        for bad in [json!("nocolon"), json!(5), json!(["ok:", 3])] {
+            let mut b = base.clone();
+            b["allowed_uris"] = bad.clone();
+            let e = project_from_params("p", &params(b), None, "u").unwrap_err();
+            assert_eq!(e.status, 400, "{bad}");
+        }
     }
 
     #[test]

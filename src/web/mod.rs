@@ -169,6 +169,7 @@ impl From<DbError> for HttpError {
             DbError::Locked(_)
             | DbError::TooNew { .. }
             | DbError::Storage(_)
+            | DbError::Damaged { .. }
             | DbError::Corrupt(_) => 500,
         };
         HttpError::new(status, e.to_string())

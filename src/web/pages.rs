@@ -204,6 +204,7 @@ pub fn project_page(
                 "Owner: " (p.owner)
                 @if !p.homepage.is_empty() { " · " a href=(p.homepage) { "Homepage" } }
                 @if !p.enabled { " · disabled" }
+                @if p.unrestricted { " · " span #unrestricted { "evaluated unrestricted" } }
             }
             h2 { "Jobsets" }
             @if jobsets.is_empty() { p.muted { "No jobsets." } } @else {
@@ -253,8 +254,9 @@ pub fn confirm_delete(pc: &PageCtx, what: &str, back: &str, consequences: &str) 
     )
 }
 
-/// `existing` is None for the create form (posting to `/project/.new`).
-pub fn project_form(pc: &PageCtx, existing: Option<&Project>) -> Markup {
+/// `existing` is None for the create form (posting to `/project/.new`). Only `admin`s see the
+/// evaluation policy fields (others' forms leave them as they are).
+pub fn project_form(pc: &PageCtx, existing: Option<&Project>, admin: bool) -> Markup {
     let p = existing.cloned().unwrap_or(Project {
         enabled: true,
         visible: true,
@@ -283,6 +285,14 @@ pub fn project_form(pc: &PageCtx, existing: Option<&Project>) -> Markup {
                 label.row { "Owner" input type="text" name="owner" value=(p.owner); }
                 label.row { "Enabled" input type="checkbox" name="enabled" checked[p.enabled]; }
                 label.row { "Visible" input type="checkbox" name="visible" checked[p.visible]; }
+                @if admin {
+                    label.row { "Allowed URIs (space-separated prefixes evaluations may fetch)"
+                        input type="text" name="allowed_uris" value=(p.allowed_uris.join(" ")); }
+                    // A hidden 0 first: an unticked box sends nothing, and the last value wins.
+                    input type="hidden" name="unrestricted" value="0";
+                    label.row { "Unrestricted evaluation (may read any file on the server; logged)"
+                        input type="checkbox" name="unrestricted" checked[p.unrestricted]; }
+                }
                 button type="submit" { "Save" }
             }
         },

@@ -66,6 +66,7 @@ pub const CORE: &[Route] = &[
     r("POST", "/api/push", api_push),
     r("GET", "/eval/:n", eval_get),
     r("GET", "/eval/:n/builds", eval_builds),
+    r("POST", "/admin/backup", admin_backup),
 ];
 
 pub enum Match<'a> {
@@ -291,8 +292,13 @@ fn current_user(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
 }
 
 fn create_project_form(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
-    ctx.auth.require_role("create-projects")?;
-    Ok(Response::html(pages::project_form(&ctx.page(), None)))
+    let u = ctx.auth.require_role("create-projects")?;
+    let admin = crate::perm::can_set_eval_policy(u);
+    Ok(Response::html(pages::project_form(
+        &ctx.page(),
+        None,
+        admin,
+    )))
 }
 
 fn project_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
@@ -356,7 +362,36 @@ fn project_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             p.owner
         )));
     }
+    let (was_unrestricted, old_uris) = existing
+        .as_ref()
+        .map(|e| (e.unrestricted, e.allowed_uris.clone()))
+        .unwrap_or_default();
+    if (p.unrestricted, &p.allowed_uris) != (was_unrestricted, &old_uris)
+        && !crate::perm::can_set_eval_policy(user)
+    {
+        return Err(HttpError::forbidden(
+            "only admins may set `unrestricted` or `allowed_uris` (they relax restricted evaluation)",
+        ));
+    }
     let created = ctx.app.db.put_project(&p)?;
+    if p.unrestricted != was_unrestricted {
+        eprintln!(
+            "hydrant: admin `{}` {} unrestricted evaluation for project `{name}`",
+            user.name,
+            if p.unrestricted {
+                "enabled"
+            } else {
+                "disabled"
+            }
+        );
+    }
+    if p.allowed_uris != old_uris {
+        eprintln!(
+            "hydrant: admin `{}` set allowed_uris of project `{name}` to [{}]",
+            user.name,
+            p.allowed_uris.join(" ")
+        );
+    }
     let names: Vec<String> = ctx
         .app
         .db
@@ -425,8 +460,13 @@ fn project_delete(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 
 fn project_edit_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let p = load_project(ctx, arg(args, 0))?;
-    ctx.auth.require_project_editor(&p)?;
-    Ok(Response::html(pages::project_form(&ctx.page(), Some(&p))))
+    let u = ctx.auth.require_project_editor(&p)?;
+    let admin = crate::perm::can_set_eval_policy(u);
+    Ok(Response::html(pages::project_form(
+        &ctx.page(),
+        Some(&p),
+        admin,
+    )))
 }
 
 fn create_jobset_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
@@ -516,9 +556,36 @@ fn jobset_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     Ok(Response::html(pages::jobset_page(&ctx.page(), &view, tab)))
 }
 
+/// Non-admins may only name local paths (path inputs, local git repositories) inside the
+/// config's `allowed_path_inputs`. An input left exactly as it was (an admin set it) passes.
+fn check_local_paths(
+    ctx: &Ctx,
+    user: &db::User,
+    old: &[db::JobsetInput],
+    inputs: &[db::JobsetInput],
+) -> Result<(), HttpError> {
+    use crate::eval::inputs::{check_local_path, LocalPathError};
+    if crate::perm::can_use_any_local_path(user) {
+        return Ok(());
+    }
+    for i in inputs {
+        let unchanged = old
+            .iter()
+            .any(|o| (&o.name, &o.kind, &o.value) == (&i.name, &i.kind, &i.value));
+        if unchanged {
+            continue;
+        }
+        check_local_path(i, &ctx.app.config.allowed_path_inputs).map_err(|e| match e {
+            LocalPathError::Outside(m) => HttpError::forbidden(m),
+            LocalPathError::Unresolvable(m) => HttpError::bad_request(m),
+        })?;
+    }
+    Ok(())
+}
+
 fn jobset_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let project = load_project(ctx, arg(args, 0))?;
-    ctx.auth.require_project_editor(&project)?;
+    let user = ctx.auth.require_project_editor(&project)?;
     let params = params(ctx)?;
     let (name, is_new) = target_name(arg(args, 1), &params)?;
     let existing = ctx.app.db.jobset(&project.name, &name)?;
@@ -529,6 +596,11 @@ fn jobset_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         ));
     }
     let (js, inputs) = api::jobset_from_params(&project.name, &name, &params, existing.as_ref())?;
+    let old = match &existing {
+        Some(_) => ctx.app.db.jobset_inputs(&project.name, &name)?,
+        None => Vec::new(),
+    };
+    check_local_paths(ctx, user, &old, &inputs)?;
     let created = ctx.app.db.put_jobset(&js, &inputs)?;
     // A new or changed jobset may be due for evaluation, and new shares apply at the next pick.
     ctx.app.eval_wake.notify();
@@ -749,6 +821,43 @@ fn eval_builds(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let builds = ctx.app.db.eval_builds(e.id)?;
     let v: Vec<Value> = builds.iter().map(|(b, _)| api::build_json(b)).collect();
     Ok(Response::json(&Value::Array(v)))
+}
+
+/// `POST /admin/backup` (admins): a consistent copy of the database, written while the
+/// server runs to `state_dir/backups/hydrant-YYYYMMDD-HHMMSS.redb`.
+fn admin_backup(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
+    ctx.auth.require_role("admin")?;
+    let dir = ctx.app.config.state_dir.join("backups");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| HttpError::new(500, format!("cannot create {}: {e}", dir.display())))?;
+    let stamp: String = pages::fmt_time(db::now())
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == ' ')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect();
+    let mut path = dir.join(format!("hydrant-{stamp}.redb"));
+    for n in 1.. {
+        if !path.exists() {
+            break;
+        }
+        path = dir.join(format!("hydrant-{stamp}-{n}.redb"));
+    }
+    let r = ctx.app.db.backup(&path)?;
+    eprintln!(
+        "hydrant: admin `{}` backed up the database to {}",
+        ctx.auth
+            .user
+            .as_ref()
+            .map(|u| u.name.as_str())
+            .unwrap_or(""),
+        r.path.display()
+    );
+    Ok(Response::json(&json!({
+        "path": r.path.display().to_string(),
+        "tables": r.tables,
+        "records": r.records,
+        "bytes": r.bytes,
+    })))
 }
 
 #[cfg(test)]

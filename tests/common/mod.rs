@@ -351,3 +351,24 @@ pub fn ensure_project(db: &hydrant::db::Db, name: &str) {
         .expect("put project");
     }
 }
+
+/// How many processes have `VAR=VALUE` (`needle`) in their environment, e.g. the `nonce` of a
+/// test derivation: its builder has it. Waits up to 3 s for the count to reach 0 (a killed
+/// process may need a moment to be reaped).
+pub fn processes_with_env(needle: &str) -> usize {
+    let start = Instant::now();
+    loop {
+        let mut n = 0;
+        for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            if let Ok(env) = std::fs::read(e.path().join("environ")) {
+                if env.split(|&c| c == 0).any(|v| v == needle.as_bytes()) {
+                    n += 1;
+                }
+            }
+        }
+        if n == 0 || start.elapsed() > Duration::from_secs(3) {
+            return n;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
