@@ -472,6 +472,7 @@ impl Runner {
             status::SUCCEEDED
         };
         add_gc_roots(
+            &self.app.nix,
             &jobset_roots(&self.app.config.gcroots_dir(), &b.project, &b.jobset),
             &b.outputs,
         );
@@ -636,6 +637,10 @@ fn start_child(
     b: &Build,
     logs: &Path,
 ) -> std::io::Result<(std::process::Child, std::fs::File)> {
+    // Evaluation checks drvPath; an older record that slipped through is refused, not run.
+    let drv = nix.parse_path(&b.drvpath).map_err(|e| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("drvPath: {e}"))
+    })?;
     std::fs::create_dir_all(logs)?;
     let (r, w) = pipe()?;
     let w2 = w.try_clone()?;
@@ -643,7 +648,7 @@ fn start_child(
     let mut cmd = nix.command("nix-store");
     cmd.arg("--realise")
         .arg("--")
-        .arg(&b.drvpath)
+        .arg(drv.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::from(w))
         .stderr(Stdio::from(w2))
@@ -797,7 +802,7 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
     );
     if with_output {
         let dir = jobset_roots(&ctx.app.config.gcroots_dir(), &b.project, &b.jobset);
-        add_gc_roots(&dir, &outputs);
+        add_gc_roots(&ctx.app.nix, &dir, &outputs);
     }
     if st.is_some() {
         if let Err(e) = log::compress(&logs, b.id) {
@@ -907,9 +912,15 @@ fn root_path(dir: &Path, output: &str) -> Option<PathBuf> {
     Some(dir.join(base))
 }
 
-fn add_gc_roots(dir: &Path, outputs: &BTreeMap<String, String>) {
+/// Links each output from `dir`. Only store paths of `nix`'s store get a root: an output
+/// path is evaluation's word, and `/etc` must never become `gcroots/…/etc -> /etc`.
+fn add_gc_roots(nix: &NixCli, dir: &Path, outputs: &BTreeMap<String, String>) {
     let _ = std::fs::create_dir_all(dir);
     for o in outputs.values() {
+        if let Err(e) = nix.parse_path(o) {
+            eprintln!("hydrant: no GC root for {o:?}: {e}");
+            continue;
+        }
         let Some(link) = root_path(dir, o) else {
             continue;
         };
