@@ -602,7 +602,9 @@ fn jobset_evaluate(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 fn jobset_reproduce(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let js = load_jobset(ctx, arg(args, 0), arg(args, 1))?;
     let inputs = ctx.app.db.jobset_inputs(&js.project, &js.name)?;
-    Ok(Response::text(pages::reproduce_script(&js, &inputs)))
+    let script = pages::reproduce_script(&js, &inputs)
+        .map_err(|e| HttpError::new(409, format!("no reproduce script: {e}")))?;
+    Ok(Response::text(script))
 }
 
 fn member_ids(ctx: &Ctx, eval: u64) -> Result<Vec<u64>, HttpError> {
