@@ -201,7 +201,7 @@ pub fn project_page(
             @if !p.description.is_empty() { p { (p.description) } }
             p.muted {
                 "Owner: " (p.owner)
-                @if !p.homepage.is_empty() { " · " a href=(p.homepage) { "Homepage" } }
+                @if super::is_web_url(&p.homepage) { " · " a href=(p.homepage) rel="noreferrer" { "Homepage" } }
                 @if !p.enabled { " · disabled" }
             }
             h2 { "Jobsets" }
@@ -647,6 +647,21 @@ pub fn reproduce_script(js: &Jobset, inputs: &[JobsetInput]) -> Result<String, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn homepage_links_only_for_web_urls() {
+        let mut p = Project {
+            name: "p".into(),
+            homepage: "javascript:fetch('/x')".into(),
+            ..Default::default()
+        };
+        let html = project_page(&PageCtx::default(), &p, &[], false).into_string();
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("Homepage"), "{html}");
+        p.homepage = "https://example.org/p".into();
+        let html = project_page(&PageCtx::default(), &p, &[], false).into_string();
+        assert!(html.contains(r#"href="https://example.org/p""#), "{html}");
+    }
 
     #[test]
     fn time_format() {

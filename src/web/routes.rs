@@ -239,7 +239,7 @@ fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     let password = p.str("password")?.unwrap_or_default();
     let https = ctx.req.is_https(ctx.app.config.base_uri.as_deref());
     match auth::login(ctx.app, &username, &password) {
-        Ok((sid, _)) => {
+        Ok((sid, session)) => {
             let cookie = auth::session_cookie(&sid, https);
             if ctx.form.is_some() && !ctx.wants_json() {
                 Ok(Response::redirect("/").with_header("Set-Cookie", &cookie))
@@ -249,7 +249,12 @@ fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
                     .db
                     .user(&username)?
                     .ok_or_else(HttpError::unauthorized)?;
-                Ok(Response::json(&user_json(&u)).with_header("Set-Cookie", &cookie))
+                // A script that keeps the cookie sends this token back in X-CSRF-Token.
+                let mut v = user_json(&u);
+                v["csrf"] = json!(session.csrf);
+                Ok(Response::json(&v)
+                    .with_header("Set-Cookie", &cookie)
+                    .with_header("X-CSRF-Token", &session.csrf))
             }
         }
         Err(e) if ctx.form.is_some() && !ctx.wants_json() && e.status == 403 => {
@@ -275,7 +280,11 @@ fn logout(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
 fn current_user(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     let u = ctx.auth.require_user()?;
     if ctx.wants_json() {
-        Ok(Response::json(&user_json(u)))
+        let mut v = user_json(u);
+        if let Some((_, s)) = &ctx.auth.session {
+            v["csrf"] = json!(s.csrf);
+        }
+        Ok(Response::json(&v))
     } else {
         Ok(Response::text(format!(
             "{} ({})\n",
