@@ -256,6 +256,15 @@ pub struct Config {
     pub extra_gc_roots: Vec<PathBuf>,
     pub s3_gc_interval: u64,
     pub max_body_bytes: usize,
+    /// Web server: seconds a client may stay silent (idle keep-alive, or mid-request), and
+    /// the time a request head may take.
+    pub web_timeout: u64,
+    /// Web server: bytes per second a request body (and a response) must at least move at,
+    /// beyond `web_timeout`.
+    pub web_min_rate: u64,
+    /// Web server: open connections at most, and per client address (IPv6: per /64).
+    pub web_max_connections: usize,
+    pub web_max_connections_per_client: usize,
     /// Everything else, for later features; unknown keys also produce warnings.
     pub raw: Section,
     pub warnings: Vec<String>,
@@ -282,6 +291,10 @@ impl Default for Config {
             extra_gc_roots: Vec::new(),
             s3_gc_interval: 0,
             max_body_bytes: 4 << 20,
+            web_timeout: 10,
+            web_min_rate: 16 * 1024,
+            web_max_connections: 1024,
+            web_max_connections_per_client: 32,
             raw: Section::default(),
             warnings: Vec::new(),
         }
@@ -317,6 +330,10 @@ const TOP_KEYS: &[&str] = &[
     "extra_gc_roots",
     "s3_gc_interval",
     "max_body_bytes",
+    "web_timeout",
+    "web_min_rate",
+    "web_max_connections",
+    "web_max_connections_per_client",
 ];
 const S3_KEYS: &[&str] = &[
     "name",
@@ -392,6 +409,14 @@ impl Config {
                     .extend(e.value.split_whitespace().map(PathBuf::from)),
                 "s3_gc_interval" => c.s3_gc_interval = parse_num(e, file)?,
                 "max_body_bytes" => c.max_body_bytes = parse_num(e, file)?,
+                "web_timeout" => c.web_timeout = parse_num::<u64>(e, file)?.max(1),
+                "web_min_rate" => c.web_min_rate = parse_num::<u64>(e, file)?.max(1),
+                "web_max_connections" => {
+                    c.web_max_connections = parse_num::<usize>(e, file)?.max(1)
+                }
+                "web_max_connections_per_client" => {
+                    c.web_max_connections_per_client = parse_num::<usize>(e, file)?.max(1)
+                }
                 k => warnings.push(format!("{file}:{}: unknown key `{k}` ignored", e.line)),
             }
         }

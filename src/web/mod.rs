@@ -1,4 +1,5 @@
-//! The web front: a tiny_http server with a small worker pool (`server`), a route table
+//! The web front: connections read whole under timeouts, then a small worker pool (`server`,
+//! strict request framing in `http`, responses through tiny_http), a route table
 //! (`routes`), pure maud pages (`pages`), Hydra-shaped JSON (`api`), sessions/roles/CSRF
 //! (`auth`) and the one embedded stylesheet (`assets`). Other modules add routes in `routes`.
 
@@ -6,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod cache_pages;
+pub mod http;
 pub mod pages;
 pub mod queue_pages;
 pub mod routes;
