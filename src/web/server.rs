@@ -103,6 +103,16 @@ pub fn start(app: Arc<App>, listen: &str, threads: usize) -> Result<WebServer, S
     listener
         .set_nonblocking(true)
         .map_err(|e| ServeError(format!("cannot listen on {listen}: {e}")))?;
+    // std listens with a backlog of 128: a burst of connections (say, a crowd of slow
+    // clients) fills it while the acceptor starts their threads, and the next client's SYN is
+    // dropped and retried a second later. Calling listen again raises the backlog.
+    // SAFETY: listen on the listener's own open descriptor; it only changes the backlog.
+    if unsafe { libc::listen(listener.as_raw_fd(), 4096) } != 0 {
+        eprintln!(
+            "hydrant: web: cannot raise the listen backlog: {}",
+            io::Error::last_os_error()
+        );
+    }
     let (tx, rx) = mpsc::channel();
     let shared = Arc::new(Shared {
         limits: Limits::from_config(&app.config),
