@@ -259,6 +259,15 @@ pub struct Config {
     /// Directories whose files non-admins may use as `path` inputs (empty: only admins may
     /// create path inputs). Kept as written; compared after resolving symlinks.
     pub allowed_path_inputs: Vec<PathBuf>,
+    /// Web server: seconds a client may stay silent (idle keep-alive, or mid-request), and
+    /// the time a request head may take.
+    pub web_timeout: u64,
+    /// Web server: bytes per second a request body (and a response) must at least move at,
+    /// beyond `web_timeout`.
+    pub web_min_rate: u64,
+    /// Web server: open connections at most, and per client address (IPv6: per /64).
+    pub web_max_connections: usize,
+    pub web_max_connections_per_client: usize,
     /// Everything else, for later features; unknown keys also produce warnings.
     pub raw: Section,
     pub warnings: Vec<String>,
@@ -286,6 +295,10 @@ impl Default for Config {
             s3_gc_interval: 0,
             max_body_bytes: 4 << 20,
             allowed_path_inputs: Vec::new(),
+            web_timeout: 10,
+            web_min_rate: 16 * 1024,
+            web_max_connections: 1024,
+            web_max_connections_per_client: 32,
             raw: Section::default(),
             warnings: Vec::new(),
         }
@@ -322,6 +335,10 @@ const TOP_KEYS: &[&str] = &[
     "s3_gc_interval",
     "max_body_bytes",
     "allowed_path_inputs",
+    "web_timeout",
+    "web_min_rate",
+    "web_max_connections",
+    "web_max_connections_per_client",
 ];
 const S3_KEYS: &[&str] = &[
     "name",
@@ -431,6 +448,14 @@ impl Config {
                 "allowed_path_inputs" => c
                     .allowed_path_inputs
                     .extend(e.value.split_whitespace().map(PathBuf::from)),
+                "web_timeout" => c.web_timeout = parse_num::<u64>(e, file)?.max(1),
+                "web_min_rate" => c.web_min_rate = parse_num::<u64>(e, file)?.max(1),
+                "web_max_connections" => {
+                    c.web_max_connections = parse_num::<usize>(e, file)?.max(1)
+                }
+                "web_max_connections_per_client" => {
+                    c.web_max_connections_per_client = parse_num::<usize>(e, file)?.max(1)
+                }
                 k => warnings.push(format!("{file}:{}: unknown key `{k}` ignored", e.line)),
             }
         }

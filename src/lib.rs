@@ -12,5 +12,6 @@ pub mod perm;
 pub mod queue;
 pub mod s3;
 pub mod serve;
+pub mod sh;
 pub mod users;
 pub mod web;

@@ -51,6 +51,11 @@ pub fn random_secret() -> Result<String, UserError> {
     Ok(hex(&random_bytes::<32>()?))
 }
 
+/// Compares two secrets in time that depends on their lengths only, not on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// The key under which a secret is stored: its sha256, hex.
 pub fn secret_key(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))

@@ -19,7 +19,7 @@ fn eval(app: &App, tag: &str, n: usize) -> (u64, Vec<u64>) {
     let jobs = (0..n)
         .map(|i| NewJob {
             job: format!("job{i}"),
-            drvpath: format!("/nix/store/{tag}{i:030}-job{i}.drv"),
+            drvpath: format!("/nix/store/{tag}{i:031}-job{i}.drv"),
             system: "x86_64-linux".into(),
             priority: 100,
             ..Default::default()
@@ -177,6 +177,7 @@ fn snapshot_lists_waiting_builds_in_id_order_with_a_limit() {
         s.machines[0].running_per_system.get("x86_64-linux"),
         Some(&1)
     );
-    let script = queue::reproduce_script(&app.db.build(ids[0]).unwrap().unwrap());
+    let script =
+        queue::reproduce_script(&app.db.build(ids[0]).unwrap().unwrap(), &app.nix).unwrap();
     assert!(script.starts_with("#!/bin/sh") && script.contains("nix-store --realise"));
 }

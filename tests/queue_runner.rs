@@ -179,7 +179,7 @@ fn statuses_logs_roots_and_cache_event() {
     });
     assert_eq!(again.buildstatus, Some(status::FAILED));
     assert!(!queue::restart_build(&app, ids[0] + 1000).unwrap_or(false));
-    let script = queue::reproduce_script(&ok);
+    let script = queue::reproduce_script(&ok, &app.nix).unwrap();
     assert!(script.contains(&ok.drvpath) && script.contains("nix-store --realise"));
     stop(app, h);
 }

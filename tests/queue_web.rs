@@ -343,14 +343,26 @@ fn builds_pages_json_logs_and_actions() {
         403
     );
     let op = srv.client().login("operator", "pw2");
+    // A session's JSON writes carry its CSRF token in X-CSRF-Token.
+    let op_csrf = op.get("/current-user").json()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let op_post = |path: &str| {
+        op.request(
+            minreq::Method::Post,
+            path,
+            Some(("application/json", b"{}".to_vec())),
+            &[("X-CSRF-Token", &op_csrf)],
+        )
+    };
     let op_page = op.html().get(&format!("/build/{slow}")).body;
     assert_eq!(
         attrs(&op_page, "#build-actions form", "action"),
         vec![format!("/build/{slow}/cancel")]
     );
     assert_eq!(
-        op.post_json(&format!("/build/{slow}/bump"), &json!({}))
-            .status,
+        op_post(&format!("/build/{slow}/bump")).status,
         403,
         "no bump role"
     );
@@ -368,14 +380,10 @@ fn builds_pages_json_logs_and_actions() {
     assert_eq!(s["buildstatus"], 4, "cancelled: {s}");
     assert!(s["stoptime"].as_i64().unwrap() - s["starttime"].as_i64().unwrap() < 30);
     assert_eq!(anon.get("/api/nrqueue").body.trim(), "0");
-    assert_eq!(
-        op.post_json(&format!("/build/{slow}/cancel"), &json!({}))
-            .status,
-        409
-    );
+    assert_eq!(op_post(&format!("/build/{slow}/cancel")).status, 409);
 
     // Restart queues it again; it runs; an eval-wide cancel stops it.
-    let r = op.post_json(&format!("/build/{slow}/restart"), &json!({}));
+    let r = op_post(&format!("/build/{slow}/restart"));
     assert_eq!(
         (r.status, r.json()["restarted"].clone()),
         (200, json!(true)),
@@ -399,7 +407,7 @@ fn builds_pages_json_logs_and_actions() {
     assert_eq!(r.json()["cancelled"], 1, "{}", r.body);
     assert_eq!(finished(&admin, slow)["buildstatus"], 4);
     // Restart failed: the failed and the cancelled build, not the successful ones.
-    let r = op.post_json(&format!("/eval/{eval}/restart-failed"), &json!({}));
+    let r = op_post(&format!("/eval/{eval}/restart-failed"));
     assert_eq!(r.json()["restarted"], 2, "{}", r.body);
     assert_eq!(build(&admin, hello)["finished"], 1);
     // Admin-only Cancel all on the queue page.

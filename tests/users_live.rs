@@ -67,7 +67,7 @@ fn first_admin_through_setup_and_users_while_serving() {
         &json!({"token": token, "username": "evil", "password": "x"}),
     );
     assert_eq!(r.status, 404);
-    let root = srv.client().login("root", "rootpw");
+    let root = srv.client().login_with_csrf("root", "rootpw");
     assert_eq!(
         root.get("/current-user").json()["userroles"],
         json!(["admin"])
@@ -120,7 +120,7 @@ fn first_admin_through_setup_and_users_while_serving() {
     assert!(!ok && err.contains("has no token"), "{err}");
 
     // Tokens from the account page; an admin's reset ends alice's session and tokens.
-    let alice = srv.client().login("alice", "alicepw");
+    let alice = srv.client().login_with_csrf("alice", "alicepw");
     let r = alice.post_json(
         "/user/alice/tokens",
         &json!({"label": "web", "expires_days": "30"}),
@@ -142,7 +142,7 @@ fn first_admin_through_setup_and_users_while_serving() {
             .status,
         401
     );
-    let alice = srv.client().login("alice", "newpw");
+    let alice = srv.client().login_with_csrf("alice", "newpw");
     // Only admins set a project's owner.
     let mut p = project_body("A");
     p["owner"] = json!("root");
@@ -201,7 +201,7 @@ fn logins_are_throttled_and_logout_checks_origin() {
     assert_eq!(login("bob", "bobpw"), 200);
 
     // Logout needs the page's Origin like every other write.
-    let bob = srv.client().login("bob", "bobpw");
+    let bob = srv.client().login_with_csrf("bob", "bobpw");
     let no_origin = Client {
         origin: false,
         ..bob.clone()

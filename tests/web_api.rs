@@ -206,6 +206,10 @@ fn sessions_and_csrf() {
         &json!({"username": "admin", "password": "adminpw"}),
     );
     let cookie = r.headers["set-cookie"].clone();
+    // The answer carries the session's CSRF token for scripts that keep the cookie.
+    let answer_csrf = r.json()["csrf"].as_str().unwrap_or("").to_string();
+    assert_eq!(answer_csrf.len(), 64, "{}", r.body);
+    assert_eq!(r.headers["x-csrf-token"], answer_csrf);
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
     assert!(!cookie.contains("Secure"), "{cookie}");
@@ -222,7 +226,33 @@ fn sessions_and_csrf() {
     assert!(r.headers["set-cookie"].contains("Secure"));
 
     let s = anon.login("admin", "adminpw");
-    assert_eq!(s.get("/current-user").json()["username"], "admin");
+    let me = s.get("/current-user").json();
+    assert_eq!(me["username"], "admin");
+    let csrf = me["csrf"].as_str().unwrap().to_string();
+    let csrf_hdr = [("X-CSRF-Token", csrf.as_str())];
+
+    // A same-origin JSON write with the cookie alone is refused: it needs the token too.
+    let r = s.put_json("/project/a", &project_body("A"));
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.error().contains("X-CSRF-Token"), "{}", r.body);
+    let r = s.request(
+        minreq::Method::Put,
+        "/project/a",
+        Some((
+            "application/json",
+            project_body("A").to_string().into_bytes(),
+        )),
+        &[("X-CSRF-Token", "0000")],
+    );
+    assert_eq!(r.status, 403, "a stale token: {}", r.body);
+    // A body that is not JSON by its type (a text/plain form can send one) is no way around.
+    let r = s.request(
+        minreq::Method::Put,
+        "/project/a",
+        Some(("text/plain", project_body("A").to_string().into_bytes())),
+        &[],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
 
     // No Origin/Referer: refused.
     let no_origin = Client {
@@ -250,12 +280,19 @@ fn sessions_and_csrf() {
             "application/json",
             project_body("A").to_string().into_bytes(),
         )),
-        &[(
-            "Referer",
-            &format!("http://{}/project/a/edit", srv.client().host),
-        )],
+        &[
+            (
+                "Referer",
+                &format!("http://{}/project/a/edit", srv.client().host),
+            ),
+            csrf_hdr[0],
+        ],
     );
-    assert_eq!(r.status, 201, "a matching Referer is enough: {}", r.body);
+    assert_eq!(
+        r.status, 201,
+        "a matching Referer and the token: {}",
+        r.body
+    );
     assert_eq!(s.get("/project/a").status, 200);
 
     // Forms of a session need its CSRF token.
@@ -285,6 +322,8 @@ fn sessions_and_csrf() {
 
     // Logout ends the session.
     let r = s.request(minreq::Method::Post, "/logout", None, &[]);
+    assert_eq!(r.status, 403, "logging out is a write too: {}", r.body);
+    let r = s.request(minreq::Method::Post, "/logout", None, &csrf_hdr);
     assert_eq!(r.status, 204);
     assert_eq!(s.get("/current-user").status, 401);
     assert_eq!(s.put_json("/project/c", &project_body("C")).status, 401);

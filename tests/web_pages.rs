@@ -239,7 +239,7 @@ fn pages_render_with_expected_content() {
     assert!(r.headers["content-type"].starts_with("text/plain"));
     assert!(r.body.starts_with("#!/bin/sh"));
     assert!(
-        r.body.contains("--arg officialRelease 'false'"),
+        r.body.contains("--arg 'officialRelease' 'false'"),
         "{}",
         r.body
     );
@@ -247,7 +247,7 @@ fn pages_render_with_expected_content() {
     let r = anon.get("/jobset/beta/main/reproduce");
     assert!(
         r.body
-            .contains("git clone --quiet --branch 'main' 'https://example.org/beta.git'"),
+            .contains("git clone --quiet --branch 'main' -- 'https://example.org/beta.git'"),
         "{}",
         r.body
     );

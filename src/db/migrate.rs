@@ -8,8 +8,8 @@
 
 use super::queue::JOB_LAST_SUCCESS;
 use super::{
-    decode, encode, status, Build, Db, Result, BUILDS, CACHE_PENDING, DRV_BUILDS, EVAL_MEMBERS, JOBSETS,
-    JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE, V1_BUILDS_BY_DRV,
+    decode, encode, status, Build, Db, Result, BUILDS, CACHE_PENDING, DRV_BUILDS, EVAL_MEMBERS,
+    JOBSETS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE, V1_BUILDS_BY_DRV,
 };
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use std::collections::{BTreeMap, HashMap};

@@ -117,7 +117,73 @@ fn default_max_silent() -> i64 {
     7200
 }
 
+/// Hydra's job name rule (`$jobNameRE`): attribute names `[A-Za-z_][A-Za-z0-9_'-]*` joined by
+/// `.` (Nix identifiers, so `'` too), at most 1024 bytes. Job names reach URLs, pages, the
+/// database and scripts, so a job with any other name is an eval error, not a build.
+pub fn valid_job_name(s: &str) -> bool {
+    s.len() <= 1024
+        && s.split('.').all(|part| {
+            let mut c = part.chars();
+            matches!(c.next(), Some(f) if f.is_ascii_alphabetic() || f == '_')
+                && c.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'))
+        })
+}
+
+/// A system type (`x86_64-linux`, `aarch64-darwin`): 1–64 of `[A-Za-z0-9_.+-]`.
+pub fn valid_system(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"_.+-".contains(&c))
+}
+
+/// The key an eval error is recorded under: the job name, or for a name that is not one, a
+/// quoted and escaped form of it (so a newline or markup in it is shown, never acted on).
+fn error_key(name: &str) -> String {
+    if name.is_empty() || valid_job_name(name) {
+        return name.to_string();
+    }
+    let short: String = name.chars().take(200).collect();
+    format!("{short:?}")
+}
+
 impl RawJob {
+    /// What evaluation hands us goes to commands (`nix-store --realise DRV`), GC roots and
+    /// pages: the name must be a job name, `drvPath` a derivation in `nix`'s store, every
+    /// output a store path there with a valid output name. Err is the job's eval error.
+    fn check(&self, nix: &NixCli) -> Result<(), String> {
+        if !valid_job_name(&self.name) {
+            return Err(format!(
+                "invalid job name {:?}: a job name is attribute names [A-Za-z_][A-Za-z0-9_'-]* joined by `.`",
+                self.name
+            ));
+        }
+        let drv = nix
+            .parse_path(&self.drv_path)
+            .map_err(|e| format!("invalid drvPath: {e}"))?;
+        if !drv.is_derivation() {
+            return Err(format!(
+                "invalid drvPath {:?}: not a derivation (.drv)",
+                self.drv_path
+            ));
+        }
+        if self.outputs.is_empty() {
+            return Err("the job has no outputs".into());
+        }
+        for (name, path) in &self.outputs {
+            crate::nix::store_path::check_name(name)
+                .map_err(|why| format!("invalid output name {name:?}: {why}"))?;
+            nix.parse_path(path)
+                .map_err(|e| format!("invalid path of output `{name}`: {e}"))?;
+        }
+        if !valid_system(&self.system) {
+            return Err(format!(
+                "invalid system {:?}: expected 1-64 characters of [A-Za-z0-9_.+-]",
+                self.system
+            ));
+        }
+        Ok(())
+    }
+
     fn into_new_job(self) -> NewJob {
         NewJob {
             job: self.name,
@@ -343,16 +409,26 @@ impl<'a> NixEvaluator<'a> {
             let raw: Vec<RawJob> = serde_json::from_slice(&out.stdout)
                 .map_err(|e| NixEvalError::BadOutput(e.to_string()))?;
             for j in raw {
+                let key = error_key(&j.name);
                 if let Some(t) = &j.unsupported {
                     ev.errors.insert(
-                        j.name,
+                        key,
                         format!("unsupported value of type {t}: a job must be a derivation, an attribute set or null"),
                     );
                 } else if j.error {
-                    let msg = self.job_message(&j.name)?;
-                    ev.errors.insert(j.name, msg);
+                    let msg = if j.name.is_empty() || valid_job_name(&j.name) {
+                        self.job_message(&j.name)?
+                    } else {
+                        format!("invalid job name {:?}", j.name)
+                    };
+                    ev.errors.insert(key, msg);
                 } else {
-                    ev.jobs.push(j.into_new_job());
+                    match j.check(self.nix) {
+                        Ok(()) => ev.jobs.push(j.into_new_job()),
+                        Err(msg) => {
+                            ev.errors.insert(key, cap_text(&msg, self.error_cap));
+                        }
+                    }
                 }
             }
             return Ok(());
@@ -367,7 +443,7 @@ impl<'a> NixEvaluator<'a> {
         }
         if paths.len() > 1 {
             for p in paths {
-                ev.errors.insert(p.join("."), msg.clone());
+                ev.errors.insert(error_key(&p.join(".")), msg.clone());
             }
             return Ok(());
         }
@@ -398,7 +474,7 @@ impl<'a> NixEvaluator<'a> {
             }
             _ if path.is_empty() => Err(NixEvalError::Release(msg)),
             _ => {
-                ev.errors.insert(path.join("."), msg);
+                ev.errors.insert(error_key(&path.join(".")), msg);
                 Ok(())
             }
         }
@@ -756,6 +832,60 @@ in {
         let m = job("multi");
         assert_eq!(m.outputs.keys().collect::<Vec<_>>(), ["dev", "out"]);
         assert!(m.outputs["dev"].ends_with("-multi-dev"));
+    }
+
+    #[test]
+    fn job_names_follow_hydra() {
+        for ok in ["a", "_x", "a.b_c", "foo'", "x-1.y'-_", "A9"] {
+            assert!(valid_job_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "1a",
+            "a..b",
+            ".a",
+            "a.",
+            "a b",
+            "a\ntouch PWNED\n",
+            "-x",
+            "a/b",
+            "a$(x)",
+            "'a",
+        ] {
+            assert!(!valid_job_name(bad), "{bad:?}");
+        }
+        assert!(!valid_job_name(&"a".repeat(1025)));
+        assert_eq!(error_key("ok.name"), "ok.name");
+        assert_eq!(error_key("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn raw_jobs_are_checked() {
+        let nix = NixCli::default();
+        let h = "/nix/store/xcp9cav49dmsjbwdjlmkjxj10gkpx553";
+        let good = format!(
+            r#"{{"name":"a.b","drvPath":"{h}-a.drv","system":"x86_64-linux","outputs":{{"out":"{h}-a"}}}}"#
+        );
+        let j: RawJob = serde_json::from_str(&good).unwrap();
+        assert_eq!(j.check(&nix), Ok(()));
+        let bad = |k: &str, v: serde_json::Value| {
+            let mut j: serde_json::Value = serde_json::from_str(&good).unwrap();
+            j[k] = v;
+            let j: RawJob = serde_json::from_value(j).unwrap();
+            j.check(&nix).unwrap_err()
+        };
+        use serde_json::json;
+        assert!(bad("name", json!("a\ntouch PWNED\n")).contains("invalid job name"));
+        assert!(bad("drvPath", json!("--help")).contains("invalid drvPath"));
+        assert!(bad("drvPath", json!(format!("{h}-a"))).contains("not a derivation"));
+        assert!(bad("outputs", json!({"out": "/etc"})).contains("output `out`"));
+        assert!(bad("outputs", json!({"a b": format!("{h}-a")})).contains("output name"));
+        assert!(bad("outputs", json!({})).contains("no outputs"));
+        assert!(bad("system", json!("x; rm")).contains("invalid system"));
+        // Another store dir: /nix/store paths are not in it.
+        let other = NixCli::for_store("/tmp/store");
+        let j: RawJob = serde_json::from_str(&good).unwrap();
+        assert!(j.check(&other).is_err());
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub use runner::spawn;
 
 use crate::app::App;
 use crate::db::{Build, DbError};
+use crate::nix::cli::NixCli;
+use crate::sh;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -243,30 +245,51 @@ pub fn log_tail(app: &App, id: u64, max_bytes: usize) -> Result<Option<String>> 
     Ok(log::tail(&app.config.logs_dir(), id, max_bytes)?)
 }
 
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
-/// A shell script that rebuilds the build locally (`/build/N/reproduce`).
-pub fn reproduce_script(b: &Build) -> String {
-    let drv = sh_quote(&b.drvpath);
+/// A shell script that rebuilds the build locally (`/build/N/reproduce`). Every value is
+/// checked (the derivation must be a store path of `nix`'s store, the job name a job name)
+/// and single-quoted, so a hostile job name or path from evaluation cannot run a command.
+pub fn reproduce_script(b: &Build, nix: &NixCli) -> std::result::Result<String, String> {
+    let drv = nix
+        .parse_path(&b.drvpath)
+        .map_err(|e| format!("build {}: {e}", b.id))?;
+    if !drv.is_derivation() {
+        return Err(format!(
+            "build {}: {} is not a derivation (.drv)",
+            b.id, b.drvpath
+        ));
+    }
+    if !crate::eval::valid_job_name(&b.job) {
+        return Err(format!("build {}: invalid job name {:?}", b.id, b.job));
+    }
+    for (what, v) in [
+        ("project", &b.project),
+        ("jobset", &b.jobset),
+        ("system", &b.system),
+    ] {
+        if sh::has_nul(v) {
+            return Err(format!("build {}: the {what} contains a NUL byte", b.id));
+        }
+    }
+    let q = sh::quote;
     let mut s = String::new();
     s.push_str("#!/bin/sh\n");
-    s.push_str(&format!(
-        "# Reproduce build {} ({}:{}:{}, {}) locally.\n",
-        b.id, b.project, b.jobset, b.job, b.system
-    ));
+    s.push_str("# Reproduce a hydrant build locally. The values below are quoted for sh.\n");
     s.push_str("set -eu\n\n");
-    s.push_str(&format!("drv={drv}\n\n"));
+    s.push_str(&format!("build={}\n", b.id));
+    s.push_str(&format!("project={}\n", q(&b.project)));
+    s.push_str(&format!("jobset={}\n", q(&b.jobset)));
+    s.push_str(&format!("job={}\n", q(&b.job)));
+    s.push_str(&format!("system={}\n", q(&b.system)));
+    s.push_str(&format!("drv={}\n\n", q(&drv.to_string())));
     s.push_str(
         "# The derivation and its closure (build inputs) must be in the local store. If it is\n",
     );
     s.push_str("# missing, copy the closure from the CI machine first, e.g.:\n");
     s.push_str("#   nix-copy-closure --from CI_HOST \"$drv\"\n");
     s.push_str("#   (on the CI machine, `nix-store -qR \"$drv\"` lists that closure)\n");
-    s.push_str("if ! nix-store -q --hash \"$drv\" >/dev/null 2>&1; then\n");
+    s.push_str("if ! nix-store -q --hash -- \"$drv\" >/dev/null 2>&1; then\n");
     s.push_str(
-        "  echo \"$drv is not in the local Nix store: copy its closure first (see above)\" >&2\n",
+        "  printf '%s is not in the local Nix store: copy its closure first (see above)\\n' \"$drv\" >&2\n",
     );
     s.push_str("  exit 1\n");
     s.push_str("fi\n\n");
@@ -276,6 +299,9 @@ pub fn reproduce_script(b: &Build) -> String {
             b.timeout, b.maxsilent
         ));
     }
-    s.push_str("exec nix-store --realise \"$drv\" \"$@\"\n");
-    s
+    s.push_str(
+        "printf 'Building %s (%s:%s:%s, %s)\\n' \"$build\" \"$project\" \"$jobset\" \"$job\" \"$system\" >&2\n",
+    );
+    s.push_str("exec nix-store --realise \"$@\" -- \"$drv\"\n");
+    Ok(s)
 }

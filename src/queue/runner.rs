@@ -477,6 +477,7 @@ impl Runner {
             status::SUCCEEDED
         };
         add_gc_roots(
+            &self.app.nix,
             &jobset_roots(&self.app.config.gcroots_dir(), &b.project, &b.jobset),
             &b.outputs,
         );
@@ -641,12 +642,16 @@ fn start_child(
     b: &Build,
     logs: &Path,
 ) -> std::io::Result<(std::process::Child, std::fs::File)> {
+    // Evaluation checks drvPath; an older record that slipped through is refused, not run.
+    let drv = nix.parse_path(&b.drvpath).map_err(|e| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("drvPath: {e}"))
+    })?;
     std::fs::create_dir_all(logs)?;
     let (r, w) = pipe()?;
     let w2 = w.try_clone()?;
     // nix::cli is the one place that knows how to run Nix; the runner only adds its own stdio.
     let mut realise = nix.command("nix-store");
-    realise.arg("--realise").arg("--").arg(&b.drvpath);
+    realise.arg("--realise").arg("--").arg(drv.to_string());
     // Supervised, with a death signal tied to the scheduling thread, which lives as long as
     // hydrant serves (if it panicked, its builds would stop with it, as they should).
     let mut cmd = crate::children::prepare(realise);
@@ -803,7 +808,7 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
     );
     if with_output {
         let dir = jobset_roots(&ctx.app.config.gcroots_dir(), &b.project, &b.jobset);
-        add_gc_roots(&dir, &outputs);
+        add_gc_roots(&ctx.app.nix, &dir, &outputs);
     }
     if st.is_some() {
         if let Err(e) = log::compress(&logs, b.id) {
@@ -913,9 +918,15 @@ fn root_path(dir: &Path, output: &str) -> Option<PathBuf> {
     Some(dir.join(base))
 }
 
-fn add_gc_roots(dir: &Path, outputs: &BTreeMap<String, String>) {
+/// Links each output from `dir`. Only store paths of `nix`'s store get a root: an output
+/// path is evaluation's word, and `/etc` must never become `gcroots/…/etc -> /etc`.
+fn add_gc_roots(nix: &NixCli, dir: &Path, outputs: &BTreeMap<String, String>) {
     let _ = std::fs::create_dir_all(dir);
     for o in outputs.values() {
+        if let Err(e) = nix.parse_path(o) {
+            eprintln!("hydrant: no GC root for {o:?}: {e}");
+            continue;
+        }
         let Some(link) = root_path(dir, o) else {
             continue;
         };

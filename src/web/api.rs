@@ -156,11 +156,17 @@ pub fn project_from_params(
             .map(|e| e.owner.clone())
             .unwrap_or_else(|| creator.to_string()),
     };
+    let homepage = p.str("homepage")?.unwrap_or_default().trim().to_string();
+    if !homepage.is_empty() && !super::is_web_url(&homepage) {
+        return Err(HttpError::bad_request(format!(
+            "`homepage` must be an http:// or https:// URL, not {homepage:?}"
+        )));
+    }
     Ok(Project {
         name: name.to_string(),
         displayname: p.required_str("displayname")?,
         description: p.str("description")?.unwrap_or_default(),
-        homepage: p.str("homepage")?.unwrap_or_default(),
+        homepage,
         owner,
         enabled: p.bool("enabled", true)?,
         visible: match p.map.get("hidden") {

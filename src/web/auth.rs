@@ -1,6 +1,7 @@
 //! Who is asking and may they: session cookies, bearer tokens, roles and project ownership,
-//! and the CSRF rules for state-changing requests (Origin/Referer must match Host; forms of a
-//! session carry its token; bearer-token requests carry no ambient authority, so they skip both).
+//! and the CSRF rules for state-changing requests (Origin/Referer must match Host; every
+//! request of a session carries its token, forms in a field, others in `X-CSRF-Token`;
+//! bearer-token requests carry no ambient authority, so they skip both).
 
 use super::{HttpError, Request};
 use crate::app::App;
@@ -131,16 +132,25 @@ pub fn check_csrf(
             from.0, from.1
         )));
     }
-    if let (Some(fields), Some((_, s))) = (form, &auth.session) {
-        let tok = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v);
-        if tok != Some(&s.csrf) {
-            return Err(HttpError::forbidden(
-                "the form's CSRF token is missing or stale: reload the page and try again",
-            ));
+    // A session cookie is ambient authority: whatever the body, the request must also carry
+    // the session's token, a form in its `csrf` field, anything else (a JSON POST from a
+    // script, or from a page of this origin) in the `X-CSRF-Token` header.
+    if let Some((_, s)) = &auth.session {
+        let field = form.and_then(|f| f.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()));
+        let tok = field.or_else(|| req.header(CSRF_HEADER));
+        if !tok.is_some_and(|t| users::constant_time_eq(t.as_bytes(), s.csrf.as_bytes())) {
+            return Err(HttpError::forbidden(if form.is_some() {
+                "the form's CSRF token is missing or stale: reload the page and try again"
+            } else {
+                "the CSRF token is missing or stale: a request with a session cookie must send the session's token (from the login answer) in the X-CSRF-Token header"
+            }));
         }
     }
     Ok(())
 }
+
+/// The header that carries a session's CSRF token on requests that are not forms.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Checks a password and opens a session; returns the cookie secret and the session. Failed
 /// tries are throttled per user name and per client address (429 while a delay runs); an
@@ -248,18 +258,32 @@ mod tests {
         let e = check_csrf(&req("POST", &[host]), &a, None).unwrap_err();
         assert_eq!(e.status, 403);
         let ok = req("POST", &[host, ("origin", "http://example.org:3000")]);
-        assert!(check_csrf(&ok, &a, None).is_ok());
         let evil = req("PUT", &[host, ("origin", "http://evil.org")]);
         assert_eq!(check_csrf(&evil, &a, None).unwrap_err().status, 403);
         let refr = req(
             "DELETE",
-            &[host, ("referer", "https://example.org:3000/x?y")],
+            &[
+                host,
+                ("referer", "https://example.org:3000/x?y"),
+                ("x-csrf-token", "tok"),
+            ],
         );
         assert!(check_csrf(&refr, &a, None).is_ok());
         let no_tok: Vec<(String, String)> = vec![("name".into(), "x".into())];
         assert_eq!(check_csrf(&ok, &a, Some(&no_tok)).unwrap_err().status, 403);
         let tok: Vec<(String, String)> = vec![("csrf".into(), "tok".into())];
         assert!(check_csrf(&ok, &a, Some(&tok)).is_ok());
+        // Not a form (JSON, or a body of any other type): the session's token in the header.
+        let e = check_csrf(&ok, &a, None).unwrap_err();
+        assert!(e.message.contains("X-CSRF-Token"), "{e}");
+        let origin = ("origin", "http://example.org:3000");
+        let with_hdr = req("POST", &[host, origin, ("x-csrf-token", "tok")]);
+        assert!(check_csrf(&with_hdr, &a, None).is_ok());
+        let stale = req("DELETE", &[host, origin, ("x-csrf-token", "tik")]);
+        assert_eq!(check_csrf(&stale, &a, None).unwrap_err().status, 403);
+        // Anonymous requests have no session to protect (the handlers refuse them anyway).
+        let anon = Auth::default();
+        assert!(check_csrf(&ok, &anon, None).is_ok());
         let bearer = Auth {
             bearer: true,
             ..Default::default()

@@ -1,4 +1,5 @@
-//! The web front: a tiny_http server with a small worker pool (`server`), a route table
+//! The web front: connections read whole under timeouts, then a small worker pool (`server`,
+//! strict request framing in `http`, responses through tiny_http), a route table
 //! (`routes`), pure maud pages (`pages`), Hydra-shaped JSON (`api`), sessions/roles/CSRF
 //! (`auth`) and the one embedded stylesheet (`assets`). Other modules add routes in `routes`.
 
@@ -7,6 +8,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod cache_pages;
+pub mod http;
 pub mod pages;
 pub mod queue_pages;
 pub mod routes;
@@ -260,6 +262,22 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
+/// Whether `s` is an absolute `http://` or `https://` URL with a host and no whitespace or
+/// control characters: the only links hydrant renders from user data (a `javascript:` or
+/// `data:` homepage would run in our origin when clicked).
+pub fn is_web_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &s[8..]
+    } else if lower.starts_with("http://") {
+        &s[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    s.len() <= 2048 && !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// `a=1&b=2` into pairs, decoded, in order.
 pub fn parse_pairs(s: &str) -> Vec<(String, String)> {
     s.split('&')
@@ -291,5 +309,33 @@ mod tests {
             ]
         );
         assert_eq!(url_encode("a b/c"), "a%20b%2Fc");
+    }
+
+    #[test]
+    fn web_urls() {
+        for ok in [
+            "http://x",
+            "https://example.org/a?b#c",
+            "HTTPS://X.ORG",
+            "http://[::1]:80/",
+        ] {
+            assert!(is_web_url(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "javascript:fetch('/x')",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,<script>",
+            "http://",
+            "https:///path",
+            "//evil.org",
+            "http://a b",
+            "http://a\n",
+            "ftp://x",
+            "example.org",
+        ] {
+            assert!(!is_web_url(bad), "{bad:?}");
+        }
     }
 }

@@ -525,7 +525,9 @@ fn build_log_tail(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 
 fn build_reproduce(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let b = load_build(ctx, args)?;
-    Ok(Response::text(queue::reproduce_script(&b)).with_header(
+    let script = queue::reproduce_script(&b, &ctx.app.nix)
+        .map_err(|e| HttpError::new(409, format!("no reproduce script: {e}")))?;
+    Ok(Response::text(script).with_header(
         "Content-Disposition",
         &format!("inline; filename=\"build-{}.sh\"", b.id),
     ))

@@ -245,7 +245,7 @@ fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     let password = p.str("password")?.unwrap_or_default();
     let https = ctx.req.is_https(ctx.app.config.base_uri.as_deref());
     match auth::login(ctx.app, &username, &password, ctx.req.remote) {
-        Ok((sid, _)) => {
+        Ok((sid, session)) => {
             let cookie = auth::session_cookie(&sid, https);
             if ctx.form.is_some() && !ctx.wants_json() {
                 Ok(Response::redirect("/").with_header("Set-Cookie", &cookie))
@@ -255,7 +255,12 @@ fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
                     .db
                     .user(&username)?
                     .ok_or_else(HttpError::unauthorized)?;
-                Ok(Response::json(&user_json(&u)).with_header("Set-Cookie", &cookie))
+                // A script that keeps the cookie sends this token back in X-CSRF-Token.
+                let mut v = user_json(&u);
+                v["csrf"] = json!(session.csrf);
+                Ok(Response::json(&v)
+                    .with_header("Set-Cookie", &cookie)
+                    .with_header("X-CSRF-Token", &session.csrf))
             }
         }
         Err(e) if ctx.form.is_some() && !ctx.wants_json() && matches!(e.status, 403 | 429) => Ok(
@@ -281,7 +286,11 @@ fn logout(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
 fn current_user(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     let u = ctx.auth.require_user()?;
     if ctx.wants_json() {
-        Ok(Response::json(&user_json(u)))
+        let mut v = user_json(u);
+        if let Some((_, s)) = &ctx.auth.session {
+            v["csrf"] = json!(s.csrf);
+        }
+        Ok(Response::json(&v))
     } else {
         Ok(Response::text(format!(
             "{} ({})\n",
@@ -694,7 +703,9 @@ fn jobset_evaluate(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 fn jobset_reproduce(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let js = load_jobset(ctx, arg(args, 0), arg(args, 1))?;
     let inputs = ctx.app.db.jobset_inputs(&js.project, &js.name)?;
-    Ok(Response::text(pages::reproduce_script(&js, &inputs)))
+    let script = pages::reproduce_script(&js, &inputs)
+        .map_err(|e| HttpError::new(409, format!("no reproduce script: {e}")))?;
+    Ok(Response::text(script))
 }
 
 fn member_ids(ctx: &Ctx, eval: u64) -> Result<Vec<u64>, HttpError> {

@@ -165,6 +165,7 @@ impl Server {
             bearer: None,
             origin: true,
             json: true,
+            csrf_token: None,
         }
     }
 }
@@ -205,6 +206,8 @@ pub struct Client {
     pub origin: bool,
     /// Accept: application/json
     pub json: bool,
+    /// Sent as X-CSRF-Token on writes (a session's JSON writes need it).
+    pub csrf_token: Option<String>,
 }
 
 impl Client {
@@ -235,6 +238,7 @@ impl Client {
         body: Option<(&str, Vec<u8>)>,
         extra: &[(&str, &str)],
     ) -> Resp {
+        let write = !matches!(method, minreq::Method::Get | minreq::Method::Head);
         let mut r = minreq::Request::new(method, format!("{}{path}", self.base))
             .with_follow_redirects(false)
             .with_timeout(30);
@@ -249,6 +253,11 @@ impl Client {
         }
         if self.origin {
             r = r.with_header("Origin", format!("http://{}", self.host));
+        }
+        if let Some(t) = &self.csrf_token {
+            if write {
+                r = r.with_header("X-CSRF-Token", t.as_str());
+            }
         }
         for (k, v) in extra {
             r = r.with_header(*k, *v);
@@ -312,6 +321,23 @@ impl Client {
         Client {
             cookie: Some(pair),
             ..self.clone()
+        }
+    }
+
+    /// Logs in like `login` and sends the session's CSRF token on every write, as a script
+    /// that keeps the cookie does.
+    pub fn login_with_csrf(&self, user: &str, password: &str) -> Client {
+        let c = self.login(user, password);
+        let tok = c.get("/current-user").json()["csrf"]
+            .as_str()
+            .map(String::from);
+        assert!(
+            tok.is_some(),
+            "/current-user names the session's CSRF token"
+        );
+        Client {
+            csrf_token: tok,
+            ..c
         }
     }
 
@@ -407,4 +433,93 @@ pub fn attrs(html: &str, selector: &str, attr: &str) -> Vec<String> {
             .map(|v| v.as_utf8_str().to_string())
             .unwrap_or_default()
     })
+}
+
+/// A TCP connection to 127.0.0.1:`port` from the loopback source address `src` (any address
+/// of 127.0.0.0/8 works on Linux), so one test can be many clients to per-address limits.
+pub fn connect_from(src: std::net::Ipv4Addr, port: u16) -> std::io::Result<std::net::TcpStream> {
+    use std::os::fd::FromRawFd;
+    let sin = |ip: std::net::Ipv4Addr, port: u16| libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: port.to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from(ip).to_be(),
+        },
+        sin_zero: [0; 8],
+    };
+    let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+    // SAFETY: plain socket calls on a descriptor this function owns; the sockaddr_in values
+    // live across the calls that read them, and the descriptor goes into a TcpStream (which
+    // closes it) or is closed here on error.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let from = sin(src, 0);
+        let to = sin(std::net::Ipv4Addr::LOCALHOST, port);
+        if libc::bind(fd, &from as *const _ as *const libc::sockaddr, len) != 0
+            || libc::connect(fd, &to as *const _ as *const libc::sockaddr, len) != 0
+        {
+            let e = std::io::Error::last_os_error();
+            libc::close(fd);
+            return Err(e);
+        }
+        Ok(std::net::TcpStream::from_raw_fd(fd))
+    }
+}
+
+/// Reads one HTTP response from a raw socket (at most 10 s): (status, lower-cased headers,
+/// body). The body is `Content-Length` bytes, or everything up to end of file.
+pub fn read_raw_response(
+    s: &mut std::net::TcpStream,
+) -> std::io::Result<(u16, HashMap<String, String>, Vec<u8>)> {
+    use std::io::Read;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut buf = Vec::new();
+    let mut tmp = [0u8; 4096];
+    let end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = s.read(&mut tmp)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!("closed after {:?}", String::from_utf8_lossy(&buf)),
+            ));
+        }
+        buf.extend_from_slice(&tmp[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers: HashMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut body = buf[end + 4..].to_vec();
+    match headers
+        .get("content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        Some(len) => {
+            while body.len() < len {
+                let n = s.read(&mut tmp)?;
+                if n == 0 {
+                    break;
+                }
+                body.extend_from_slice(&tmp[..n]);
+            }
+            body.truncate(len);
+        }
+        None => {
+            s.read_to_end(&mut body)?;
+        }
+    }
+    Ok((status, headers, body))
 }
