@@ -14,7 +14,11 @@ use super::{
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use std::collections::{BTreeMap, HashMap};
 
+/// META key: schema 1's flat GC roots are still to be moved (see `queue::runner`).
+pub(super) const FLAT_ROOTS: &str = "flat_roots_pending";
+
 pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(super::META)?.insert(FLAT_ROOTS, 1)?;
     let old: TableDefinition<&str, u64> = TableDefinition::new(V1_BUILDS_BY_DRV);
     tx.delete_table(old)?;
     let evals: Vec<(String, String, u64)> = {

@@ -988,6 +988,22 @@ impl Db {
         Ok(eval)
     }
 
+    /// Whether schema 1's flat GC roots still wait to be moved under their jobsets (set by the
+    /// migration; the runner moves them at its next start).
+    pub fn flat_roots_pending(&self) -> Result<bool> {
+        let tx = self.inner.begin_read()?;
+        let meta = tx.open_table(META)?;
+        let v = meta.get(migrate::FLAT_ROOTS)?.map(|v| v.value());
+        Ok(v == Some(1))
+    }
+
+    pub fn set_flat_roots_done(&self) -> Result<()> {
+        let tx = self.inner.begin_write()?;
+        tx.open_table(META)?.remove(migrate::FLAT_ROOTS)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The newest other build of a derivation that finished with its outputs, preferring one
     /// that really built it over one that was itself cached.
     pub fn last_built_of_drv(&self, drv: &str, except: u64) -> Result<Option<u64>> {
@@ -1598,6 +1614,10 @@ mod tests {
         assert_eq!((d.builds.clone(), d.queued.clone()), (vec![2], vec![2]));
         assert!(db.jobset("q", "j").unwrap().is_none());
         assert!(db.delete_project("q").unwrap().is_none());
+        // An evaluation that finishes after its jobset was deleted records nothing.
+        let late = db.record_eval(ev("q"), vec![job("a", "/s/a.drv", "/s/a")]);
+        assert!(matches!(late, Err(DbError::NotFound(_))), "{late:?}");
+        assert!(db.queued_build_ids().unwrap().iter().all(|&id| id == 6));
         drop(db);
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -88,6 +88,8 @@ struct Running {
     start: f64,
     kill: Arc<AtomicU8>,
     drvpath: String,
+    /// (project, jobset): where its GC roots go.
+    jobset: (String, String),
 }
 
 struct Runner {
@@ -174,6 +176,7 @@ impl Runner {
         }
         let _ = std::fs::create_dir_all(app.config.logs_dir());
         let _ = std::fs::create_dir_all(app.config.gcroots_dir());
+        tidy_roots(&app);
         let queued = app.db.queue_recover()?;
         let now = now_f64();
         for ((p, j), shares) in app.db.queue_jobset_shares()? {
@@ -312,9 +315,14 @@ impl Runner {
     fn refresh_shares(&mut self) -> Result<(), super::QueueError> {
         self.last_shares = Instant::now();
         let now = now_f64();
-        for ((p, j), shares) in self.app.db.queue_jobset_shares()? {
-            if let Some(&id) = self.jobsets.get(&(p, j)) {
-                self.policy.set_shares(id, shares, now);
+        let live = self.app.db.queue_jobset_shares()?;
+        // A deleted jobset's policy entry is forgotten: a re-created one starts uncharged.
+        let names: std::collections::HashSet<&(String, String)> =
+            live.iter().map(|(k, _)| k).collect();
+        self.jobsets.retain(|k, _| names.contains(k));
+        for ((p, j), shares) in &live {
+            if let Some(&id) = self.jobsets.get(&(p.clone(), j.clone())) {
+                self.policy.set_shares(id, *shares, now);
             }
         }
         Ok(())
@@ -404,6 +412,7 @@ impl Runner {
                         start: now,
                         kill: kill.clone(),
                         drvpath: b.drvpath.clone(),
+                        jobset: (b.project.clone(), b.jobset.clone()),
                     },
                 );
                 self.running_drvs.insert(b.drvpath.clone(), id);
@@ -423,9 +432,19 @@ impl Runner {
                         drop(recorded);
                     });
                 if let Err(e) = spawned {
-                    // The child runs unwatched: stop it; the build goes back to the queue.
+                    // The child runs unwatched: stop it; the build goes back to the queue (the
+                    // report a watcher would have sent frees the slot and the derivation).
                     term_group(pgid);
                     eprintln!("hydrant: cannot start a watcher for build {id}: {e}");
+                    let _ = self.tx.send(Done {
+                        exited: Instant::now(),
+                        id,
+                        status: None,
+                        errormsg: None,
+                        outputs: BTreeMap::new(),
+                        stop: now_f64(),
+                        cancelled: false,
+                    });
                 }
             }
             Err(e) => {
@@ -476,11 +495,6 @@ impl Runner {
         } else {
             status::SUCCEEDED
         };
-        add_gc_roots(
-            &self.app.nix,
-            &jobset_roots(&self.app.config.gcroots_dir(), &b.project, &b.jobset),
-            &b.outputs,
-        );
         let rec = self.app.db.queue_record_finish(&Finish {
             id: b.id,
             status: st,
@@ -492,6 +506,14 @@ impl Runner {
             cached_from: Some(from),
         })?;
         if rec == Recorded::Finished {
+            // Roots only once the finish is recorded: a deleted build gets none.
+            add_gc_roots(
+                &self.app.nix,
+                &jobset_roots(&self.app.config.gcroots_dir(), &b.project, &b.jobset),
+                &b.outputs,
+            );
+            log::remove(&self.app.config.logs_dir(), b.id);
+            prune_roots(&self.app, &b, &self.pruned);
             self.app.cache_wake.notify();
         }
         Ok(())
@@ -510,14 +532,28 @@ impl Runner {
         if let Some(ids) = self.waiting_drvs.remove(&r.drvpath) {
             let now = now_f64();
             for id in ids {
-                if let Some(b) = self.app.db.build(id)?.filter(|b| !b.finished) {
-                    self.enqueue(&b, now);
+                match self.app.db.build(id) {
+                    Ok(Some(b)) if !b.finished => self.enqueue(&b, now),
+                    Ok(_) => {}
+                    // Still queued in the database: the next start loads it again.
+                    Err(e) => eprintln!("hydrant: queue runner: build {id}: {e}"),
                 }
             }
         }
         if self.app.db.build(d.id)?.is_none() {
-            // Deleted while it ran: its log goes too (written until the child exited).
+            // Deleted while it ran: its log and the roots its watcher may have made go too.
             log::remove(&self.app.config.logs_dir(), d.id);
+            let (p, j) = &r.jobset;
+            let dir = jobset_roots(&self.app.config.gcroots_dir(), p, j);
+            if self.app.db.jobset(p, j)?.is_none() {
+                let _ = std::fs::remove_dir_all(&dir);
+            } else {
+                for o in d.outputs.values() {
+                    if let Some(link) = root_path(&dir, o) {
+                        let _ = std::fs::remove_file(link);
+                    }
+                }
+            }
         }
         let Some(st) = d.status else {
             // Shutdown or a stale run: not charged, queued again.
@@ -937,6 +973,59 @@ fn add_gc_roots(nix: &NixCli, dir: &Path, outputs: &BTreeMap<String, String>) {
     }
 }
 
+/// Start-up: GC-root folders of jobsets that no longer exist go (a crash between a delete's
+/// commit and its file removal leaves them). After the migration from schema 1, whose roots lay
+/// flat in `gcroots/`, the kept evals' outputs are rooted under their jobsets and the flat
+/// links removed.
+fn tidy_roots(app: &App) {
+    let dir = app.config.gcroots_dir();
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        for p in rd
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        {
+            let project = p.file_name().to_string_lossy().to_string();
+            for j in std::fs::read_dir(p.path()).into_iter().flatten().flatten() {
+                let jobset = j.file_name().to_string_lossy().to_string();
+                if matches!(app.db.jobset(&project, &jobset), Ok(None)) {
+                    let _ = std::fs::remove_dir_all(j.path());
+                }
+            }
+            if matches!(app.db.project(&project), Ok(None)) {
+                let _ = std::fs::remove_dir(p.path());
+            }
+        }
+    }
+    if !matches!(app.db.flat_roots_pending(), Ok(true)) {
+        return;
+    }
+    for js in app.db.all_jobsets().unwrap_or_default() {
+        let roots = jobset_roots(&dir, &js.project, &js.name);
+        let keep = js.keepnr.max(1) as usize;
+        let (evals, _) = app
+            .db
+            .jobset_evals(&js.project, &js.name, 0, keep)
+            .unwrap_or_default();
+        for e in evals {
+            for (b, _) in app.db.eval_builds(e.id).unwrap_or_default() {
+                if b.finished && matches!(b.buildstatus, Some(0) | Some(6)) {
+                    add_gc_roots(&app.nix, &roots, &b.outputs);
+                }
+            }
+        }
+    }
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        for e in rd.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_symlink()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    if let Err(e) = app.db.set_flat_roots_done() {
+        eprintln!("hydrant: {e}");
+    }
+}
+
 /// keepnr: outputs of the jobset's builds that only appear in evals older than the newest
 /// `keepnr` lose their GC roots. Done once per new eval of the jobset; looks at the few evals
 /// that most recently fell out of the kept range (older ones were pruned when they did).
@@ -962,26 +1051,28 @@ fn prune_roots(app: &App, b: &Build, pruned: &Mutex<HashMap<(String, String), u6
     let Ok(old) = app.db.queue_old_evals(&b.project, &b.jobset, keep) else {
         return;
     };
-    let mut kept = std::collections::HashSet::new();
+    // Roots are named by output path, which builds of one jobset may share (an alias job, a
+    // job that comes back): what a kept build needs is never unlinked.
+    let mut kept_ids = std::collections::HashSet::new();
+    let mut kept_outputs = std::collections::HashSet::new();
     for e in &newest {
-        for id in app.db.queue_eval_member_ids(e.id).unwrap_or_default() {
-            kept.insert(id);
+        for (kb, _) in app.db.eval_builds(e.id).unwrap_or_default() {
+            kept_ids.insert(kb.id);
+            kept_outputs.extend(kb.outputs.into_values());
         }
     }
     let dir = jobset_roots(&app.config.gcroots_dir(), &b.project, &b.jobset);
     for eval in old.iter().rev().take(5) {
-        for id in app.db.queue_eval_member_ids(*eval).unwrap_or_default() {
-            if kept.contains(&id) {
+        for (ob, _) in app.db.eval_builds(*eval).unwrap_or_default() {
+            if kept_ids.contains(&ob.id) || ob.project != b.project || ob.jobset != b.jobset {
                 continue;
             }
-            if let Ok(Some(ob)) = app.db.build(id) {
-                if ob.project != b.project || ob.jobset != b.jobset {
+            for o in ob.outputs.values() {
+                if kept_outputs.contains(o) {
                     continue;
                 }
-                for o in ob.outputs.values() {
-                    if let Some(link) = root_path(&dir, o) {
-                        let _ = std::fs::remove_file(link);
-                    }
+                if let Some(link) = root_path(&dir, o) {
+                    let _ = std::fs::remove_file(link);
                 }
             }
         }

@@ -780,7 +780,14 @@ fn api_push(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
             HttpError::bad_request(format!("`{item}` is not of the form PROJECT:JOBSET"))
         })?;
         let project = load_project(ctx, p)?;
-        load_jobset(ctx, p, j)?;
+        let js = load_jobset(ctx, p, j)?;
+        // Refused before any is triggered: a push is all or nothing.
+        if !project.enabled || js.enabled == db::JOBSET_DISABLED {
+            return Err(HttpError::new(
+                409,
+                format!("`{item}` cannot be evaluated: it or its project is disabled"),
+            ));
+        }
         if !can_eval(ctx, &project) {
             return Err(HttpError::forbidden(format!(
                 "triggering `{item}` needs the `eval-jobset` role or ownership of project `{p}`"
