@@ -10,8 +10,8 @@ use cache_util::*;
 use common::S3Server;
 use serde_json::{json, Value};
 use std::path::Path;
-use std::time::{Duration, Instant};
-use web_support::{admin_state, jobset_body, project_body, texts, Server};
+use std::time::Duration;
+use web_support::{admin_state, jobset_body, project_body, texts, wait_for, Server};
 
 /// A release.nix whose `top` job has a 3-path closure (top → mid → leaf, top → leaf).
 fn write_release(dir: &Path, nonce: &str) {
@@ -43,22 +43,6 @@ fn serve(s3: &S3Server, config: &Path, state: &Path) -> Server {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .start()
-}
-
-#[track_caller]
-fn wait_for<T>(what: &str, within: Duration, srv: &Server, mut f: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(
-            start.elapsed() < within,
-            "{what} not reached in {within:?}; serve log:\n{}",
-            srv.log()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
 
 #[test]

@@ -33,22 +33,6 @@ fn jobset(nonce: &str, sleep: &str, elsewhere: bool) -> Value {
     b
 }
 
-#[track_caller]
-fn wait_for<T>(what: &str, within: Duration, srv: &Server, mut f: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(
-            start.elapsed() < within,
-            "{what} not reached in {within:?}; serve log:\n{}",
-            srv.log()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// Triggers `p:j` and returns (eval id, job name → build id) of its newest eval once it exists.
 fn evaluate(c: &Client, srv: &Server, p: &str, j: &str, after: u64) -> (u64, Vec<(String, u64)>) {
     let r = c.post_json(&format!("/api/push?jobsets={p}:{j}&force=1"), &json!({}));

@@ -5,20 +5,12 @@
 
 use super::api::Params;
 use super::pages::{self, fmt_time, PageCtx};
-use super::routes::Route;
+use super::routes::{r, Route};
 use super::{auth, url_encode as enc, Ctx, HttpError, Response};
 use crate::db::{self, ApiToken, User};
 use crate::users;
 use maud::{html, Markup};
 use serde_json::{json, Value};
-
-const fn r(method: &'static str, pattern: &'static str, handler: super::routes::Handler) -> Route {
-    Route {
-        method,
-        pattern,
-        handler,
-    }
-}
 
 pub const ROUTES: &[Route] = &[
     r("GET", "/setup", setup_form),

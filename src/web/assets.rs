@@ -44,4 +44,5 @@ pre{background:#fff;border:1px solid #dde;padding:.6em;overflow:auto}
 .actions-row{display:flex;gap:.6em;margin:.4em 0 1em}form.inline{display:inline;margin:0}
 button.danger,a.btn.danger{background:#b3261e}pre.log{max-height:40em;font-size:.85em;white-space:pre-wrap}
 tr.unsupported td{background:#fff8e1}
+label.role{white-space:nowrap}form.inline input[type=password]{width:auto}.notice{background:#e8f4ea;border:1px solid #b7dcbf;padding:.7em 1em;border-radius:5px;overflow-wrap:anywhere}
 "#;

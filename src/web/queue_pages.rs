@@ -5,7 +5,7 @@
 
 use super::api;
 use super::pages::{self, build_state, fmt_time, PageCtx};
-use super::routes::Route;
+use super::routes::{r, Route};
 use super::{url_encode as enc, Ctx, HttpError, Response};
 use crate::app::App;
 pub use crate::db::views::{BuildFilter, SCAN_LIMIT};
@@ -23,14 +23,6 @@ pub const LOG_TAIL_BYTES: usize = 64 * 1024;
 pub const MAX_NR: usize = 1000;
 /// While a build runs its page reloads itself every this many seconds (live log, no JS).
 pub const REFRESH_SECS: u32 = 5;
-
-const fn r(method: &'static str, pattern: &'static str, handler: super::routes::Handler) -> Route {
-    Route {
-        method,
-        pattern,
-        handler,
-    }
-}
 
 pub const ROUTES: &[Route] = &[
     r("GET", "/queue", queue_get),

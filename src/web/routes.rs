@@ -19,7 +19,8 @@ pub struct Route {
     pub handler: Handler,
 }
 
-const fn r(method: &'static str, pattern: &'static str, handler: Handler) -> Route {
+/// A route table entry (every handler module builds its table with it).
+pub const fn r(method: &'static str, pattern: &'static str, handler: Handler) -> Route {
     Route {
         method,
         pattern,

@@ -523,3 +523,25 @@ pub fn read_raw_response(
     }
     Ok((status, headers, body))
 }
+
+/// Polls `f` every 100 ms until it gives a value; fails after `within`, showing the server's log.
+#[track_caller]
+pub fn wait_for<T>(
+    what: &str,
+    within: Duration,
+    srv: &Server,
+    mut f: impl FnMut() -> Option<T>,
+) -> T {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            start.elapsed() < within,
+            "{what} not reached in {within:?}; serve log:\n{}",
+            srv.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
