@@ -568,6 +568,16 @@ fn request_of(head: &http::Head) -> Request {
 }
 
 fn error_response(app: &App, req: &Request, auth: &auth::Auth, e: &HttpError) -> Response {
+    // A server-side failure's text (storage paths, record names) goes to the log, not to the
+    // client: sanitised here, once, for every handler.
+    let sanitised;
+    let e = if e.status >= 500 {
+        eprintln!("hydrant: {} {}: {}", req.method, req.path, e.message);
+        sanitised = HttpError::new(e.status, "internal error; the server's log has the details");
+        &sanitised
+    } else {
+        e
+    };
     if req.json_client() {
         return Response::json(&super::api::error_json(&e.message)).with_status(e.status);
     }
@@ -707,3 +717,50 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "same-origin"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_errors_reach_the_log_not_the_client() {
+        let mut b = [0u8; 8];
+        let _ = getrandom::getrandom(&mut b);
+        let dir = std::env::temp_dir().join(format!("hydrant-err-{}", u64::from_le_bytes(b)));
+        let config = crate::config::Config {
+            state_dir: dir.clone(),
+            ..Default::default()
+        };
+        let db = crate::db::Db::open(&dir.join("h.redb")).unwrap();
+        let app = App::new(config, db);
+        for accept in ["application/json", "text/html"] {
+            let req = Request {
+                method: "GET".into(),
+                path: "/x".into(),
+                headers: vec![("accept".into(), accept.into())],
+                ..Default::default()
+            };
+            let secret = "database error: cannot read /srv/secret/hydrant.redb";
+            let r = error_response(
+                &app,
+                &req,
+                &auth::Auth::default(),
+                &HttpError::new(500, secret),
+            );
+            let body = String::from_utf8_lossy(&r.body).to_string();
+            assert_eq!(r.status, 500);
+            assert!(!body.contains("/srv/secret"), "{body}");
+            assert!(body.contains("internal error"), "{body}");
+            // A client's own mistake is still explained to it.
+            let r = error_response(
+                &app,
+                &req,
+                &auth::Auth::default(),
+                &HttpError::bad_request("`nr` must be a number"),
+            );
+            assert!(String::from_utf8_lossy(&r.body).contains("must be a number"));
+        }
+        drop(app);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
