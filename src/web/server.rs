@@ -568,10 +568,10 @@ fn request_of(head: &http::Head) -> Request {
 }
 
 fn error_response(app: &App, req: &Request, auth: &auth::Auth, e: &HttpError) -> Response {
-    // A server-side failure's text (storage paths, record names) goes to the log, not to the
+    // An internal failure's text (storage paths, record names) goes to the log, not to the
     // client: sanitised here, once, for every handler.
     let sanitised;
-    let e = if e.status >= 500 {
+    let e = if e.status == 500 {
         eprintln!("hydrant: {} {}: {}", req.method, req.path, e.message);
         sanitised = HttpError::new(e.status, "internal error; the server's log has the details");
         &sanitised
