@@ -8,10 +8,9 @@ mod common;
 use common::TempDir;
 use hydrant::app::App;
 use hydrant::config::Config;
-use hydrant::db::{self, Db, Jobset, JobsetInput, Project};
+use hydrant::db::{self, Db, Jobset, JobsetInput};
 use hydrant::eval::{self, EvalOutcome};
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,25 +28,11 @@ fn app_with(dir: &Path, f: impl FnOnce(&mut Config)) -> Arc<App> {
     f(&mut config);
     let db = Db::open(&config.db_path()).unwrap();
     let app = Arc::new(App::new(config, db));
-    app.db
-        .put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
+    common::ensure_project(&app.db, "p");
     app
 }
 
-fn input(name: &str, kind: &str, value: &str) -> JobsetInput {
-    JobsetInput {
-        name: name.into(),
-        kind: kind.into(),
-        value: value.into(),
-        emailresponsible: false,
-    }
-}
+use common::input;
 
 fn jobset(app: &App, name: &str, inputs: &[JobsetInput]) {
     let mut js = Jobset::new("p", name);
@@ -56,10 +41,7 @@ fn jobset(app: &App, name: &str, inputs: &[JobsetInput]) {
     app.db.put_jobset(&js, inputs).unwrap();
 }
 
-fn write(dir: &Path, file: &str, text: &str) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join(file), text).unwrap();
-}
+use common::write_file as write;
 
 fn evaluated(o: EvalOutcome) -> db::Eval {
     match o {
@@ -171,19 +153,7 @@ fn release_expressions_and_nix_inputs_cannot_read_outside_their_inputs() {
     assert!(!js.errormsg.unwrap().contains(&secret_text));
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::git;
 
 #[test]
 fn a_pushed_repository_cannot_read_the_state_dir_or_follow_symlinks_out() {

@@ -4,10 +4,9 @@
 //! errors; the queue runner never roots a path outside the store.
 mod common;
 
-use common::{TempDir, NIX_CONFIG};
+use common::TempDir;
 use hydrant::app::App;
-use hydrant::config::Config;
-use hydrant::db::{self, Build, Db, Eval, Jobset, JobsetInput, NewJob, Project};
+use hydrant::db::{self, Build, Eval, Jobset, JobsetInput, NewJob};
 use hydrant::eval::{self, EvalOutcome};
 use hydrant::nix::cli::NixCli;
 use hydrant::queue;
@@ -286,23 +285,8 @@ fn jobset_script_runs_no_injected_command() {
 // ---------- evaluation with real Nix ----------
 
 fn app(dir: &Path) -> Arc<App> {
-    // nix-instantiate and nix-store inherit this: root without a daemon, no substituters.
-    std::env::set_var("NIX_CONFIG", NIX_CONFIG);
-    let text = format!(
-        "state_dir = {}\nmax_jobs = 1\n",
-        dir.join("state").display()
-    );
-    let config = Config::from_str(&text, "test.conf").unwrap();
-    let db = Db::open(&config.db_path()).unwrap();
-    let app = Arc::new(App::new(config, db));
-    app.db
-        .put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
+    let app = common::open_app(&dir.join("state"), "max_jobs = 1");
+    common::ensure_project(&app.db, "p");
     app
 }
 

@@ -4,81 +4,36 @@
 mod common;
 mod web_support;
 
-use common::{free_port, hydrant_bin, processes_with_env, wait_for_port, TempDir, NIX_CONFIG};
-use hydrant::db::{self, Db, Jobset, JobsetInput, Project};
+use common::{hydrant_bin, processes_with_env, TempDir};
+use hydrant::db::{self, Db, Jobset, JobsetInput};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use web_support::Server;
 
-fn write(dir: &Path, file: &str, text: &str) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join(file), text).unwrap();
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Project `p` with a triggered jobset `j` over `inputs` (`src` holds release.nix).
 fn seed(db_path: &Path, inputs: &[(&str, &str, &str)]) {
     let db = Db::open(db_path).unwrap();
-    db.put_project(&Project {
-        name: "p".into(),
-        enabled: true,
-        visible: true,
-        ..Default::default()
-    })
-    .unwrap();
+    common::ensure_project(&db, "p");
     let mut js = Jobset::new("p", "j");
     js.nixexprinput = "src".into();
     js.checkinterval = 0;
     js.triggertime = Some(db::now());
-    let inputs: Vec<JobsetInput> = inputs
+    let inputs: Vec<_> = inputs
         .iter()
-        .map(|(n, k, v)| JobsetInput {
-            name: n.to_string(),
-            kind: k.to_string(),
-            value: v.to_string(),
-            emailresponsible: false,
-        })
+        .map(|(n, k, v)| common::input(n, k, v))
         .collect();
     db.put_jobset(&js, &inputs).unwrap();
 }
 
 /// `hydrant serve` with only `--listen` (and `extra`), in `cwd`.
 fn serve_in(cwd: &Path, extra: &[&str]) -> Server {
-    let port = free_port();
-    let stderr = cwd.join(format!("serve-{port}.log"));
-    let child = Command::new(hydrant_bin())
-        .arg("serve")
-        .arg("--listen")
-        .arg(format!("127.0.0.1:{port}"))
-        .args(extra)
-        .current_dir(cwd)
-        .env("NIX_CONFIG", NIX_CONFIG)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&stderr).unwrap())
-        .spawn()
-        .unwrap();
-    wait_for_port(port, Duration::from_secs(20));
-    Server {
-        port,
-        child: Some(child),
-        stderr,
+    let mut b = Server::builder(cwd).cwd(cwd).without_state_flag();
+    for a in extra {
+        b = b.arg(a);
     }
+    b.start()
 }
 
 #[test]
@@ -86,15 +41,15 @@ fn git_inputs_work_with_the_default_relative_state_dir() {
     let cwd = TempDir::new("defaultstate");
     let repo = cwd.path().join("repo");
     std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
-    write(
+    common::git(&repo, &["init", "-q", "-b", "main"]);
+    common::write_file(
         &repo,
         "release.nix",
         "{ src }: { a = derivation { name = \"a-${src.shortRev}\"; builder = \"/bin/sh\"; \
          args = [ \"-c\" \"echo > $out\" ]; system = builtins.currentSystem; }; }",
     );
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-qm", "one"]);
+    common::git(&repo, &["add", "-A"]);
+    common::git(&repo, &["commit", "-qm", "one"]);
     let url = format!("file://{} main", repo.display());
     seed(
         &cwd.path().join("hydrant-state/hydrant.redb"),
@@ -156,7 +111,7 @@ fn wait_until(what: &str, within: Duration, f: impl Fn() -> bool) {
 fn kill_9_mid_build_leaves_no_nix_store_or_builder_and_the_next_start_cleans_up() {
     let state = TempDir::new("orphans");
     let n = nonce();
-    write(
+    common::write_file(
         &state.path().join("src"),
         "release.nix",
         &format!(
@@ -244,7 +199,7 @@ fn sigterm_stops_serve_within_10s_whatever_the_evaluations_do() {
         .set_len(1 << 40)
         .unwrap();
     let src = state.path().join("src");
-    write(
+    common::write_file(
         &src,
         "release.nix",
         &format!(
@@ -271,7 +226,7 @@ fn sigterm_stops_serve_within_10s_whatever_the_evaluations_do() {
             });
         db.put_jobset(&js, &inputs).unwrap();
     }
-    write(state.path(), "hydrant.conf", "max_concurrent_evals = 2\n");
+    common::write_file(state.path(), "hydrant.conf", "max_concurrent_evals = 2\n");
     let sd = state.path().display().to_string();
     let cfg = state.path().join("hydrant.conf").display().to_string();
     let mut srv = serve_in(state.path(), &["--state-dir", &sd, "--config", &cfg]);

@@ -372,3 +372,24 @@ pub fn processes_with_env(needle: &str) -> usize {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Writes `text` to `dir/file`, creating `dir`.
+pub fn write_file(dir: &Path, file: &str, text: &str) {
+    std::fs::create_dir_all(dir).expect("create dir");
+    std::fs::write(dir.join(file), text).expect("write file");
+}
+
+/// Runs git in `dir` with a test identity; panics with git's stderr on failure.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+        .args(args)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -59,6 +59,8 @@ pub struct ServerBuilder {
     args: Vec<String>,
     env: Vec<(String, String)>,
     cwd: Option<PathBuf>,
+    /// Pass `--state-dir` (false: the server's default `./hydrant-state` in `cwd`).
+    state_flag: bool,
 }
 
 impl ServerBuilder {
@@ -83,6 +85,11 @@ impl ServerBuilder {
         self.cwd = Some(d.to_path_buf());
         self
     }
+    /// No `--state-dir`: the server uses its default, relative to `cwd`.
+    pub fn without_state_flag(mut self) -> ServerBuilder {
+        self.state_flag = false;
+        self
+    }
 
     pub fn start(self) -> Server {
         std::fs::create_dir_all(&self.state).unwrap();
@@ -92,10 +99,11 @@ impl ServerBuilder {
             .state
             .join(format!("serve-{:x}.log", u64::from_le_bytes(buf)));
         let mut cmd = Command::new(hydrant_bin());
-        cmd.arg("serve")
-            .arg("--state-dir")
-            .arg(&self.state)
-            .arg("--listen")
+        cmd.arg("serve");
+        if self.state_flag {
+            cmd.arg("--state-dir").arg(&self.state);
+        }
+        cmd.arg("--listen")
             .arg("127.0.0.1:0")
             .args(&self.args)
             .env("NIX_CONFIG", NIX_CONFIG)
@@ -126,6 +134,7 @@ impl Server {
             args: Vec::new(),
             env: Vec::new(),
             cwd: None,
+            state_flag: true,
         }
     }
 
