@@ -6,7 +6,7 @@ mod common;
 
 use common::TempDir;
 use hydrant::app::App;
-use hydrant::db::{self, Build, Eval, Jobset, JobsetInput, NewJob};
+use hydrant::db::{self, Build, Jobset, JobsetInput, NewJob};
 use hydrant::eval::{self, EvalOutcome};
 use hydrant::nix::cli::NixCli;
 use hydrant::queue;
@@ -376,26 +376,14 @@ fn runner_roots_and_runs_only_store_paths() {
         priority: 100,
         ..Default::default()
     };
-    let ev = app
-        .db
-        .record_eval(
-            Eval {
-                project: "p".into(),
-                jobset: "j".into(),
-                timestamp: db::now(),
-                inputs_hash: n.clone(),
-                ..Default::default()
-            },
-            vec![job("etc", &drv, "/etc"), job("help", "--help", "/tmp")],
-        )
-        .unwrap();
-    let ids: Vec<(String, u64)> = app
-        .db
-        .eval_builds(ev.id)
-        .unwrap()
-        .into_iter()
-        .map(|(b, _)| (b.job, b.id))
-        .collect();
+    let names = ["etc", "help"];
+    let (_, ids) = common::record_eval(
+        &app.db,
+        "p",
+        "j",
+        vec![job("etc", &drv, "/etc"), job("help", "--help", "/tmp")],
+    );
+    let ids: Vec<(String, u64)> = names.iter().map(|n| n.to_string()).zip(ids).collect();
     let h = queue::spawn(app.clone());
     app.queue_wake.notify();
     let start = Instant::now();
@@ -442,17 +430,12 @@ fn web_refuses_scripts_for_hostile_records() {
         priority: 100,
         ..Default::default()
     };
-    let ev = app
-        .db
-        .record_eval(
-            Eval {
-                project: "p".into(),
-                jobset: "j".into(),
-                ..Default::default()
-            },
-            vec![job("a\ntouch PWNED\n"), job("fine")],
-        )
-        .unwrap();
+    let (ev, _) = common::record_eval(
+        &app.db,
+        "p",
+        "j",
+        vec![job("a\ntouch PWNED\n"), job("fine")],
+    );
     for (b, _) in app.db.eval_builds(ev.id).unwrap() {
         let req = Request {
             method: "GET".into(),
