@@ -4,8 +4,9 @@
 //! or delete ends that user's sessions and tokens in the same transaction.
 
 use super::api::Params;
+use super::common::user_json;
 use super::pages::{self, fmt_time, PageCtx};
-use super::routes::{r, Route};
+use super::router::{r, Route};
 use super::{auth, url_encode as enc, Ctx, HttpError, Response};
 use crate::db::{self, ApiToken, User};
 use crate::users;
@@ -59,10 +60,6 @@ fn require_self_or_admin<'a>(ctx: &'a Ctx, name: &str) -> Result<&'a User, HttpE
             "only `{name}` and admins may see or change this account"
         )))
     }
-}
-
-fn user_json(u: &User) -> Value {
-    json!({"username": u.name, "fullname": u.fullname, "emailaddress": u.email, "userroles": u.roles})
 }
 
 // ---------- first admin ----------

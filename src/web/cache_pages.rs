@@ -2,9 +2,9 @@
 //! queued and failing, builds waiting), what was uploaded or skipped, bytes and throughput, and
 //! the recent upload errors; `Accept: application/json` gets the same as JSON. Rendering is pure.
 
+use super::pages::fmt_size;
 use super::pages::{self, fmt_time, PageCtx};
-use super::queue_pages::fmt_size;
-use super::routes::Route;
+use super::router::Route;
 use super::{Ctx, HttpError, Response};
 use crate::app::App;
 use crate::cache::queue::{self as cq, CacheErrorRecord, TargetStatus};

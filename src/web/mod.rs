@@ -1,18 +1,40 @@
 //! The web front: connections read whole under timeouts, then a small worker pool (`server`,
-//! strict request framing in `http`, responses through tiny_http), a route table
-//! (`routes`), pure maud pages (`pages`), Hydra-shaped JSON (`api`), sessions/roles/CSRF
-//! (`auth`) and the one embedded stylesheet (`assets`). Other modules add routes in `routes`.
+//! strict request framing in `http`, responses through tiny_http), the route machinery
+//! (`router`) and the table below, one leaf module per endpoint family (each with its
+//! handlers), shared handler helpers (`common`), pure maud pages (`pages`), Hydra-shaped JSON
+//! (`api`), sessions/roles/CSRF (`auth`) and the one embedded stylesheet (`assets`).
 
 pub mod account;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod builds;
 pub mod cache_pages;
+pub mod common;
+pub mod evals;
 pub mod http;
+pub mod jobs;
+pub mod jobsets;
 pub mod pages;
-pub mod queue_pages;
-pub mod routes;
+pub mod projects;
+pub mod queue;
+pub mod router;
 pub mod server;
+pub mod session;
+
+/// Every family's routes; the first match wins, so list specific patterns first. A new family
+/// adds one line here.
+pub const ROUTES: &[&[router::Route]] = &[
+    session::ROUTES,
+    projects::ROUTES,
+    jobsets::ROUTES,
+    evals::ROUTES,
+    builds::ROUTES,
+    jobs::ROUTES,
+    queue::ROUTES,
+    cache_pages::ROUTES,
+    account::ROUTES,
+];
 
 use crate::app::App;
 use crate::db::DbError;

@@ -655,6 +655,43 @@ pub fn reproduce_script(js: &Jobset, inputs: &[JobsetInput]) -> Result<String, S
     Ok(s)
 }
 
+/// `1h 02m 03s`, `4m 05s`, `7s`.
+pub fn fmt_duration(secs: i64) -> String {
+    let s = secs.max(0);
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, sec) => format!("{m}m {sec:02}s"),
+        (h, m, sec) => format!("{h}h {m:02}m {sec:02}s"),
+    }
+}
+
+/// Bytes in binary units: `512 B`, `1.5 KiB`, `3.2 MiB`.
+pub fn fmt_size(n: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    format!("{v:.1} {}", UNITS[u])
+}
+
+pub fn job_link(b: &Build) -> Markup {
+    html! {
+        a href={ "/job/" (enc(&b.project)) "/" (enc(&b.jobset)) "/" (enc(&b.job)) } {
+            (b.project) ":" (b.jobset) ":" (b.job)
+        }
+    }
+}
+
+pub fn job_link_short(b: &Build) -> Markup {
+    html! { a href={ "/job/" (enc(&b.project)) "/" (enc(&b.jobset)) "/" (enc(&b.job)) } { (b.job) } }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -672,6 +709,16 @@ mod tests {
         p.homepage = "https://example.org/p".into();
         let html = project_page(&PageCtx::default(), &p, &[], false).into_string();
         assert!(html.contains(r#"href="https://example.org/p""#), "{html}");
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(fmt_duration(7), "7s");
+        assert_eq!(fmt_duration(65), "1m 05s");
+        assert_eq!(fmt_duration(3723), "1h 02m 03s");
+        assert_eq!(fmt_size(512), "512 B");
+        assert_eq!(fmt_size(1536), "1.5 KiB");
+        assert_eq!(fmt_size(3 * 1024 * 1024), "3.0 MiB");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! serialiser. Each request is authenticated, CSRF-checked, routed and answered by
 //! `respond_to`; errors become JSON `{"error"}` or an HTML page; a panicking handler answers 500.
 
-use super::{auth, http, pages, routes, Ctx, HttpError, Request, Response};
+use super::{auth, http, pages, router, Ctx, HttpError, Request, Response};
 use crate::app::App;
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
@@ -599,9 +599,9 @@ pub fn respond_to(app: &App, req: &Request) -> Response {
         Ok(a) => a,
         Err(e) => return error_response(app, req, &auth::Auth::default(), &e),
     };
-    let (route, args) = match routes::find(&req.method, &req.path) {
-        routes::Match::Found(r, a) => (r, a),
-        routes::Match::WrongMethod(allowed) => {
+    let (route, args) = match router::find(&req.method, &req.path) {
+        router::Match::Found(r, a) => (r, a),
+        router::Match::WrongMethod(allowed) => {
             let e = HttpError::new(
                 405,
                 format!(
@@ -612,7 +612,7 @@ pub fn respond_to(app: &App, req: &Request) -> Response {
             );
             return error_response(app, req, &auth, &e).with_header("Allow", &allowed.join(", "));
         }
-        routes::Match::NotFound => {
+        router::Match::NotFound => {
             let e = HttpError::not_found(format!("no page at {}", req.path));
             return error_response(app, req, &auth, &e);
         }

@@ -1,0 +1,311 @@
+//! Builds: the build page (summary, outputs, cache, live log, actions), its JSON, the log and
+//! reproduce endpoints, and the cancel/restart/bump actions.
+
+use super::api;
+use super::common::*;
+use super::pages::{
+    self, build_state, fmt_duration, fmt_size, fmt_time, job_link, job_link_short, PageCtx,
+};
+use super::router::{r, Route};
+use super::{url_encode as enc, Ctx, HttpError, Response};
+use crate::app::App;
+use crate::db::{self, Build};
+use crate::perm;
+use crate::queue;
+use maud::{html, Markup};
+use serde_json::{json, Value};
+
+pub const ROUTES: &[Route] = &[
+    r("GET", "/build/:n", build_get),
+    r("GET", "/build/:n/log/raw", build_log_raw),
+    r("GET", "/build/:n/log/tail", build_log_tail),
+    r("GET", "/build/:n/reproduce", build_reproduce),
+    r("POST", "/build/:n/cancel", build_cancel),
+    r("POST", "/build/:n/restart", build_restart),
+    r("POST", "/build/:n/bump", build_bump),
+];
+
+/// The build page shows this much of the log's end.
+pub const LOG_TAIL_BYTES: usize = 64 * 1024;
+/// While a build runs its page reloads itself every this many seconds (live log, no JS).
+pub const REFRESH_SECS: u32 = 5;
+
+fn build_evals(app: &App, b: &Build) -> Result<Vec<u64>, HttpError> {
+    Ok(app.db.build_evals(b)?)
+}
+
+/// Hydra's build JSON with the full list of evals.
+pub fn build_json_full(app: &App, b: &Build) -> Result<Value, HttpError> {
+    let mut v = api::build_json(b);
+    v["jobsetevals"] = json!(build_evals(app, b)?);
+    Ok(v)
+}
+
+/// Everything the build page shows.
+pub struct BuildView<'a> {
+    pub build: &'a Build,
+    pub evals: &'a [u64],
+    /// The end of the log, if there is one.
+    pub log_tail: Option<&'a str>,
+    pub allowed: Allowed,
+    pub now: i64,
+}
+
+pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
+    let b = v.build;
+    let (label, class) = build_state(b);
+    let running = !b.finished && b.busy;
+    let base = format!("/build/{}", b.id);
+    let duration = match (b.starttime, b.stoptime) {
+        (Some(s), Some(e)) if b.finished => Some(fmt_duration(e - s)),
+        (Some(s), _) if running => Some(format!("{} (running)", fmt_duration(v.now - s))),
+        _ => None,
+    };
+    let body = html! {
+        div.crumbs { a href="/" { "Projects" } " / " a href={ "/project/" (enc(&b.project)) } { (b.project) }
+            " / " a href={ "/jobset/" (enc(&b.project)) "/" (enc(&b.jobset)) } { (b.jobset) }
+            " / " (job_link_short(b)) }
+        h1 { "Build " (b.id) " of job " (b.project) ":" (b.jobset) ":" (b.job) }
+        @if v.allowed.any() {
+            div #build-actions .actions-row {
+                @if v.allowed.cancel && !b.finished { (post_button(pc, &format!("{base}/cancel"), "Cancel", "cancel")) }
+                @if v.allowed.restart && b.finished { (post_button(pc, &format!("{base}/restart"), "Restart", "restart")) }
+                @if v.allowed.bump && !b.finished { (post_button(pc, &format!("{base}/bump"), "Bump to front", "bump")) }
+            }
+        }
+        table #build-summary {
+            tbody {
+                tr { th { "Status" } td #build-status class={ "status " (class) } { (label) } }
+                @if b.iscachedbuild {
+                    tr { th { "Cached" } td #build-cached-from {
+                        "Not built: its outputs were already valid"
+                        @if let Some(from) = b.cached_from { " (cached from build " a href={ "/build/" (from) } { (from) } ")" }
+                        "."
+                    } }
+                }
+                tr { th { "Job" } td { (job_link(b)) } }
+                tr { th { "Evaluations" } td #build-evals { @for (i, e) in v.evals.iter().enumerate() {
+                    @if i > 0 { ", " } a href={ "/eval/" (e) } { (e) } } } }
+                tr { th { "System" } td { (b.system) } }
+                tr { th { "Nix name" } td { (b.nixname) } }
+                tr { th { "Derivation" } td { code #drvpath { (b.drvpath) } } }
+                tr { th { "Priority" } td { (b.priority) @if b.globalpriority > 0 { " (bumped to the front)" } } }
+                tr { th { "Queued at" } td { (fmt_time(b.timestamp)) } }
+                @if let Some(t) = b.starttime { tr { th { "Started" } td { (fmt_time(t)) } } }
+                @if let Some(t) = b.stoptime.filter(|_| b.finished) { tr { th { "Stopped" } td { (fmt_time(t)) } } }
+                @if let Some(d) = &duration { tr { th { "Duration" } td #duration { (d) } } }
+                @if b.timeout > 0 { tr { th { "Timeout" } td { (b.timeout) " s" } } }
+                @if b.maxsilent > 0 { tr { th { "Max silent time" } td { (b.maxsilent) " s" } } }
+                @if !b.description.is_empty() { tr { th { "Description" } td { (b.description) } } }
+                @if let Some(e) = &b.errormsg { tr { th { "Error" } td { div.error #build-error { (e) } } } }
+            }
+        }
+        h2 { "Outputs" }
+        table #build-outputs {
+            tbody { @for (n, p) in &b.outputs { tr { th { (n) } td { code { (p) } } } } }
+        }
+        @if b.size.is_some() || b.closuresize.is_some() {
+            table #build-sizes {
+                tbody {
+                    @if let Some(s) = b.size { tr { th { "Output size" } td { (fmt_size(s)) } } }
+                    @if let Some(s) = b.closuresize { tr { th { "Closure size" } td { (fmt_size(s)) } } }
+                }
+            }
+        }
+        @if !b.cached.is_empty() {
+            h2 { "Binary cache" }
+            ul #build-cache {
+                @for (bucket, state) in &b.cached {
+                    @if state == "ok" {
+                        li.status-0 { "Cached in bucket " code { (bucket) } }
+                    } @else if state == "queued" {
+                        li.status-queued { "Upload to bucket " code { (bucket) } " queued" }
+                    } @else {
+                        li.status-fail { "Upload to bucket " code { (bucket) } " failed: " (state) }
+                    }
+                }
+            }
+        }
+        h2 #log-heading { "Log" }
+        p.muted {
+            a #log-raw href={ (base) "/log/raw" } { "Raw log" } " · "
+            a href={ (base) "/log/tail" } { "Tail (text)" } " · "
+            a #reproduce href={ (base) "/reproduce" } { "Reproduce locally" }
+            @if running { " · this page reloads every " (REFRESH_SECS) " s while the build runs" }
+        }
+        @match v.log_tail {
+            Some(t) if !t.is_empty() => pre.log #log { (t) },
+            _ => p.muted #no-log { @if b.finished { "No log was kept for this build." } @else if running { "No output yet." } @else { "The build has not started yet." } },
+        }
+    };
+    pages::layout_refresh(
+        pc,
+        &format!("Build {}", b.id),
+        (!b.finished).then_some(REFRESH_SECS),
+        body,
+    )
+}
+
+fn build_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let b = load_build(ctx, args)?;
+    if ctx.wants_json() {
+        return Ok(Response::json(&build_json_full(ctx.app, &b)?));
+    }
+    let evals = build_evals(ctx.app, &b)?;
+    let tail = queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)?;
+    let view = BuildView {
+        build: &b,
+        evals: &evals,
+        log_tail: tail.as_deref(),
+        allowed: allowed(ctx, &b.project)?,
+        now: db::now(),
+    };
+    Ok(Response::html(build_page(&ctx.page(), &view)))
+}
+
+fn no_log(id: u64) -> HttpError {
+    HttpError::not_found(format!("build {id} has no log (yet)"))
+}
+
+fn build_log_raw(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let b = load_build(ctx, args)?;
+    let log = queue::log_read(ctx.app, b.id)
+        .map_err(queue_err)?
+        .ok_or_else(|| no_log(b.id))?;
+    Ok(Response::new(200, "text/plain; charset=utf-8", log))
+}
+
+fn build_log_tail(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let b = load_build(ctx, args)?;
+    let t = queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES)
+        .map_err(queue_err)?
+        .ok_or_else(|| no_log(b.id))?;
+    Ok(Response::text(t))
+}
+
+fn build_reproduce(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let b = load_build(ctx, args)?;
+    let script = queue::reproduce_script(&b, &ctx.app.nix)
+        .map_err(|e| HttpError::new(409, format!("no reproduce script: {e}")))?;
+    Ok(Response::text(script).with_header(
+        "Content-Disposition",
+        &format!("inline; filename=\"build-{}.sh\"", b.id),
+    ))
+}
+
+fn build_action(ctx: &Ctx, args: &[String], a: Action) -> Result<Response, HttpError> {
+    let b = load_build(ctx, args)?;
+    ctx.auth.require_user()?;
+    let project = ctx.app.db.project(&b.project)?;
+    if !perm::may_act(ctx.auth.user.as_ref(), a, project.as_ref()) {
+        return Err(refused(ctx, &format!("build {}", b.id), &b.project, a));
+    }
+    let (done, key, refusal) = match a {
+        Action::Cancel => (
+            queue::cancel_build(ctx.app, b.id),
+            "cancelled",
+            "is already finished",
+        ),
+        Action::Restart => (
+            queue::restart_build(ctx.app, b.id),
+            "restarted",
+            "is not finished",
+        ),
+        Action::Bump => (
+            queue::bump_build(ctx.app, b.id),
+            "bumped",
+            "is already finished",
+        ),
+    };
+    if !done.map_err(queue_err)? {
+        return Err(HttpError::new(409, format!("build {} {refusal}", b.id)));
+    }
+    Ok(acted(
+        ctx,
+        &format!("/build/{}", b.id),
+        json!({ "id": b.id, key: true }),
+    ))
+}
+
+fn build_cancel(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    build_action(ctx, args, Action::Cancel)
+}
+fn build_restart(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    build_action(ctx, args, Action::Restart)
+}
+fn build_bump(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    build_action(ctx, args, Action::Bump)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build() -> Build {
+        Build {
+            id: 7,
+            project: "p".into(),
+            jobset: "j".into(),
+            job: "hello".into(),
+            eval: 3,
+            drvpath: "/nix/store/aaaa-hello.drv".into(),
+            system: "x86_64-linux".into(),
+            nixname: "hello".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn build_page_shows_actions_by_permission_and_refreshes_while_unfinished() {
+        let mut b = build();
+        b.busy = true;
+        b.starttime = Some(100);
+        let v = BuildView {
+            build: &b,
+            evals: &[3],
+            log_tail: Some("building hello\n"),
+            allowed: Allowed {
+                cancel: true,
+                restart: true,
+                bump: false,
+            },
+            now: 130,
+        };
+        let html = build_page(&PageCtx::default(), &v).into_string();
+        assert!(html.contains("action=\"/build/7/cancel\""), "{html}");
+        assert!(
+            !html.contains("/build/7/restart\""),
+            "restart on a running build"
+        );
+        assert!(!html.contains("/build/7/bump"), "no bump role");
+        assert!(html.contains("http-equiv=\"refresh\""));
+        assert!(html.contains("30s (running)"));
+        assert!(html.contains("building hello"));
+
+        b.finished = true;
+        b.busy = false;
+        b.buildstatus = Some(db::status::SUCCEEDED);
+        b.stoptime = Some(160);
+        b.cached.insert("bkt".into(), "ok".into());
+        b.cached.insert("other".into(), "403 Forbidden".into());
+        b.cached.insert("later".into(), "queued".into());
+        let v = BuildView {
+            build: &b,
+            evals: &[3],
+            log_tail: Some("building hello\n"),
+            allowed: Allowed::default(),
+            now: 130,
+        };
+        let html = build_page(&PageCtx::default(), &v).into_string();
+        assert!(!html.contains("http-equiv=\"refresh\""));
+        assert!(!html.contains("build-actions"));
+        assert!(html.contains("Succeeded"));
+        assert!(html.contains("1m 00s"));
+        assert!(html.contains("Cached in bucket <code>bkt</code>"), "{html}");
+        assert!(html.contains("failed: 403 Forbidden"));
+        assert!(
+            html.contains("Upload to bucket <code>later</code> queued"),
+            "a queued upload is not a failure: {html}"
+        );
+    }
+}
