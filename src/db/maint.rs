@@ -118,6 +118,12 @@ macro_rules! each_table {
         $m!(cache::CACHE_GC_GEN);
         $m!(cache::CACHE_ERRORS);
         $m!(cache::CACHE_STATS);
+        $m!(index::FINISHED);
+        $m!(index::PROJECT_FINISHED);
+        $m!(index::JOBSET_FINISHED);
+        $m!(index::EVAL_JOBS);
+        $m!(index::OUT_BUILDS);
+        $m!(index::JOB_NAMES);
     };
 }
 
@@ -283,6 +289,16 @@ impl Db {
             "charge",
         )?);
         add(check_plain(&tx, queue::JOB_LAST_SUCCESS)?);
+        for n in [
+            check_plain(&tx, index::FINISHED)?,
+            check_plain(&tx, index::PROJECT_FINISHED)?,
+            check_plain(&tx, index::JOBSET_FINISHED)?,
+            check_plain(&tx, index::EVAL_JOBS)?,
+            check_plain(&tx, index::OUT_BUILDS)?,
+            check_plain(&tx, index::JOB_NAMES)?,
+        ] {
+            add(n);
+        }
         add(check_json::<_, PathTask>(
             &tx,
             cache::CACHE_TASKS,

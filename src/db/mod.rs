@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::Path;
 
 pub mod cache;
+pub mod index;
 mod maint;
 mod migrate;
 pub mod queue;
@@ -535,6 +536,7 @@ impl Db {
             tx.open_table(TOKENS)?;
             queue::create_tables(&tx)?;
             cache::create_tables(&tx)?;
+            index::create_tables(&tx)?;
         }
         tx.commit()?;
         Ok(())
@@ -900,6 +902,7 @@ impl Db {
             let mut latest = tx.open_table(JOB_LATEST)?;
             let mut job_builds = tx.open_table(JOB_BUILDS)?;
             let mut members = tx.open_table(EVAL_MEMBERS)?;
+            let mut ix = index::EvalIndex::open(&tx)?;
             let mut new_builds = 0u64;
             // Build ids are taken from the counter once and written back once.
             let mut next_build = {
@@ -945,6 +948,7 @@ impl Db {
                             ..Default::default()
                         };
                         builds.insert(bid, encode(&b).as_slice())?;
+                        ix.new_build(&b)?;
                         by_drv.insert((job.drvpath.as_str(), bid), ())?;
                         queue.insert(bid, ())?;
                         job_builds.insert((p.as_str(), j.as_str(), job.job.as_str(), bid), ())?;
@@ -953,6 +957,7 @@ impl Db {
                     }
                 };
                 members.insert((id, bid), is_new)?;
+                ix.member(id, &job.job, bid)?;
                 // A reused build is the job's latest already (the previous eval made it so).
                 if is_new {
                     latest.insert((p.as_str(), j.as_str(), job.job.as_str()), bid)?;
@@ -1303,6 +1308,7 @@ pub(super) fn delete_jobset_in(
     }
     // Builds, found through the per-job index (every build of the jobset is in it).
     let mut build_ids = Vec::new();
+    let job_keys: Vec<(String, u64)>;
     {
         let mut jb = tx.open_table(JOB_BUILDS)?;
         let mut keys: Vec<(String, u64)> = Vec::new();
@@ -1318,6 +1324,7 @@ pub(super) fn delete_jobset_in(
             jb.remove((p, j, job.as_str(), *id))?;
         }
         build_ids.extend(keys.iter().map(|(_, id)| *id));
+        job_keys = keys;
         for def in [JOB_LATEST, queue::JOB_LAST_SUCCESS] {
             let mut t = tx.open_table(def)?;
             let mut jobs = Vec::new();
@@ -1343,15 +1350,22 @@ pub(super) fn delete_jobset_in(
         #[derive(Deserialize)]
         struct DrvOnly {
             drvpath: String,
+            #[serde(default)]
+            outputs: BTreeMap<String, String>,
         }
         let mut builds = tx.open_table(BUILDS)?;
         let mut drvs = Vec::with_capacity(build_ids.len());
+        let mut outs = Vec::with_capacity(build_ids.len());
         for &id in &build_ids {
             if let Some(v) = builds.remove(id)? {
                 let b: DrvOnly = decode(&format!("build {id}"), v.value())?;
                 drvs.push((b.drvpath, id));
+                outs.push((id, b.outputs.into_values().collect()));
             }
         }
+        let mut jobs: Vec<String> = job_keys.iter().map(|(job, _)| job.clone()).collect();
+        jobs.dedup();
+        index::forget_jobset(tx, p, j, &eval_ids, &outs, &jobs)?;
         drvs.sort_unstable();
         let mut by_drv = tx.open_table(DRV_BUILDS)?;
         for (drv, id) in &drvs {

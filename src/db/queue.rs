@@ -233,6 +233,7 @@ impl Db {
                         b.cached_from = from;
                     }
                     builds.insert(f.id, encode(&b).as_slice())?;
+                    super::index::finished(&tx, &b)?;
                     tx.open_table(QUEUE)?.remove(f.id)?;
                     if f.status == status::SUCCEEDED || f.status == status::FAILED_WITH_OUTPUT {
                         tx.open_table(CACHE_PENDING)?.insert(f.id, ())?;
@@ -322,6 +323,7 @@ impl Db {
                     b.stoptime = Some(t);
                     b.errormsg = Some(msg.to_string());
                     builds.insert(id, encode(&b).as_slice())?;
+                    super::index::finished(&tx, &b)?;
                     tx.open_table(QUEUE)?.remove(id)?;
                     done = true;
                 }
@@ -518,6 +520,13 @@ impl Db {
                 };
                 if changed {
                     builds.insert(id, encode(&b).as_slice())?;
+                    match act {
+                        Action::Cancel => super::index::finished(&tx, &b)?,
+                        Action::Restart | Action::RestartFailed => {
+                            super::index::unfinished(&tx, &b)?
+                        }
+                        Action::Bump => {}
+                    }
                     push_event(&tx, id)?;
                     n += 1;
                 }

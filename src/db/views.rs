@@ -4,7 +4,8 @@
 
 use super::queue::{get_build, QUEUE_RUNNING};
 use super::{
-    decode, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE,
+    decode, index, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST,
+    QUEUE,
 };
 use redb::{ReadableTable, ReadableTableMetadata};
 
@@ -124,8 +125,10 @@ impl Db {
         Ok(tx.open_table(QUEUE)?.len()?)
     }
 
-    /// The newest builds matching `f`, newest first, at most `nr`; a fully named job reads its
-    /// own index, anything else looks at no more than `SCAN_LIMIT` records.
+    /// The newest builds matching `f`, newest first, at most `nr`. A fully named job reads its
+    /// own index; finished builds come from the finished index of the jobset, the project or
+    /// all builds (so a million queued builds cost nothing); anything else looks at no more
+    /// than `SCAN_LIMIT` records.
     pub fn newest_builds(&self, f: &BuildFilter, nr: usize) -> Result<Vec<Build>> {
         let tx = self.inner.begin_read()?;
         let builds = tx.open_table(BUILDS)?;
@@ -133,29 +136,56 @@ impl Db {
         if nr == 0 || !may_match(&tx, f)? {
             return Ok(out);
         }
-        if !(f.project.is_empty() || f.jobset.is_empty() || f.job.is_empty()) {
-            let idx = tx.open_table(JOB_BUILDS)?;
-            let (p, j, job) = (f.project.as_str(), f.jobset.as_str(), f.job.as_str());
-            for r in idx.range((p, j, job, 0u64)..=(p, j, job, u64::MAX))?.rev() {
-                let id = r?.0.value().3;
-                if let Some(b) = get_build(&builds, id)? {
-                    if f.matches(&b) {
-                        out.push(b);
-                        if out.len() >= nr {
-                            break;
-                        }
-                    }
+        let mut take = |id: u64| -> Result<bool> {
+            if let Some(b) = get_build(&builds, id)? {
+                if f.matches(&b) {
+                    out.push(b);
                 }
             }
-            return Ok(out);
-        }
-        for r in builds.iter()?.rev().take(SCAN_LIMIT) {
-            let (k, v) = r?;
-            let b: Build = decode(&format!("build {}", k.value()), v.value())?;
-            if f.matches(&b) {
-                out.push(b);
-                if out.len() >= nr {
+            Ok(out.len() >= nr)
+        };
+        let (p, j, job) = (f.project.as_str(), f.jobset.as_str(), f.job.as_str());
+        if !(p.is_empty() || j.is_empty() || job.is_empty()) {
+            let idx = tx.open_table(JOB_BUILDS)?;
+            for r in idx.range((p, j, job, 0u64)..=(p, j, job, u64::MAX))?.rev() {
+                if take(r?.0.value().3)? {
                     break;
+                }
+            }
+        } else if f.finished_only && !j.is_empty() && !p.is_empty() {
+            let idx = tx.open_table(index::JOBSET_FINISHED)?;
+            for r in idx
+                .range((p, j, 0u64)..=(p, j, u64::MAX))?
+                .rev()
+                .take(SCAN_LIMIT)
+            {
+                if take(r?.0.value().2)? {
+                    break;
+                }
+            }
+        } else if f.finished_only && !p.is_empty() {
+            let idx = tx.open_table(index::PROJECT_FINISHED)?;
+            for r in idx.range((p, 0u64)..=(p, u64::MAX))?.rev().take(SCAN_LIMIT) {
+                if take(r?.0.value().1)? {
+                    break;
+                }
+            }
+        } else if f.finished_only {
+            let idx = tx.open_table(index::FINISHED)?;
+            for r in idx.iter()?.rev().take(SCAN_LIMIT) {
+                if take(r?.0.value())? {
+                    break;
+                }
+            }
+        } else {
+            for r in builds.iter()?.rev().take(SCAN_LIMIT) {
+                let (k, v) = r?;
+                let b: Build = decode(&format!("build {}", k.value()), v.value())?;
+                if f.matches(&b) {
+                    out.push(b);
+                    if out.len() >= nr {
+                        break;
+                    }
                 }
             }
         }

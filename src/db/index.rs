@@ -1,0 +1,293 @@
+//! Indexes behind the pages' views, each written in the transaction that changes what it indexes:
+//! finished builds by id, by project and by jobset (newest finished without reading unfinished
+//! ones), each eval's members by job name (comparisons and the jobs grid merge two sorted
+//! ranges), builds by output path and job names (search). `Db::open` fills them once for a
+//! database written before they existed.
+
+use super::{decode, Build, Result, BUILDS, EVAL_MEMBERS, META};
+use redb::{ReadableTable, Table, TableDefinition, WriteTransaction};
+use std::collections::BTreeMap;
+
+/// Finished builds: id → build status. A build that is not here is queued or running.
+pub const FINISHED: TableDefinition<u64, i32> = TableDefinition::new("finished_builds");
+/// (project, build id) → (): a project's finished builds.
+pub const PROJECT_FINISHED: TableDefinition<(&str, u64), ()> =
+    TableDefinition::new("project_finished");
+/// (project, jobset, build id) → (): a jobset's finished builds.
+pub const JOBSET_FINISHED: TableDefinition<(&str, &str, u64), ()> =
+    TableDefinition::new("jobset_finished");
+/// (eval id, job name) → build id: an eval's members sorted by job.
+pub const EVAL_JOBS: TableDefinition<(u64, &str), u64> = TableDefinition::new("eval_jobs");
+/// (output store path, build id) → ().
+pub const OUT_BUILDS: TableDefinition<(&str, u64), ()> = TableDefinition::new("out_builds");
+/// (job name, project, jobset) → (): where a job name exists.
+pub const JOB_NAMES: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("job_names");
+
+/// Meta key: which version of these indexes the file holds (absent: fill them).
+const VERSION_KEY: &str = "views_index_version";
+const VERSION: u64 = 1;
+
+pub(super) fn create_tables(tx: &WriteTransaction) -> Result<()> {
+    tx.open_table(FINISHED)?;
+    tx.open_table(PROJECT_FINISHED)?;
+    tx.open_table(JOBSET_FINISHED)?;
+    tx.open_table(EVAL_JOBS)?;
+    tx.open_table(OUT_BUILDS)?;
+    tx.open_table(JOB_NAMES)?;
+    let meta = tx.open_table(META)?;
+    if meta.get(VERSION_KEY)?.is_none() {
+        drop(meta);
+        backfill(tx)?;
+        tx.open_table(META)?.insert(VERSION_KEY, VERSION)?;
+    }
+    Ok(())
+}
+
+/// A build became finished (or its status changed).
+pub(super) fn finished(tx: &WriteTransaction, b: &Build) -> Result<()> {
+    let st = b.buildstatus.unwrap_or(super::status::FAILED);
+    tx.open_table(FINISHED)?.insert(b.id, st)?;
+    tx.open_table(PROJECT_FINISHED)?
+        .insert((b.project.as_str(), b.id), ())?;
+    tx.open_table(JOBSET_FINISHED)?
+        .insert((b.project.as_str(), b.jobset.as_str(), b.id), ())?;
+    Ok(())
+}
+
+/// A finished build was queued again (restart).
+pub(super) fn unfinished(tx: &WriteTransaction, b: &Build) -> Result<()> {
+    tx.open_table(FINISHED)?.remove(b.id)?;
+    tx.open_table(PROJECT_FINISHED)?
+        .remove((b.project.as_str(), b.id))?;
+    tx.open_table(JOBSET_FINISHED)?
+        .remove((b.project.as_str(), b.jobset.as_str(), b.id))?;
+    Ok(())
+}
+
+/// The tables `record_eval` writes, opened once per eval.
+pub(super) struct EvalIndex<'t> {
+    eval_jobs: Table<'t, (u64, &'static str), u64>,
+    outs: Table<'t, (&'static str, u64), ()>,
+    names: Table<'t, (&'static str, &'static str, &'static str), ()>,
+}
+
+impl<'t> EvalIndex<'t> {
+    pub(super) fn open(tx: &'t WriteTransaction) -> Result<EvalIndex<'t>> {
+        Ok(EvalIndex {
+            eval_jobs: tx.open_table(EVAL_JOBS)?,
+            outs: tx.open_table(OUT_BUILDS)?,
+            names: tx.open_table(JOB_NAMES)?,
+        })
+    }
+
+    /// `build` is a member of `eval` as job `job`.
+    pub(super) fn member(&mut self, eval: u64, job: &str, build: u64) -> Result<()> {
+        self.eval_jobs.insert((eval, job), build)?;
+        Ok(())
+    }
+
+    /// A new build record.
+    pub(super) fn new_build(&mut self, b: &Build) -> Result<()> {
+        for out in b.outputs.values() {
+            self.outs.insert((out.as_str(), b.id), ())?;
+        }
+        self.names
+            .insert((b.job.as_str(), b.project.as_str(), b.jobset.as_str()), ())?;
+        Ok(())
+    }
+}
+
+/// A deleted jobset's entries: its evals' job lists, its builds (id, outputs) and job names.
+pub(super) fn forget_jobset(
+    tx: &WriteTransaction,
+    p: &str,
+    j: &str,
+    evals: &[u64],
+    builds: &[(u64, Vec<String>)],
+    jobs: &[String],
+) -> Result<()> {
+    {
+        let mut t = tx.open_table(EVAL_JOBS)?;
+        for &e in evals {
+            let mut keys = Vec::new();
+            for r in t.range((e, "")..)? {
+                let k = r?.0;
+                let (ke, job) = k.value();
+                if ke != e {
+                    break;
+                }
+                keys.push(job.to_string());
+            }
+            for job in keys {
+                t.remove((e, job.as_str()))?;
+            }
+        }
+    }
+    let mut fin = tx.open_table(FINISHED)?;
+    let mut pf = tx.open_table(PROJECT_FINISHED)?;
+    let mut jf = tx.open_table(JOBSET_FINISHED)?;
+    let mut outs = tx.open_table(OUT_BUILDS)?;
+    for (id, outputs) in builds {
+        if fin.remove(*id)?.is_some() {
+            pf.remove((p, *id))?;
+            jf.remove((p, j, *id))?;
+        }
+        for o in outputs {
+            outs.remove((o.as_str(), *id))?;
+        }
+    }
+    let mut names = tx.open_table(JOB_NAMES)?;
+    for job in jobs {
+        names.remove((job.as_str(), p, j))?;
+    }
+    Ok(())
+}
+
+/// Fills every index from the builds and eval members (once, for an older file).
+fn backfill(tx: &WriteTransaction) -> Result<()> {
+    let builds = tx.open_table(BUILDS)?;
+    let mut fin = tx.open_table(FINISHED)?;
+    let mut pf = tx.open_table(PROJECT_FINISHED)?;
+    let mut jf = tx.open_table(JOBSET_FINISHED)?;
+    let mut outs = tx.open_table(OUT_BUILDS)?;
+    let mut names = tx.open_table(JOB_NAMES)?;
+    let mut jobs: BTreeMap<u64, String> = BTreeMap::new();
+    for r in builds.iter()? {
+        let (k, v) = r?;
+        let id = k.value();
+        let b: Build = decode(&format!("build {id}"), v.value())?;
+        if b.finished {
+            fin.insert(id, b.buildstatus.unwrap_or(super::status::FAILED))?;
+            pf.insert((b.project.as_str(), id), ())?;
+            jf.insert((b.project.as_str(), b.jobset.as_str(), id), ())?;
+        }
+        for o in b.outputs.values() {
+            outs.insert((o.as_str(), id), ())?;
+        }
+        names.insert((b.job.as_str(), b.project.as_str(), b.jobset.as_str()), ())?;
+        jobs.insert(id, b.job);
+    }
+    let members = tx.open_table(EVAL_MEMBERS)?;
+    let mut ej = tx.open_table(EVAL_JOBS)?;
+    for r in members.iter()? {
+        let (e, bid) = r?.0.value();
+        if let Some(job) = jobs.get(&bid) {
+            ej.insert((e, job.as_str()), bid)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::views::BuildFilter;
+    use super::super::{queue::Finish, Db, Eval, Jobset, NewJob, Project};
+    use super::*;
+    use redb::ReadableTableMetadata;
+
+    fn finish(db: &Db, id: u64, status: i32) {
+        db.queue_mark_started(id, 1).unwrap().unwrap();
+        db.queue_record_finish(&Finish {
+            id,
+            status,
+            starttime: 1,
+            stoptime: 2,
+            errormsg: None,
+            outputs: Default::default(),
+            charge: 0.0,
+            cached_from: None,
+        })
+        .unwrap();
+    }
+
+    fn counts(db: &Db) -> Vec<u64> {
+        let tx = db.inner.begin_read().unwrap();
+        vec![
+            tx.open_table(FINISHED).unwrap().len().unwrap(),
+            tx.open_table(PROJECT_FINISHED).unwrap().len().unwrap(),
+            tx.open_table(JOBSET_FINISHED).unwrap().len().unwrap(),
+            tx.open_table(EVAL_JOBS).unwrap().len().unwrap(),
+            tx.open_table(OUT_BUILDS).unwrap().len().unwrap(),
+            tx.open_table(JOB_NAMES).unwrap().len().unwrap(),
+        ]
+    }
+
+    #[test]
+    fn finished_indexes_follow_finish_restart_delete_and_are_backfilled() {
+        let mut b = [0u8; 8];
+        let _ = getrandom::getrandom(&mut b);
+        let dir = std::env::temp_dir().join(format!("hydrant-ix-{}", u64::from_le_bytes(b)));
+        let path = dir.join("h.redb");
+        let db = Db::open(&path).unwrap();
+        for p in ["p", "q"] {
+            db.put_project(&Project {
+                name: p.into(),
+                enabled: true,
+                visible: true,
+                ..Default::default()
+            })
+            .unwrap();
+            db.put_jobset(&Jobset::new(p, "j"), &[]).unwrap();
+        }
+        let job = |n: &str| NewJob {
+            job: n.into(),
+            drvpath: format!("/s/{n}.drv"),
+            outputs: [("out".to_string(), format!("/s/{n}"))].into(),
+            ..Default::default()
+        };
+        let ev = |p: &str| Eval {
+            project: p.into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        db.record_eval(ev("p"), vec![job("a"), job("b"), job("c")])
+            .unwrap();
+        db.record_eval(ev("q"), vec![job("a")]).unwrap();
+        finish(&db, 1, 0);
+        finish(&db, 3, 1);
+        finish(&db, 4, 0);
+        let f = |p: &str, j: &str| BuildFilter {
+            project: p.into(),
+            jobset: j.into(),
+            finished_only: true,
+            ..Default::default()
+        };
+        let ids = |f: &BuildFilter| -> Vec<u64> {
+            db.newest_builds(f, 10)
+                .unwrap()
+                .iter()
+                .map(|b| b.id)
+                .collect()
+        };
+        assert_eq!(ids(&f("p", "")), vec![3, 1]);
+        assert_eq!(ids(&f("p", "j")), vec![3, 1]);
+        assert_eq!(ids(&f("", "")), vec![4, 3, 1]);
+        assert_eq!(ids(&f("q", "j")), vec![4]);
+        assert_eq!(db.restart_builds(&[3]).unwrap(), 1);
+        assert_eq!(ids(&f("p", "")), vec![1]);
+        db.cancel_builds(&[2]).unwrap();
+        assert_eq!(ids(&f("p", "j")), vec![2, 1]);
+        assert_eq!(counts(&db), vec![3, 3, 3, 4, 4, 4]);
+        // An older file without the indexes gets them at the next open.
+        {
+            let tx = db.inner.begin_write().unwrap();
+            tx.open_table(META).unwrap().remove(VERSION_KEY).unwrap();
+            tx.open_table(FINISHED)
+                .unwrap()
+                .retain(|_, _| false)
+                .unwrap();
+            tx.open_table(EVAL_JOBS)
+                .unwrap()
+                .retain(|_, _| false)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        drop(db);
+        let db = Db::open(&path).unwrap();
+        assert_eq!(counts(&db), vec![3, 3, 3, 4, 4, 4]);
+        db.delete_jobset("p", "j").unwrap().unwrap();
+        assert_eq!(counts(&db), vec![1, 1, 1, 1, 1, 1]);
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
