@@ -221,11 +221,12 @@ fn pages_render_with_expected_content() {
     );
 
     // Eval page and build page.
-    let r = anon.get("/eval/26");
+    let r = anon.get("/eval/26?tab=all");
     assert_eq!(
         texts(&r.body, "#eval-builds td.job"),
         vec!["hello", "good", "bad"]
     );
+    let r = anon.get("/eval/26?tab=errors");
     assert_eq!(texts(&r.body, "h3"), vec!["broken"]);
     let r = anon.get("/build/26");
     assert!(texts(&r.body, "#build-summary td.status")[0].contains("Succeeded"));

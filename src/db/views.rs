@@ -220,3 +220,158 @@ fn may_match(tx: &redb::ReadTransaction, f: &BuildFilter) -> Result<bool> {
     }
     Ok(false)
 }
+
+/// Where a build stands, from the finished and running indexes only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildState {
+    Queued,
+    Running,
+    Finished(i32),
+}
+
+impl BuildState {
+    /// Hydra's `buildstatus`: None while unfinished.
+    pub fn status(self) -> Option<i32> {
+        match self {
+            BuildState::Finished(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn succeeded(self) -> bool {
+        self == BuildState::Finished(super::status::SUCCEEDED)
+    }
+    /// Aborted, cancelled or timed out (Hydra's BuildDiff puts these apart).
+    pub fn aborted(self) -> bool {
+        matches!(self.status(), Some(3 | 4 | 7 | 10))
+    }
+}
+
+/// One job in a comparison of two evals; `build` is None for a removed job, `prev_build` for a
+/// new one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffEntry {
+    pub job: String,
+    pub build: Option<(u64, BuildState)>,
+    pub prev: Option<(u64, BuildState)>,
+}
+
+/// An eval compared with another (Hydra's BuildDiff): every job of either eval is in exactly
+/// one list; each list is sorted by job name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvalDiff {
+    pub newly_failing: Vec<DiffEntry>,
+    pub newly_succeeding: Vec<DiffEntry>,
+    pub new: Vec<DiffEntry>,
+    pub removed: Vec<DiffEntry>,
+    pub still_failing: Vec<DiffEntry>,
+    pub still_succeeding: Vec<DiffEntry>,
+    pub unfinished: Vec<DiffEntry>,
+    pub aborted: Vec<DiffEntry>,
+}
+
+type FinishedTable = redb::ReadOnlyTable<u64, i32>;
+type RunningTable = redb::ReadOnlyTable<u64, i64>;
+
+fn state_of(fin: &FinishedTable, running: &RunningTable, id: u64) -> Result<BuildState> {
+    Ok(match fin.get(id)? {
+        Some(s) => BuildState::Finished(s.value()),
+        None if running.get(id)?.is_some() => BuildState::Running,
+        None => BuildState::Queued,
+    })
+}
+
+/// An eval's members sorted by job: (job, build id).
+fn eval_jobs(tx: &redb::ReadTransaction, eval: u64) -> Result<Vec<(String, u64)>> {
+    let t = tx.open_table(index::EVAL_JOBS)?;
+    let mut out = Vec::new();
+    for r in t.range((eval, "")..)? {
+        let (k, v) = r?;
+        let (e, job) = k.value();
+        if e != eval {
+            break;
+        }
+        out.push((job.to_string(), v.value()));
+    }
+    Ok(out)
+}
+
+impl Db {
+    /// The eval of the same jobset just before `eval` (what a comparison defaults to).
+    pub fn previous_eval(&self, e: &super::Eval) -> Result<Option<u64>> {
+        let tx = self.inner.begin_read()?;
+        let idx = tx.open_table(JOBSET_EVALS)?;
+        let (p, j) = (e.project.as_str(), e.jobset.as_str());
+        let prev = idx.range((p, j, 0u64)..(p, j, e.id))?.next_back();
+        Ok(match prev {
+            Some(r) => Some(r?.0.value().2),
+            None => None,
+        })
+    }
+
+    /// Compares `eval` with `other` (None: everything is new), job by job, in one read
+    /// transaction over the eval-job index and the finished index: no build record is read.
+    pub fn eval_diff(&self, eval: u64, other: Option<u64>) -> Result<EvalDiff> {
+        let tx = self.inner.begin_read()?;
+        let fin = tx.open_table(index::FINISHED)?;
+        let running = tx.open_table(QUEUE_RUNNING)?;
+        let cur = eval_jobs(&tx, eval)?;
+        let prev = match other {
+            Some(o) => eval_jobs(&tx, o)?,
+            None => Vec::new(),
+        };
+        let mut d = EvalDiff::default();
+        let mut pi = prev.into_iter().peekable();
+        for (job, id) in cur {
+            let st = state_of(&fin, &running, id)?;
+            let mut found = None;
+            while let Some((pj, _)) = pi.peek() {
+                match pj.as_str().cmp(job.as_str()) {
+                    std::cmp::Ordering::Less => {
+                        let (pj, pid) = pi.next().unwrap_or_default();
+                        let ps = state_of(&fin, &running, pid)?;
+                        d.removed.push(DiffEntry {
+                            job: pj,
+                            build: None,
+                            prev: Some((pid, ps)),
+                        });
+                    }
+                    std::cmp::Ordering::Equal => {
+                        let (_, pid) = pi.next().unwrap_or_default();
+                        found = Some((pid, state_of(&fin, &running, pid)?));
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            let list = match found {
+                _ if st.aborted() => &mut d.aborted,
+                None => &mut d.new,
+                Some((_, ps)) => match (st, ps) {
+                    (BuildState::Finished(_), BuildState::Finished(_)) => {
+                        match (st.succeeded(), ps.succeeded()) {
+                            (true, true) => &mut d.still_succeeding,
+                            (false, false) => &mut d.still_failing,
+                            (true, false) => &mut d.newly_succeeding,
+                            (false, true) => &mut d.newly_failing,
+                        }
+                    }
+                    _ => &mut d.unfinished,
+                },
+            };
+            list.push(DiffEntry {
+                job,
+                build: Some((id, st)),
+                prev: found,
+            });
+        }
+        for (pj, pid) in pi {
+            let ps = state_of(&fin, &running, pid)?;
+            d.removed.push(DiffEntry {
+                job: pj,
+                build: None,
+                prev: Some((pid, ps)),
+            });
+        }
+        Ok(d)
+    }
+}

@@ -45,4 +45,6 @@ pre{background:#fff;border:1px solid #dde;padding:.6em;overflow:auto}
 button.danger,a.btn.danger{background:#b3261e}pre.log{max-height:40em;font-size:.85em;white-space:pre-wrap}
 tr.unsupported td{background:#fff8e1}
 label.role{white-space:nowrap}form.inline input[type=password]{width:auto}.notice{background:#e8f4ea;border:1px solid #b7dcbf;padding:.7em 1em;border-radius:5px;overflow-wrap:anywhere}
+.tabbar.wrap{flex-wrap:wrap}tr.changed td{background:#fff8e1}
+table.compare td.status,table.compare td.prev{white-space:nowrap}
 "#;

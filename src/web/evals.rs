@@ -2,37 +2,468 @@
 
 use super::api;
 use super::common::*;
-use super::pages;
+use super::pages::{self, build_state, fmt_time, PageCtx};
 use super::router::{r, Route};
-use super::{Ctx, HttpError, Response};
-use crate::db::Eval;
+use super::{url_encode as enc, Ctx, HttpError, Response};
+use crate::db::views::{BuildState, DiffEntry, EvalDiff};
+use crate::db::{self, Build, Eval, EvalInput};
 use crate::perm;
 use crate::queue;
 use maud::{html, Markup};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 pub const ROUTES: &[Route] = &[
     r("GET", "/eval/:n", eval_get),
     r("GET", "/eval/:n/builds", eval_builds),
+    r("GET", "/eval/:n/compare", eval_compare),
     r("POST", "/eval/:n/cancel", eval_cancel),
     r("POST", "/eval/:n/restart-failed", eval_restart_failed),
     r("POST", "/eval/:n/bump", eval_bump),
 ];
 
+/// Job errors listed above the tabs (the Errors tab has them all).
+pub const ERRORS_SHOWN: usize = 20;
+
+/// Rows a comparison tab shows unless `full=1` is asked for.
+pub const TAB_ROWS: usize = 500;
+
+/// The comparison tabs: query value, title, list.
+pub const DIFF_TABS: [(&str, &str); 8] = [
+    ("newlyfailing", "Newly failing"),
+    ("newlysucceeding", "Newly succeeding"),
+    ("new", "New jobs"),
+    ("removed", "Removed jobs"),
+    ("stillfailing", "Still failing"),
+    ("stillsucceeding", "Still succeeding"),
+    ("unfinished", "Unfinished"),
+    ("aborted", "Aborted/cancelled"),
+];
+
+fn diff_list<'a>(d: &'a EvalDiff, key: &str) -> &'a [DiffEntry] {
+    match key {
+        "newlyfailing" => &d.newly_failing,
+        "newlysucceeding" => &d.newly_succeeding,
+        "new" => &d.new,
+        "removed" => &d.removed,
+        "stillfailing" => &d.still_failing,
+        "stillsucceeding" => &d.still_succeeding,
+        "unfinished" => &d.unfinished,
+        _ => &d.aborted,
+    }
+}
+
+/// How one input differs between the compared evals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputChange {
+    pub name: String,
+    pub kind: String,
+    /// What identifies the input's content: git revision, path hash or value.
+    pub now: Option<String>,
+    pub before: Option<String>,
+}
+
+impl InputChange {
+    pub fn changed(&self) -> bool {
+        self.now != self.before
+    }
+}
+
+fn input_identity(i: &EvalInput) -> String {
+    if !i.revision.is_empty() {
+        i.revision.clone()
+    } else if !i.sha256hash.is_empty() {
+        format!("sha256:{}", i.sha256hash)
+    } else {
+        i.value.clone()
+    }
+}
+
+/// Every input of either eval, by name, with its identity in each.
+pub fn input_changes(cur: &Eval, prev: Option<&Eval>) -> Vec<InputChange> {
+    let mut m: BTreeMap<&str, InputChange> = BTreeMap::new();
+    for i in &cur.inputs {
+        m.insert(
+            &i.name,
+            InputChange {
+                name: i.name.clone(),
+                kind: i.kind.clone(),
+                now: Some(input_identity(i)),
+                before: None,
+            },
+        );
+    }
+    for i in prev.map(|p| p.inputs.as_slice()).unwrap_or(&[]) {
+        m.entry(&i.name)
+            .or_insert_with(|| InputChange {
+                name: i.name.clone(),
+                kind: i.kind.clone(),
+                now: None,
+                before: None,
+            })
+            .before = Some(input_identity(i));
+    }
+    m.into_values().collect()
+}
+
+/// Evaluation errors that appeared or went away (job name, or "" for the eval as a whole).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorChanges {
+    pub new: Vec<(String, String)>,
+    pub fixed: Vec<(String, String)>,
+    pub still: Vec<(String, String)>,
+}
+
+impl ErrorChanges {
+    pub fn count(&self) -> usize {
+        self.new.len() + self.fixed.len() + self.still.len()
+    }
+}
+
+pub fn error_changes(cur: &Eval, prev: Option<&Eval>) -> ErrorChanges {
+    let all = |e: &Eval| -> BTreeMap<String, String> {
+        let mut m = e.job_errors.clone();
+        if let Some(msg) = &e.errormsg {
+            m.insert(String::new(), msg.clone());
+        }
+        m
+    };
+    let now = all(cur);
+    let before = prev.map(all).unwrap_or_default();
+    let mut c = ErrorChanges::default();
+    for (k, v) in &now {
+        if before.contains_key(k) {
+            c.still.push((k.clone(), v.clone()));
+        } else {
+            c.new.push((k.clone(), v.clone()));
+        }
+    }
+    for (k, v) in before {
+        if !now.contains_key(&k) {
+            c.fixed.push((k, v));
+        }
+    }
+    c
+}
+
+/// Everything the eval page shows.
+pub struct EvalView<'a> {
+    pub eval: &'a Eval,
+    pub other: Option<&'a Eval>,
+    pub diff: &'a EvalDiff,
+    pub tab: &'a str,
+    pub full: bool,
+    /// The flat member list, for the "All builds" tab only.
+    pub builds: &'a [(Build, bool)],
+    pub actions: Markup,
+}
+
+pub fn state_label(s: BuildState) -> (&'static str, &'static str) {
+    match s {
+        BuildState::Queued => ("Queued", "status-queued"),
+        BuildState::Running => ("Running", "status-queued"),
+        BuildState::Finished(0) => ("Succeeded", "status-0"),
+        BuildState::Finished(n) => (db::status::name(n), "status-fail"),
+    }
+}
+
+fn state_cell(b: Option<(u64, BuildState)>, class: &str) -> Markup {
+    html! {
+        @match b {
+            Some((id, st)) => {
+                @let (label, c) = state_label(st);
+                td class=(class) { a href={ "/build/" (id) } { "#" (id) } }
+                td class={ (class) "status " (c) } { (label) }
+            }
+            None => { td class=(class) { "—" } td class={ (class) "status" } {} }
+        }
+    }
+}
+
+/// The default tab: the first comparison list with something in it.
+fn default_tab(d: &EvalDiff) -> &'static str {
+    DIFF_TABS
+        .iter()
+        .find(|(k, _)| !diff_list(d, k).is_empty())
+        .map(|(k, _)| *k)
+        .unwrap_or("inputs")
+}
+
+pub fn eval_page(pc: &PageCtx, v: &EvalView) -> Markup {
+    let e = v.eval;
+    let (p, j) = (enc(&e.project), enc(&e.jobset));
+    let cmp = v
+        .other
+        .map(|o| format!("&compare={}", o.id))
+        .unwrap_or_default();
+    let tab_href = |t: &str| format!("/eval/{}?tab={t}{cmp}", e.id);
+    let inputs = input_changes(e, v.other);
+    let changed_inputs = match v.other {
+        Some(_) => inputs.iter().filter(|i| i.changed()).count(),
+        None => 0,
+    };
+    let errors = error_changes(e, v.other);
+    pages::layout(
+        pc,
+        &format!("Evaluation {}", e.id),
+        html! {
+            div.crumbs { a href="/" { "Projects" } " / " a href={ "/project/" (p) } { (e.project) }
+                " / " a href={ "/jobset/" (p) "/" (j) } { (e.jobset) } " / evaluation " (e.id) }
+            h1 { "Evaluation " (e.id) " of " (e.project) ":" (e.jobset) }
+            (v.actions)
+            p.muted #eval-summary { (fmt_time(e.timestamp)) " · checkout " (e.checkouttime) " s · eval " (e.evaltime) " s · "
+                (plural(e.nrbuilds, "build", "builds")) }
+            div #compared-with {
+                @match v.other {
+                    Some(o) => { "Compared with " a href={ "/eval/" (o.id) } { "evaluation " (o.id) }
+                        " (" (fmt_time(o.timestamp)) ")." }
+                    None => { span.muted { "No earlier evaluation to compare with: every job is new." } }
+                }
+                form.inline #compare-form method="get" action={ "/eval/" (e.id) } {
+                    " "
+                    label { "Compare with " input type="text" name="compare" size="8" placeholder="eval number or jobset"
+                        value=(v.other.map(|o| o.id.to_string()).unwrap_or_default()); }
+                    " " button type="submit" { "Compare" }
+                }
+            }
+            @if let Some(m) = &e.errormsg { div.error #eval-error { (m) } }
+            @if !e.job_errors.is_empty() {
+                section #eval-errors {
+                    h2 { (plural(e.job_errors.len() as u64, "job", "jobs")) " failed to evaluate" }
+                    @for (job, msg) in e.job_errors.iter().take(ERRORS_SHOWN) {
+                        details {
+                            summary { code { (job) } @if errors.new.iter().any(|(k, _)| k == job) { " " span.status-fail { "(new)" } } }
+                            div.error { (msg) }
+                        }
+                    }
+                    @if e.job_errors.len() > ERRORS_SHOWN { p { a href=(tab_href("errors")) { "All evaluation errors" } } }
+                }
+            }
+            nav.tabbar.wrap #eval-tabs {
+                @for (k, title) in DIFF_TABS {
+                    a.tab.active[v.tab == k] id={ "tab-" (k) } href=(tab_href(k)) { (title) " (" (diff_list(v.diff, k).len()) ")" }
+                }
+                a.tab.active[v.tab == "inputs"] #tab-inputs href=(tab_href("inputs")) { "Inputs (" (changed_inputs) " changed)" }
+                a.tab.active[v.tab == "errors"] #tab-errors href=(tab_href("errors")) { "Errors (" (errors.new.len()) " new, " (errors.fixed.len()) " fixed)" }
+                a.tab.active[v.tab == "all"] #tab-all href=(tab_href("all")) { "All builds (" (e.nrbuilds) ")" }
+            }
+            @match v.tab {
+                "inputs" => (inputs_tab(&inputs, v.other.is_some())),
+                "errors" => (errors_tab(&errors)),
+                "all" => (all_tab(v.builds)),
+                k => (diff_tab(v, k, &tab_href(k))),
+            }
+        },
+    )
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn diff_tab(v: &EvalView, key: &str, href: &str) -> Markup {
+    let list = diff_list(v.diff, key);
+    let e = v.eval;
+    let (p, j) = (enc(&e.project), enc(&e.jobset));
+    let shown = if v.full {
+        list.len()
+    } else {
+        list.len().min(TAB_ROWS)
+    };
+    html! {
+        @if list.is_empty() { p.muted #compare-empty { "No jobs here." } } @else {
+            table.compare id={ "compare-" (key) } {
+                thead { tr { th { "Job" } th { "Build" } th { "Status" } th { "Previous" } th { "Previous status" } } }
+                tbody {
+                    @for d in &list[..shown] {
+                        tr {
+                            td.job { a href={ "/job/" (p) "/" (j) "/" (enc(&d.job)) } { (d.job) } }
+                            (state_cell(d.build, ""))
+                            (state_cell(d.prev, "prev "))
+                        }
+                    }
+                }
+            }
+            @if shown < list.len() {
+                p #compare-more { "Showing " (shown) " of " (list.len()) ". " a href={ (href) "&full=1" } { "Show all" } }
+            }
+        }
+    }
+}
+
+fn short(s: &str) -> &str {
+    s.get(..16).unwrap_or(s)
+}
+
+fn inputs_tab(inputs: &[InputChange], compared: bool) -> Markup {
+    html! {
+        table #eval-inputs {
+            thead { tr { th { "Name" } th { "Type" } th { "Now" } @if compared { th { "Before" } th { "Changed" } } } }
+            tbody {
+                @for i in inputs {
+                    tr.changed[compared && i.changed()] {
+                        td.name { (i.name) }
+                        td { (i.kind) }
+                        td.now { @if let Some(n) = &i.now { code title=(n) { (short(n)) } } @else { span.muted { "(removed)" } } }
+                        @if compared {
+                            td.before { @if let Some(b) = &i.before { code title=(b) { (short(b)) } } @else { span.muted { "(new)" } } }
+                            td.change { @if i.changed() { "changed" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn error_list(id: &str, title: &str, list: &[(String, String)]) -> Markup {
+    html! {
+        @if !list.is_empty() {
+            section id=(id) {
+                h2 { (title) " (" (list.len()) ")" }
+                @for (job, msg) in list {
+                    h3 { @if job.is_empty() { "The evaluation as a whole" } @else { (job) } }
+                    div.error { (msg) }
+                }
+            }
+        }
+    }
+}
+
+fn errors_tab(c: &ErrorChanges) -> Markup {
+    html! {
+        @if c.count() == 0 { p.muted #no-eval-errors { "No evaluation errors." } }
+        (error_list("errors-new", "New evaluation errors", &c.new))
+        (error_list("errors-fixed", "Fixed evaluation errors", &c.fixed))
+        (error_list("errors-still", "Still failing to evaluate", &c.still))
+    }
+}
+
+fn all_tab(builds: &[(Build, bool)]) -> Markup {
+    html! {
+        table #eval-builds {
+            thead { tr { th { "#" } th { "Job" } th { "Status" } th { "System" } th { "Name" } th { "New" } } }
+            tbody {
+                @for (b, new) in builds {
+                    @let (label, class) = build_state(b);
+                    tr {
+                        td { a href={ "/build/" (b.id) } { (b.id) } }
+                        td.job { (b.job) }
+                        td class={ "status " (class) } { (label) }
+                        td { (b.system) }
+                        td { (b.nixname) }
+                        td { @if *new { "yes" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The eval a comparison is against: `compare` names an eval number or a jobset of the same
+/// project (its newest eval); without it, the previous eval of the same jobset.
+fn compare_target(ctx: &Ctx, e: &Eval, param: Option<&str>) -> Result<Option<Eval>, HttpError> {
+    let id = match param {
+        None | Some("") => ctx.app.db.previous_eval(e)?,
+        Some(s) if s.bytes().all(|c| c.is_ascii_digit()) => {
+            let id: u64 = s.parse().map_err(|_| {
+                HttpError::bad_request(format!("`{s}` is not a valid evaluation number"))
+            })?;
+            Some(id)
+        }
+        Some(s) if db::valid_name(s) => {
+            load_jobset(ctx, &e.project, s)?;
+            let (latest, _) = ctx.app.db.jobset_evals(&e.project, s, 0, 1)?;
+            match latest.into_iter().next() {
+                Some(o) => return Ok(Some(o)),
+                None => {
+                    return Err(HttpError::not_found(format!(
+                        "jobset `{}:{s}` has no evaluation",
+                        e.project
+                    )))
+                }
+            }
+        }
+        Some(s) => {
+            return Err(HttpError::bad_request(format!(
+                "`compare` must be an evaluation number or a jobset name, not `{s}`"
+            )))
+        }
+    };
+    match id {
+        None => Ok(None),
+        Some(id) => ctx
+            .app
+            .db
+            .eval(id)?
+            .map(Some)
+            .ok_or_else(|| HttpError::not_found(format!("evaluation {id} does not exist"))),
+    }
+}
+
 fn eval_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let e = load_eval(ctx, args)?;
-    let builds = ctx.app.db.eval_builds(e.id)?;
     if ctx.wants_json() {
-        let ids: Vec<u64> = builds.iter().map(|(b, _)| b.id).collect();
+        let ids = ctx.app.db.queue_eval_member_ids(e.id)?;
         return Ok(Response::json(&api::eval_json(&e, &ids)));
     }
-    let actions = eval_actions(ctx, &e)?;
-    Ok(Response::html(pages::eval_page_with_actions(
-        &ctx.page(),
-        &e,
-        &builds,
-        actions,
-    )))
+    let other = compare_target(ctx, &e, ctx.req.query_param("compare"))?;
+    let diff = ctx.app.db.eval_diff(e.id, other.as_ref().map(|o| o.id))?;
+    let tab = match ctx.req.query_param("tab") {
+        Some(t)
+            if DIFF_TABS.iter().any(|(k, _)| *k == t)
+                || matches!(t, "inputs" | "errors" | "all") =>
+        {
+            t
+        }
+        _ => default_tab(&diff),
+    };
+    let builds = if tab == "all" {
+        ctx.app.db.eval_builds(e.id)?
+    } else {
+        Vec::new()
+    };
+    let view = EvalView {
+        eval: &e,
+        other: other.as_ref(),
+        diff: &diff,
+        tab,
+        full: ctx.req.query_param("full") == Some("1"),
+        builds: &builds,
+        actions: eval_actions(ctx, &e)?,
+    };
+    Ok(Response::html(eval_page(&ctx.page(), &view)))
+}
+
+fn entry_json(d: &DiffEntry) -> Value {
+    json!({
+        "job": d.job,
+        "build": d.build.map(|b| b.0),
+        "buildstatus": d.build.and_then(|b| b.1.status()),
+        "previousbuild": d.prev.map(|b| b.0),
+        "previousstatus": d.prev.and_then(|b| b.1.status()),
+    })
+}
+
+/// `GET /eval/N/compare[?to=M]`: the comparison as JSON (Hydra's lists, by job name).
+fn eval_compare(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let e = load_eval(ctx, args)?;
+    let other = compare_target(ctx, &e, ctx.req.query_param("to"))?;
+    let d = ctx.app.db.eval_diff(e.id, other.as_ref().map(|o| o.id))?;
+    let mut v = json!({ "eval": e.id, "compareto": other.as_ref().map(|o| o.id) });
+    for (k, _) in DIFF_TABS {
+        v[k] = Value::Array(diff_list(&d, k).iter().map(entry_json).collect());
+    }
+    let inputs: Vec<Value> = input_changes(&e, other.as_ref())
+        .iter()
+        .map(|i| json!({"name": i.name, "type": i.kind, "now": i.now, "before": i.before, "changed": i.changed()}))
+        .collect();
+    v["inputs"] = Value::Array(inputs);
+    let errs = error_changes(&e, other.as_ref());
+    let names = |l: &[(String, String)]| l.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    v["errors"] =
+        json!({"new": names(&errs.new), "fixed": names(&errs.fixed), "still": names(&errs.still)});
+    Ok(Response::json(&v))
 }
 
 fn eval_builds(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {

@@ -539,44 +539,6 @@ pub fn jobset_form(
     )
 }
 
-pub fn eval_page(pc: &PageCtx, e: &Eval, builds: &[(Build, bool)]) -> Markup {
-    eval_page_with_actions(pc, e, builds, html! {})
-}
-
-/// The eval page with action buttons (cancel/restart/bump forms) under the title.
-pub fn eval_page_with_actions(
-    pc: &PageCtx,
-    e: &Eval,
-    builds: &[(Build, bool)],
-    actions: Markup,
-) -> Markup {
-    let (bs, news): (Vec<Build>, Vec<bool>) = builds.iter().cloned().unzip();
-    layout(
-        pc,
-        &format!("Evaluation {}", e.id),
-        html! {
-            div.crumbs { a href="/" { "Projects" } " / " a href={ "/project/" (enc(&e.project)) } { (e.project) }
-                " / " a href={ "/jobset/" (enc(&e.project)) "/" (enc(&e.jobset)) } { (e.jobset) } }
-            h1 { "Evaluation " (e.id) }
-            (actions)
-            p.muted { (fmt_time(e.timestamp)) " · checkout " (e.checkouttime) " s · eval " (e.evaltime) " s · "
-                (e.nrbuilds) " builds" @if e.hasnewbuilds { ", some new" } }
-            @if let Some(m) = &e.errormsg { div.error { (m) } }
-            @if !e.job_errors.is_empty() {
-                h2 { "Evaluation errors" }
-                @for (job, msg) in &e.job_errors { h3 { (job) } div.error { (msg) } }
-            }
-            h2 { "Inputs" }
-            table #eval-inputs {
-                thead { tr { th { "Name" } th { "Type" } th { "Value" } th { "Revision" } } }
-                tbody { @for i in &e.inputs { tr { td { (i.name) } td { (i.kind) } td { code { (i.value) } } td { code { (i.revision) } } } } }
-            }
-            h2 { "Builds" }
-            (builds_table("eval-builds", &bs, Some(&news)))
-        },
-    )
-}
-
 /// A shell script that rebuilds the jobset's release expression with its inputs. Every value
 /// is single-quoted (`sh::quote`); the directories of path and git inputs reach Nix through
 /// the environment (`builtins.getEnv`), so no value is ever spliced into a Nix expression or a

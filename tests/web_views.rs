@@ -1,0 +1,206 @@
+//! The views a Hydra user lives in, on the real binary with real Nix: a jobset whose release
+//! expression changes between evaluations (a job fixed, one broken, two added, one removed, an
+//! evaluation error added) gives exactly the right comparison lists in `/eval/N/compare` and
+//! the right counts in the eval page's tabs, also against an older eval with `?compare=`.
+mod common;
+mod web_support;
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+use web_support::*;
+
+fn nonce() -> String {
+    let mut b = [0u8; 8];
+    getrandom::getrandom(&mut b).unwrap();
+    format!("{:x}", u64::from_le_bytes(b))
+}
+
+const OK: &str = "echo built; mkdir -p $out; echo hi > $out/file";
+const FAIL: &str = "echo this build fails >&2; exit 1";
+
+/// A release.nix with `jobs` (name → shell script, unique per `nonce`) and, when `error` is
+/// set, a job whose evaluation throws.
+fn write_release(dir: &Path, nonce: &str, jobs: &[(&str, &str)], error: Option<&str>) {
+    let mut s = format!(
+        "{{ src ? ./., officialRelease ? false }}:\nlet mk = name: script: derivation {{\n  \
+         inherit name; builder = \"/bin/sh\"; args = [ \"-c\" script ];\n  \
+         PATH = \"/usr/bin:/bin\"; system = builtins.currentSystem; nonce = \"{nonce}\";\n}};\nin {{\n"
+    );
+    for (name, script) in jobs {
+        s.push_str(&format!("  {name} = mk \"{name}\" ''{script}'';\n"));
+    }
+    if let Some(e) = error {
+        s.push_str(&format!("  {e} = throw \"{e} does not evaluate\";\n"));
+    }
+    s.push_str("}\n");
+    common::write_file(dir, "release.nix", &s);
+}
+
+/// Triggers p:j, waits for an eval newer than `after` and for all its builds to finish;
+/// returns (eval id, job → build id).
+fn evaluate(c: &Client, srv: &Server, after: u64) -> (u64, BTreeMap<String, u64>) {
+    let r = c.post_json("/api/push?jobsets=p:j&force=1", &json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let eval = wait_for("an evaluation", Duration::from_secs(60), srv, || {
+        let evals = c.get("/jobset/p/j/evals").json();
+        evals["evals"]
+            .as_array()
+            .and_then(|a| a.first())
+            .and_then(|e| e["id"].as_u64())
+            .filter(|&id| id > after)
+    });
+    let ids = wait_for("the builds", Duration::from_secs(120), srv, || {
+        let builds = c.get(&format!("/eval/{eval}/builds")).json();
+        let all = builds.as_array().unwrap();
+        all.iter().all(|b| b["finished"] == 1).then(|| {
+            all.iter()
+                .map(|b| {
+                    (
+                        b["job"].as_str().unwrap().to_string(),
+                        b["id"].as_u64().unwrap(),
+                    )
+                })
+                .collect::<BTreeMap<_, _>>()
+        })
+    });
+    (eval, ids)
+}
+
+fn jobs_of(v: &Value, list: &str) -> Vec<String> {
+    v[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("no list {list} in {v}"))
+        .iter()
+        .map(|e| e["job"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn eval_comparison_lists_what_changed() {
+    let (state, admin) = admin_state("web-views");
+    let src = state.path().join("src");
+    let n = nonce();
+    write_release(
+        &src,
+        &n,
+        &[
+            ("fixme", FAIL),
+            ("breakme", OK),
+            ("stable", OK),
+            ("removeme", OK),
+        ],
+        None,
+    );
+    let srv = Server::start(state.path());
+    let c = srv.client().with_bearer(&admin);
+    assert_eq!(c.put_json("/project/p", &project_body("P")).status, 201);
+    let r = c.put_json("/jobset/p/j", &jobset_body(src.to_str().unwrap()));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let (e1, b1) = evaluate(&c, &srv, 0);
+
+    write_release(
+        &src,
+        &n,
+        &[
+            ("fixme", OK),
+            ("breakme", FAIL),
+            ("stable", OK),
+            ("added1", OK),
+            ("added2", OK),
+        ],
+        Some("broken"),
+    );
+    let (e2, b2) = evaluate(&c, &srv, e1);
+    assert_eq!(
+        b1["stable"], b2["stable"],
+        "an unchanged job keeps its build"
+    );
+
+    let d = c.get(&format!("/eval/{e2}/compare")).json();
+    assert_eq!(
+        (d["eval"].as_u64(), d["compareto"].as_u64()),
+        (Some(e2), Some(e1))
+    );
+    assert_eq!(jobs_of(&d, "newlyfailing"), ["breakme"]);
+    assert_eq!(jobs_of(&d, "newlysucceeding"), ["fixme"]);
+    assert_eq!(jobs_of(&d, "new"), ["added1", "added2"]);
+    assert_eq!(jobs_of(&d, "removed"), ["removeme"]);
+    assert_eq!(jobs_of(&d, "stillsucceeding"), ["stable"]);
+    for empty in ["stillfailing", "unfinished", "aborted"] {
+        assert_eq!(jobs_of(&d, empty), Vec::<String>::new(), "{empty}");
+    }
+    let nf = &d["newlyfailing"][0];
+    assert_eq!(nf["build"].as_u64(), Some(b2["breakme"]));
+    assert_eq!(nf["buildstatus"], 1);
+    assert_eq!(nf["previousbuild"].as_u64(), Some(b1["breakme"]));
+    assert_eq!(nf["previousstatus"], 0);
+    let rm = &d["removed"][0];
+    assert_eq!(rm["build"], Value::Null);
+    assert_eq!(rm["previousbuild"].as_u64(), Some(b1["removeme"]));
+    assert_eq!(d["new"][0]["previousbuild"], Value::Null);
+    assert_eq!(d["errors"]["new"], json!(["broken"]));
+    let src_input = d["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "src")
+        .unwrap();
+    assert_eq!(src_input["changed"], true, "{src_input}");
+    assert!(src_input["now"].as_str().unwrap().starts_with("sha256:"));
+
+    // The HTML tabs carry the same counts.
+    let page = c.html().get(&format!("/eval/{e2}")).body;
+    let tab = |id: &str| texts(&page, &format!("#tab-{id}")).join("");
+    assert_eq!(tab("newlyfailing"), "Newly failing (1)");
+    assert_eq!(tab("newlysucceeding"), "Newly succeeding (1)");
+    assert_eq!(tab("new"), "New jobs (2)");
+    assert_eq!(tab("removed"), "Removed jobs (1)");
+    assert_eq!(tab("stillfailing"), "Still failing (0)");
+    assert_eq!(tab("stillsucceeding"), "Still succeeding (1)");
+    assert_eq!(tab("unfinished"), "Unfinished (0)");
+    assert_eq!(tab("aborted"), "Aborted/cancelled (0)");
+    assert_eq!(tab("inputs"), "Inputs (1 changed)");
+    assert_eq!(tab("errors"), "Errors (1 new, 0 fixed)");
+    // The first non-empty list is open, its jobs linking to their job pages.
+    assert_eq!(texts(&page, "#compare-newlyfailing td.job"), ["breakme"]);
+    assert_eq!(
+        attrs(&page, "#compare-newlyfailing td.job a", "href"),
+        ["/job/p/j/breakme"]
+    );
+    let page = c.html().get(&format!("/eval/{e2}?tab=new")).body;
+    assert_eq!(texts(&page, "#compare-new td.job"), ["added1", "added2"]);
+    let page = c.html().get(&format!("/eval/{e2}?tab=errors")).body;
+    assert_eq!(texts(&page, "#errors-new h3"), ["broken"]);
+
+    // A third eval, compared with the first one by `?compare=` and `?to=`.
+    write_release(
+        &src,
+        &n,
+        &[
+            ("fixme", OK),
+            ("stable", OK),
+            ("added1", OK),
+            ("added2", OK),
+        ],
+        None,
+    );
+    let (e3, _) = evaluate(&c, &srv, e2);
+    let d = c.get(&format!("/eval/{e3}/compare?to={e1}")).json();
+    assert_eq!(d["compareto"].as_u64(), Some(e1));
+    assert_eq!(jobs_of(&d, "newlysucceeding"), ["fixme"]);
+    assert_eq!(jobs_of(&d, "removed"), ["breakme", "removeme"]);
+    assert_eq!(jobs_of(&d, "new"), ["added1", "added2"]);
+    assert_eq!(jobs_of(&d, "stillsucceeding"), ["stable"]);
+    let d3 = c.get(&format!("/eval/{e3}/compare")).json();
+    assert_eq!(d3["compareto"].as_u64(), Some(e2));
+    assert_eq!(d3["errors"]["fixed"], json!(["broken"]));
+    let page = c.html().get(&format!("/eval/{e3}?compare={e1}")).body;
+    assert_eq!(texts(&page, "#tab-removed").join(""), "Removed jobs (2)");
+    assert!(texts(&page, "#compared-with a")[0].contains(&format!("evaluation {e1}")));
+    // Bad comparison targets are clear errors.
+    assert_eq!(c.get(&format!("/eval/{e3}/compare?to=999999")).status, 404);
+    let r = c.html().get(&format!("/eval/{e3}?compare=a%20b"));
+    assert_eq!(r.status, 400, "{}", r.body);
+}
