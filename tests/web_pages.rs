@@ -190,8 +190,9 @@ fn pages_render_with_expected_content() {
     assert_eq!(ids[0], "26");
     assert_eq!(ids[19], "7");
     assert_eq!(texts(&r.body, "#evals td.new")[0], "2");
-    assert_eq!(texts(&r.body, "#evals td.succeeded")[0], "1");
-    assert_eq!(texts(&r.body, "#evals td.failed")[0], "1");
+    // With the change against the eval before (25 had none finished).
+    assert_eq!(texts(&r.body, "#evals td.succeeded")[0], "1 +1");
+    assert_eq!(texts(&r.body, "#evals td.failed")[0], "1 +1");
     assert_eq!(texts(&r.body, "#evals td.queued")[0], "1");
     assert!(r.body.contains("Page 1 of 2"));
     let r2 = anon.get("/jobset/alpha/main?tab=evals&page=2");
@@ -200,13 +201,23 @@ fn pages_render_with_expected_content() {
         vec!["6", "5", "4", "3", "2", "1"]
     );
 
-    // Jobs tab: the latest build per job.
+    // Jobs tab: a grid of jobs by name × the last evals, the newest first.
     let r = anon.get("/jobset/alpha/main?tab=jobs");
     assert_eq!(texts(&r.body, "#jobs td.job"), vec!["bad", "good", "hello"]);
     assert_eq!(
-        texts(&r.body, "#jobs td.status"),
+        attrs(&r.body, "#jobs td.latest", "title"),
         vec!["Failed", "Succeeded", "Queued"]
     );
+    assert_eq!(
+        attrs(&r.body, "#jobs td.job a", "href"),
+        vec![
+            "/job/alpha/main/bad",
+            "/job/alpha/main/good",
+            "/job/alpha/main/hello"
+        ]
+    );
+    let r = anon.get("/jobset/alpha/main?tab=jobs&sort=desc");
+    assert_eq!(texts(&r.body, "#jobs td.job"), vec!["hello", "good", "bad"]);
 
     // Configuration tab.
     let r = anon.get("/jobset/alpha/main?tab=config");

@@ -199,8 +199,82 @@ fn eval_comparison_lists_what_changed() {
     let page = c.html().get(&format!("/eval/{e3}?compare={e1}")).body;
     assert_eq!(texts(&page, "#tab-removed").join(""), "Removed jobs (2)");
     assert!(texts(&page, "#compared-with a")[0].contains(&format!("evaluation {e1}")));
+    // The jobs grid: every job of the last evals by name, linking to job pages and builds.
+    let page = c.html().get("/jobset/p/j?tab=jobs").body;
+    assert_eq!(
+        texts(&page, "#jobs td.job"),
+        ["added1", "added2", "breakme", "fixme", "removeme", "stable"]
+    );
+    assert_eq!(attrs(&page, "#jobs td.job a", "href")[3], "/job/p/j/fixme");
+    assert_eq!(
+        attrs(&page, "#jobs td.latest", "title"),
+        ["Succeeded", "Succeeded", "", "Succeeded", "", "Succeeded"]
+    );
+    assert_eq!(
+        texts(&page, "#jobs th.eval"),
+        [e3, e2, e1].map(|e| e.to_string())
+    );
+
+    // The job page: both builds of `fixme`, the latest links and a well-formed SVG chart.
+    let page = c.html().get("/job/p/j/fixme").body;
+    let rows = texts(&page, "#job-builds td.status");
+    assert_eq!(rows, ["Succeeded", "Failed"], "{page}");
+    assert_eq!(attrs(&page, "#latest", "href"), ["/job/p/j/fixme/latest"]);
+    let links = attrs(&page, "#latest-links a", "href");
+    assert!(
+        links.contains(&"/job/p/j/fixme/latest-finished".to_string()),
+        "{links:?}"
+    );
+    for l in &links {
+        let r = c.get(l);
+        assert_eq!(r.status, 302, "{l}: {}", r.body);
+        assert_eq!(
+            r.headers["location"],
+            format!("/build/{}", b2["fixme"]),
+            "{l}"
+        );
+    }
+    for id in ["chart-time", "chart-size"] {
+        let start = page.find(&format!("<svg id=\"{id}\"")).expect(id);
+        let end = start + page[start..].find("</svg>").unwrap() + 6;
+        let rects = well_formed_svg(&page[start..end]);
+        if id == "chart-time" {
+            assert_eq!(rects, 2, "one bar per finished build");
+        }
+    }
+
     // Bad comparison targets are clear errors.
     assert_eq!(c.get(&format!("/eval/{e3}/compare?to=999999")).status, 404);
     let r = c.html().get(&format!("/eval/{e3}?compare=a%20b"));
     assert_eq!(r.status, 400, "{}", r.body);
+}
+
+/// Parses an SVG document with quick-xml (every tag closed, attributes quoted, entities
+/// valid); returns how many `rect` elements it has.
+fn well_formed_svg(svg: &str) -> usize {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_str(svg);
+    r.config_mut().check_end_names = true;
+    let (mut depth, mut rects, mut root) = (0i32, 0, None);
+    loop {
+        match r.read_event().unwrap_or_else(|e| panic!("{e}: {svg}")) {
+            Event::Start(t) => {
+                root.get_or_insert_with(|| String::from_utf8_lossy(t.name().as_ref()).to_string());
+                for a in t.attributes() {
+                    a.unwrap_or_else(|e| panic!("{e}: {svg}"));
+                }
+                if t.name().as_ref() == b"rect" {
+                    rects += 1;
+                }
+                depth += 1;
+            }
+            Event::Empty(t) if t.name().as_ref() == b"rect" => rects += 1,
+            Event::End(_) => depth -= 1,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0, "unbalanced: {svg}");
+    assert_eq!(root.as_deref(), Some("svg"));
+    rects
 }

@@ -44,11 +44,12 @@ impl BuildFilter {
 }
 
 impl Db {
-    /// Counts for each eval, in the order given, in one read transaction.
+    /// Counts for each eval, in the order given, in one read transaction, from the member and
+    /// finished indexes (no build record is read).
     pub fn eval_counts(&self, evals: &[u64]) -> Result<Vec<EvalCounts>> {
         let tx = self.inner.begin_read()?;
         let members = tx.open_table(EVAL_MEMBERS)?;
-        let builds = tx.open_table(BUILDS)?;
+        let fin = tx.open_table(index::FINISHED)?;
         let mut out = Vec::with_capacity(evals.len());
         for &eval in evals {
             let mut c = EvalCounts::default();
@@ -58,12 +59,10 @@ impl Db {
                 if v.value() {
                     c.new += 1;
                 }
-                if let Some(b) = get_build(&builds, k.value().1)? {
-                    match (b.finished, b.buildstatus) {
-                        (false, _) => c.queued += 1,
-                        (true, Some(0)) => c.succeeded += 1,
-                        (true, _) => c.failed += 1,
-                    }
+                match fin.get(k.value().1)?.map(|s| s.value()) {
+                    None => c.queued += 1,
+                    Some(0) => c.succeeded += 1,
+                    Some(_) => c.failed += 1,
                 }
             }
             out.push(c);
@@ -373,5 +372,157 @@ impl Db {
             });
         }
         Ok(d)
+    }
+}
+
+/// One row of the jobs grid: a job and its build in each of the grid's evals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridRow {
+    pub job: String,
+    pub cells: Vec<Option<(u64, BuildState)>>,
+}
+
+impl Db {
+    /// The jobs grid: jobs of any of `evals` by name (descending with `desc`) after `after`
+    /// (exclusive; "" = from the start), at most `limit`, each with its build per eval; plus
+    /// whether more follow. Reads at most `limit + 1` index entries per eval.
+    pub fn jobs_grid(
+        &self,
+        evals: &[u64],
+        after: &str,
+        desc: bool,
+        limit: usize,
+    ) -> Result<(Vec<GridRow>, bool)> {
+        use std::ops::Bound::{Excluded, Included, Unbounded};
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(index::EVAL_JOBS)?;
+        let fin = tx.open_table(index::FINISHED)?;
+        let running = tx.open_table(QUEUE_RUNNING)?;
+        let mut rows: std::collections::BTreeMap<String, Vec<Option<u64>>> = Default::default();
+        for (i, &e) in evals.iter().enumerate() {
+            let range = if desc {
+                let hi = if after.is_empty() {
+                    Excluded((e + 1, ""))
+                } else {
+                    Excluded((e, after))
+                };
+                t.range::<(u64, &str)>((Included((e, "")), hi))?
+            } else {
+                let lo = if after.is_empty() {
+                    Included((e, ""))
+                } else {
+                    Excluded((e, after))
+                };
+                t.range::<(u64, &str)>((lo, Unbounded))?
+            };
+            let mut push = |r: std::result::Result<_, redb::StorageError>| -> Result<bool> {
+                let (k, v): (redb::AccessGuard<(u64, &str)>, redb::AccessGuard<u64>) = r?;
+                let (ke, job) = k.value();
+                if ke != e {
+                    return Ok(false);
+                }
+                rows.entry(job.to_string())
+                    .or_insert_with(|| vec![None; evals.len()])[i] = Some(v.value());
+                Ok(true)
+            };
+            if desc {
+                for r in range.rev().take(limit + 1) {
+                    if !push(r)? {
+                        break;
+                    }
+                }
+            } else {
+                for r in range.take(limit + 1) {
+                    if !push(r)? {
+                        break;
+                    }
+                }
+            }
+        }
+        let mut names: Vec<String> = rows.keys().cloned().collect();
+        if desc {
+            names.reverse();
+        }
+        let more = names.len() > limit;
+        names.truncate(limit);
+        let mut out = Vec::with_capacity(names.len());
+        for job in names {
+            let ids = rows.remove(&job).unwrap_or_default();
+            let mut cells = Vec::with_capacity(ids.len());
+            for id in ids {
+                cells.push(match id {
+                    Some(id) => Some((id, state_of(&fin, &running, id)?)),
+                    None => None,
+                });
+            }
+            out.push(GridRow { job, cells });
+        }
+        Ok((out, more))
+    }
+
+    /// A job's builds, newest first: with `after` = 0 those older than `before` (0 = from the
+    /// newest), else the `limit` just newer than `after`; at most `limit`.
+    pub fn job_builds(
+        &self,
+        p: &str,
+        j: &str,
+        job: &str,
+        before: u64,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Build>> {
+        let tx = self.inner.begin_read()?;
+        let idx = tx.open_table(JOB_BUILDS)?;
+        let builds = tx.open_table(BUILDS)?;
+        let mut out = Vec::new();
+        if after > 0 {
+            let lo = after.saturating_add(1);
+            for r in idx
+                .range((p, j, job, lo)..=(p, j, job, u64::MAX))?
+                .take(limit)
+            {
+                if let Some(b) = get_build(&builds, r?.0.value().3)? {
+                    out.push(b);
+                }
+            }
+            out.reverse();
+            return Ok(out);
+        }
+        let hi = if before == 0 { u64::MAX } else { before - 1 };
+        if before == 1 {
+            return Ok(out);
+        }
+        for r in idx
+            .range((p, j, job, 0u64)..=(p, j, job, hi))?
+            .rev()
+            .take(limit)
+        {
+            if let Some(b) = get_build(&builds, r?.0.value().3)? {
+                out.push(b);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a job has builds older than `id`.
+    pub fn job_has_older(&self, p: &str, j: &str, job: &str, id: u64) -> Result<bool> {
+        let tx = self.inner.begin_read()?;
+        let idx = tx.open_table(JOB_BUILDS)?;
+        let found = idx
+            .range((p, j, job, 0u64)..(p, j, job, id))?
+            .next()
+            .is_some();
+        Ok(found)
+    }
+
+    /// Whether a job has builds newer than `id`.
+    pub fn job_has_newer(&self, p: &str, j: &str, job: &str, id: u64) -> Result<bool> {
+        let tx = self.inner.begin_read()?;
+        let idx = tx.open_table(JOB_BUILDS)?;
+        let found = idx
+            .range((p, j, job, id.saturating_add(1))..=(p, j, job, u64::MAX))?
+            .next()
+            .is_some();
+        Ok(found)
     }
 }

@@ -47,4 +47,12 @@ tr.unsupported td{background:#fff8e1}
 label.role{white-space:nowrap}form.inline input[type=password]{width:auto}.notice{background:#e8f4ea;border:1px solid #b7dcbf;padding:.7em 1em;border-radius:5px;overflow-wrap:anywhere}
 .tabbar.wrap{flex-wrap:wrap}tr.changed td{background:#fff8e1}
 table.compare td.status,table.compare td.prev{white-space:nowrap}
+.scroll{overflow-x:auto}table.grid td.cell{text-align:center;width:2.4em;padding:.2em}table.grid td.cell a{display:block;text-decoration:none}
+table.grid td.cell.status-0 a{color:#1e7d32}table.grid td.cell.status-fail a{color:#b3261e}table.grid td.cell.status-queued a{color:#8a6d00}
+.status-aborted,table.grid td.cell.status-aborted a{color:#6b6b6b}.delta{font-size:.85em}
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:1em}svg.chart{width:100%;height:9em;background:#fff;border:1px solid #dde}
+svg.chart rect{fill:#1f5fbf}svg.chart .chart-label{font-size:11px;fill:#555}svg.chart .chart-axis{stroke:#ccd}
+header.top{flex-wrap:wrap}td.inputs{font-size:.9em}span.input-change{white-space:nowrap}
+@media (max-width:640px){main{padding:0 .5em}.charts{grid-template-columns:1fr}form.edit label.row{grid-template-columns:1fr;gap:.2em}
+th,td{padding:.3em .35em}.tabbar{flex-wrap:wrap}details.actions{margin-left:0}}
 "#;

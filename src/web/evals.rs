@@ -3,15 +3,15 @@
 use super::api;
 use super::common::*;
 use super::pages::{self, build_state, fmt_time, PageCtx};
+use super::pages::{error_changes, input_changes, ErrorChanges, InputChange};
 use super::router::{r, Route};
 use super::{url_encode as enc, Ctx, HttpError, Response};
 use crate::db::views::{BuildState, DiffEntry, EvalDiff};
-use crate::db::{self, Build, Eval, EvalInput};
+use crate::db::{self, Build, Eval};
 use crate::perm;
 use crate::queue;
 use maud::{html, Markup};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 pub const ROUTES: &[Route] = &[
     r("GET", "/eval/:n", eval_get),
@@ -51,99 +51,6 @@ fn diff_list<'a>(d: &'a EvalDiff, key: &str) -> &'a [DiffEntry] {
         "unfinished" => &d.unfinished,
         _ => &d.aborted,
     }
-}
-
-/// How one input differs between the compared evals.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InputChange {
-    pub name: String,
-    pub kind: String,
-    /// What identifies the input's content: git revision, path hash or value.
-    pub now: Option<String>,
-    pub before: Option<String>,
-}
-
-impl InputChange {
-    pub fn changed(&self) -> bool {
-        self.now != self.before
-    }
-}
-
-fn input_identity(i: &EvalInput) -> String {
-    if !i.revision.is_empty() {
-        i.revision.clone()
-    } else if !i.sha256hash.is_empty() {
-        format!("sha256:{}", i.sha256hash)
-    } else {
-        i.value.clone()
-    }
-}
-
-/// Every input of either eval, by name, with its identity in each.
-pub fn input_changes(cur: &Eval, prev: Option<&Eval>) -> Vec<InputChange> {
-    let mut m: BTreeMap<&str, InputChange> = BTreeMap::new();
-    for i in &cur.inputs {
-        m.insert(
-            &i.name,
-            InputChange {
-                name: i.name.clone(),
-                kind: i.kind.clone(),
-                now: Some(input_identity(i)),
-                before: None,
-            },
-        );
-    }
-    for i in prev.map(|p| p.inputs.as_slice()).unwrap_or(&[]) {
-        m.entry(&i.name)
-            .or_insert_with(|| InputChange {
-                name: i.name.clone(),
-                kind: i.kind.clone(),
-                now: None,
-                before: None,
-            })
-            .before = Some(input_identity(i));
-    }
-    m.into_values().collect()
-}
-
-/// Evaluation errors that appeared or went away (job name, or "" for the eval as a whole).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ErrorChanges {
-    pub new: Vec<(String, String)>,
-    pub fixed: Vec<(String, String)>,
-    pub still: Vec<(String, String)>,
-}
-
-impl ErrorChanges {
-    pub fn count(&self) -> usize {
-        self.new.len() + self.fixed.len() + self.still.len()
-    }
-}
-
-pub fn error_changes(cur: &Eval, prev: Option<&Eval>) -> ErrorChanges {
-    let all = |e: &Eval| -> BTreeMap<String, String> {
-        let mut m = e.job_errors.clone();
-        if let Some(msg) = &e.errormsg {
-            m.insert(String::new(), msg.clone());
-        }
-        m
-    };
-    let now = all(cur);
-    let before = prev.map(all).unwrap_or_default();
-    let mut c = ErrorChanges::default();
-    for (k, v) in &now {
-        if before.contains_key(k) {
-            c.still.push((k.clone(), v.clone()));
-        } else {
-            c.new.push((k.clone(), v.clone()));
-        }
-    }
-    for (k, v) in before {
-        if !now.contains_key(&k) {
-            c.fixed.push((k, v));
-        }
-    }
-    c
 }
 
 /// Everything the eval page shows.

@@ -3,7 +3,7 @@
 
 use super::api;
 use super::common::*;
-use super::pages::{self, JobsetView, EVALS_PER_PAGE};
+use super::pages::{self, EvalRow, GridView, JobsetView, EVALS_PER_PAGE, GRID_EVALS, GRID_PAGE};
 use super::router::{r, Route};
 use super::{auth, url_encode as enc, Ctx, HttpError, Response};
 use crate::db::{self, Jobset};
@@ -64,16 +64,15 @@ fn jobset_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     } else {
         ctx.app.db.jobset_evals(pn, jn, 0, 1)?.0.into_iter().next()
     };
-    let mut with_counts = Vec::new();
-    if tab == "evals" {
-        let ids: Vec<u64> = evals.iter().map(|e| e.id).collect();
-        let counts = ctx.app.db.eval_counts(&ids)?;
-        with_counts.extend(evals.into_iter().zip(counts));
-    }
-    let latest = if tab == "jobs" {
-        ctx.app.db.latest_builds(pn, jn)?
+    let rows = if tab == "evals" {
+        eval_rows(ctx, pn, jn, page, evals)?
     } else {
         Vec::new()
+    };
+    let grid = if tab == "jobs" {
+        Some(grid(ctx, pn, jn)?)
+    } else {
+        None
     };
     let share_pct = if tab == "config" {
         share_pcts(&ctx.app.db.all_jobsets()?)(&js)
@@ -89,15 +88,80 @@ fn jobset_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         jobset: &js,
         inputs: &inputs,
         share_pct,
-        evals: &with_counts,
+        evals: &rows,
         evals_total: total,
         page,
-        latest_builds: &latest,
+        grid: grid.as_ref(),
         last_eval: last_eval.as_ref(),
         can_edit,
         can_eval: can_eval(ctx, &project),
     };
     Ok(Response::html(pages::jobset_page(&ctx.page(), &view, tab)))
+}
+
+/// The Evaluations tab's rows: counts, and the deltas against each eval's predecessor (one
+/// more eval is read past the page for the last row's).
+fn eval_rows(
+    ctx: &Ctx,
+    p: &str,
+    j: &str,
+    page: usize,
+    evals: Vec<db::Eval>,
+) -> Result<Vec<EvalRow>, HttpError> {
+    let next = ctx
+        .app
+        .db
+        .jobset_evals(p, j, page * EVALS_PER_PAGE, 1)?
+        .0
+        .into_iter()
+        .next();
+    let mut ids: Vec<u64> = evals.iter().map(|e| e.id).collect();
+    ids.extend(next.as_ref().map(|e| e.id));
+    let counts = ctx.app.db.eval_counts(&ids)?;
+    let mut rows = Vec::with_capacity(evals.len());
+    for (i, e) in evals.iter().enumerate() {
+        let before = evals.get(i + 1).or(next.as_ref());
+        let changed_inputs = match before {
+            Some(b) => pages::input_changes(e, Some(b))
+                .into_iter()
+                .filter(|c| c.changed())
+                .map(|c| (c.name, c.now.unwrap_or_else(|| "(removed)".into())))
+                .collect(),
+            None => Vec::new(),
+        };
+        rows.push(EvalRow {
+            eval: e.clone(),
+            counts: counts[i],
+            prev: before.and(counts.get(i + 1).copied()),
+            changed_inputs,
+        });
+    }
+    Ok(rows)
+}
+
+/// The Jobs tab's grid: `?sort=desc` and `?after=JOB` page through the jobs by name.
+fn grid(ctx: &Ctx, p: &str, j: &str) -> Result<GridView, HttpError> {
+    let desc = match ctx.req.query_param("sort") {
+        None | Some("") | Some("asc") => false,
+        Some("desc") => true,
+        Some(s) => {
+            return Err(HttpError::bad_request(format!(
+                "`sort` must be asc or desc, not `{s}`"
+            )))
+        }
+    };
+    let after = ctx.req.query_param("after").unwrap_or("").to_string();
+    let (evals, _) = ctx.app.db.jobset_evals(p, j, 0, GRID_EVALS)?;
+    let ids: Vec<u64> = evals.iter().map(|e| e.id).collect();
+    let (rows, more) = ctx.app.db.jobs_grid(&ids, &after, desc, GRID_PAGE)?;
+    Ok(GridView {
+        total_jobs: evals.first().map(|e| e.nrbuilds).unwrap_or(0),
+        evals: ids,
+        rows,
+        more,
+        after,
+        desc,
+    })
 }
 
 /// Non-admins may only name local paths (path inputs, local git repositories) inside the

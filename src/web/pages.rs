@@ -4,8 +4,10 @@
 
 use super::assets::CSS_PATH;
 use super::url_encode as enc;
-use crate::db::{self, status, Build, Eval, Jobset, JobsetInput, Project};
+use crate::db::views::{BuildState, GridRow};
+use crate::db::{self, status, Build, Eval, EvalInput, Jobset, JobsetInput, Project};
 use maud::{html, Markup, DOCTYPE};
+use std::collections::BTreeMap;
 
 /// What every page header needs: who is logged in and the CSRF token for their forms.
 #[derive(Debug, Clone, Copy, Default)]
@@ -303,11 +305,12 @@ pub struct JobsetView<'a> {
     pub jobset: &'a Jobset,
     pub inputs: &'a [JobsetInput],
     pub share_pct: Option<f64>,
-    /// Page of evals, newest first, with counts.
-    pub evals: &'a [(Eval, EvalCounts)],
+    /// Page of evals, newest first, with counts and deltas.
+    pub evals: &'a [EvalRow],
     pub evals_total: usize,
     pub page: usize,
-    pub latest_builds: &'a [Build],
+    /// The Jobs tab's grid (None on other tabs).
+    pub grid: Option<&'a GridView>,
     /// The newest eval (for its per-job errors).
     pub last_eval: Option<&'a Eval>,
     pub can_edit: bool,
@@ -315,6 +318,36 @@ pub struct JobsetView<'a> {
 }
 
 pub const EVALS_PER_PAGE: usize = 20;
+
+/// One line of the Evaluations tab.
+#[derive(Debug, Clone, Default)]
+pub struct EvalRow {
+    pub eval: Eval,
+    pub counts: EvalCounts,
+    /// Counts of the eval before it, for the +/- columns (None for the first eval).
+    pub prev: Option<EvalCounts>,
+    /// Inputs whose revision, hash or value changed since the eval before: (name, now).
+    pub changed_inputs: Vec<(String, String)>,
+}
+
+/// Jobs × the last evals of a jobset, one page of it.
+#[derive(Debug, Clone, Default)]
+pub struct GridView {
+    /// The grid's evals, newest first.
+    pub evals: Vec<u64>,
+    pub rows: Vec<GridRow>,
+    pub more: bool,
+    /// The page starts after this job ("" = at the first).
+    pub after: String,
+    pub desc: bool,
+    /// Jobs of the newest eval.
+    pub total_jobs: u64,
+}
+
+/// Jobs per page of the grid.
+pub const GRID_PAGE: usize = 500;
+/// Evals (columns) of the grid.
+pub const GRID_EVALS: usize = 10;
 
 pub fn jobset_page(pc: &PageCtx, v: &JobsetView, tab: &str) -> Markup {
     let js = v.jobset;
@@ -374,7 +407,7 @@ pub fn jobset_page(pc: &PageCtx, v: &JobsetView, tab: &str) -> Markup {
                 }
             }
             @match tab {
-                "jobs" => (jobs_tab(v.latest_builds)),
+                "jobs" => (jobs_tab(&base, v.grid)),
                 "config" => (config_tab(v)),
                 _ => (evals_tab(&base, v)),
             }
@@ -382,25 +415,48 @@ pub fn jobset_page(pc: &PageCtx, v: &JobsetView, tab: &str) -> Markup {
     )
 }
 
+/// `+3`, `−2` or nothing, as a span classed by whether the change is good.
+fn delta(now: u64, before: Option<u64>, more_is_good: bool) -> Markup {
+    let Some(b) = before else { return html! {} };
+    let d = now as i64 - b as i64;
+    let good = (d > 0) == more_is_good;
+    html! {
+        @if d != 0 {
+            " " span class={ "delta " @if good { "status-0" } @else { "status-fail" } } {
+                @if d > 0 { "+" (d) } @else { "−" (-d) }
+            }
+        }
+    }
+}
+
 fn evals_tab(base: &str, v: &JobsetView) -> Markup {
     let pages = v.evals_total.div_ceil(EVALS_PER_PAGE).max(1);
+    let js = v.jobset;
     html! {
+        @if let Some(t) = js.triggertime {
+            p #eval-pending { span.status-queued { "●" } " An evaluation was requested at " (fmt_time(t))
+                " and is waiting or running." }
+        }
         @if v.evals.is_empty() { p.muted { "No evaluations yet." } } @else {
+            div.scroll {
             table #evals {
-                thead { tr { th { "#" } th { "Time" } th.num { "Builds" } th.num { "New" } th.num { "Succeeded" } th.num { "Failed" } th.num { "Queued" } } }
+                thead { tr { th { "#" } th { "Time" } th { "Input changes" } th.num { "Builds" } th.num { "New" } th.num { "Succeeded" } th.num { "Failed" } th.num { "Queued" } } }
                 tbody {
-                    @for (e, c) in v.evals {
+                    @for r in v.evals {
+                        @let (e, c) = (&r.eval, &r.counts);
                         tr {
                             td { a href={ "/eval/" (e.id) } { (e.id) } }
                             td { (fmt_time(e.timestamp)) }
+                            td.inputs { @for (n, now) in &r.changed_inputs { span.input-change title=(now) { (n) " → " code { (now.get(..12).unwrap_or(now)) } } " " } }
                             td.num { (c.total) }
                             td.num.new { (c.new) }
-                            td.num.succeeded { (c.succeeded) }
-                            td.num.failed { (c.failed) }
+                            td.num.succeeded { (c.succeeded) (delta(c.succeeded, r.prev.map(|p| p.succeeded), true)) }
+                            td.num.failed { (c.failed) (delta(c.failed, r.prev.map(|p| p.failed), false)) }
                             td.num.queued { (c.queued) }
                         }
                     }
                 }
+            }
             }
             @if pages > 1 {
                 div.pager {
@@ -413,30 +469,55 @@ fn evals_tab(base: &str, v: &JobsetView) -> Markup {
     }
 }
 
-fn builds_table(id: &str, builds: &[Build], new_flags: Option<&[bool]>) -> Markup {
-    html! {
-        table id=(id) {
-            thead { tr { th { "#" } th { "Job" } th { "Status" } th { "System" } th { "Name" } @if new_flags.is_some() { th { "New" } } } }
-            tbody {
-                @for (i, b) in builds.iter().enumerate() {
-                    @let (label, class) = build_state(b);
-                    tr {
-                        td { a href={ "/build/" (b.id) } { (b.id) } }
-                        td.job { (b.job) }
-                        td class={ "status " (class) } { (label) }
-                        td { (b.system) }
-                        td { (b.nixname) }
-                        @if let Some(f) = new_flags { td { @if f.get(i).copied().unwrap_or(false) { "yes" } } }
-                    }
-                }
-            }
-        }
+/// A grid cell's symbol, class and title.
+pub fn state_symbol(s: BuildState) -> (&'static str, &'static str, &'static str) {
+    match s {
+        BuildState::Queued => ("…", "status-queued", "Queued"),
+        BuildState::Running => ("▶", "status-queued", "Running"),
+        BuildState::Finished(0) => ("✔", "status-0", "Succeeded"),
+        BuildState::Finished(n @ (3 | 4 | 7 | 10)) => ("⊘", "status-aborted", status::name(n)),
+        BuildState::Finished(n) => ("✘", "status-fail", status::name(n)),
     }
 }
 
-fn jobs_tab(builds: &[Build]) -> Markup {
+fn jobs_tab(base: &str, grid: Option<&GridView>) -> Markup {
+    let Some(g) = grid else { return html! {} };
+    let sort = if g.desc { "&sort=desc" } else { "" };
+    let job_base = base.replacen("/jobset/", "/job/", 1);
     html! {
-        @if builds.is_empty() { p.muted { "No jobs yet." } } @else { (builds_table("jobs", builds, None)) }
+        @if g.rows.is_empty() { p.muted { "No jobs yet." } } @else {
+            p.muted #grid-summary { (g.total_jobs) " jobs in the newest evaluation; its last " (g.evals.len()) " evaluations." }
+            div.scroll {
+            table #jobs .grid {
+                thead { tr {
+                    th { a #sort-jobs href={ (base) "?tab=jobs" @if !g.desc { "&sort=desc" } } { "Job " @if g.desc { "▲" } @else { "▼" } } }
+                    @for e in &g.evals { th.eval { a href={ "/eval/" (e) } { (e) } } }
+                } }
+                tbody {
+                    @for r in &g.rows {
+                        tr {
+                            td.job { a href={ (job_base) "/" (enc(&r.job)) } { (r.job) } }
+                            @for (i, c) in r.cells.iter().enumerate() {
+                                @match c {
+                                    Some((id, st)) => {
+                                        @let (sym, class, title) = state_symbol(*st);
+                                        td class={ "cell " (class) @if i == 0 { " latest" } } title={ (title) } { a href={ "/build/" (id) } { (sym) } }
+                                    }
+                                    None => { td.cell.none.latest[i == 0] {} }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            }
+            div.pager {
+                @if !g.after.is_empty() { a href={ (base) "?tab=jobs" (sort) } { "« First" } }
+                @if g.more { @if let Some(last) = g.rows.last() {
+                    a #grid-next href={ (base) "?tab=jobs" (sort) "&after=" (enc(&last.job)) } { "Next »" }
+                } }
+            }
+        }
     }
 }
 
@@ -537,6 +618,99 @@ pub fn jobset_form(
             }
         },
     )
+}
+
+/// How one input differs between the compared evals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputChange {
+    pub name: String,
+    pub kind: String,
+    /// What identifies the input's content: git revision, path hash or value.
+    pub now: Option<String>,
+    pub before: Option<String>,
+}
+
+impl InputChange {
+    pub fn changed(&self) -> bool {
+        self.now != self.before
+    }
+}
+
+pub fn input_identity(i: &EvalInput) -> String {
+    if !i.revision.is_empty() {
+        i.revision.clone()
+    } else if !i.sha256hash.is_empty() {
+        format!("sha256:{}", i.sha256hash)
+    } else {
+        i.value.clone()
+    }
+}
+
+/// Every input of either eval, by name, with its identity in each.
+pub fn input_changes(cur: &Eval, prev: Option<&Eval>) -> Vec<InputChange> {
+    let mut m: BTreeMap<&str, InputChange> = BTreeMap::new();
+    for i in &cur.inputs {
+        m.insert(
+            &i.name,
+            InputChange {
+                name: i.name.clone(),
+                kind: i.kind.clone(),
+                now: Some(input_identity(i)),
+                before: None,
+            },
+        );
+    }
+    for i in prev.map(|p| p.inputs.as_slice()).unwrap_or(&[]) {
+        m.entry(&i.name)
+            .or_insert_with(|| InputChange {
+                name: i.name.clone(),
+                kind: i.kind.clone(),
+                now: None,
+                before: None,
+            })
+            .before = Some(input_identity(i));
+    }
+    m.into_values().collect()
+}
+
+/// Evaluation errors that appeared or went away (job name, or "" for the eval as a whole).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorChanges {
+    pub new: Vec<(String, String)>,
+    pub fixed: Vec<(String, String)>,
+    pub still: Vec<(String, String)>,
+}
+
+impl ErrorChanges {
+    pub fn count(&self) -> usize {
+        self.new.len() + self.fixed.len() + self.still.len()
+    }
+}
+
+pub fn error_changes(cur: &Eval, prev: Option<&Eval>) -> ErrorChanges {
+    let all = |e: &Eval| -> BTreeMap<String, String> {
+        let mut m = e.job_errors.clone();
+        if let Some(msg) = &e.errormsg {
+            m.insert(String::new(), msg.clone());
+        }
+        m
+    };
+    let now = all(cur);
+    let before = prev.map(all).unwrap_or_default();
+    let mut c = ErrorChanges::default();
+    for (k, v) in &now {
+        if before.contains_key(k) {
+            c.still.push((k.clone(), v.clone()));
+        } else {
+            c.new.push((k.clone(), v.clone()));
+        }
+    }
+    for (k, v) in before {
+        if !now.contains_key(&k) {
+            c.fixed.push((k, v));
+        }
+    }
+    c
 }
 
 /// A shell script that rebuilds the jobset's release expression with its inputs. Every value
@@ -699,7 +873,7 @@ mod tests {
             evals: &[],
             evals_total: 0,
             page: 1,
-            latest_builds: &[],
+            grid: None,
             last_eval: None,
             can_edit: true,
             can_eval: true,

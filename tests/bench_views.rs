@@ -1,0 +1,225 @@
+//! The views' numbers (prints, never asserts on timing), with 1,000,000 builds and 10,000 jobs
+//! in one jobset (100 evals of 10,000 new builds each, nearly all queued): the eval comparison
+//! page and JSON, the jobs grid's first page, a job page, search, and `/api/latestbuilds`
+//! filtered by project and by jobset. The peer is the code path these replace, measured in the
+//! same run on the same file: a newest-first scan of the build records (what latestbuilds did
+//! with a project filter before the finished indexes).
+//! Run: cargo test --release --test bench_views -- --ignored --nocapture --test-threads=1
+mod common;
+mod web_support;
+
+use hydrant::db::views::BuildFilter;
+use hydrant::db::{Db, Eval, Jobset, JobsetInput, NewJob};
+use std::time::Instant;
+use web_support::*;
+
+const EVALS: u64 = 100;
+const JOBS: u64 = 10_000;
+
+fn stats(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (v[v.len() / 2], v[(v.len() * 99 / 100).min(v.len() - 1)])
+}
+
+fn time_get(c: &Client, path: &str, n: usize) -> (f64, f64) {
+    for _ in 0..3 {
+        c.get(path);
+    }
+    let v = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            let r = c.get(path);
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    stats(v)
+}
+
+fn job_name(k: u64) -> String {
+    format!("pkgs.job{k:05}")
+}
+
+/// Seeds the database; returns the ids of the last two evals.
+fn populate(state: &std::path::Path) -> (u64, u64, String, String) {
+    let db = Db::open(&state.join("hydrant.redb")).unwrap();
+    common::ensure_project(&db, "big");
+    let mut js = Jobset::new("big", "main");
+    js.nixexprinput = "src".into();
+    js.checkinterval = 0;
+    let src = JobsetInput {
+        name: "src".into(),
+        kind: "path".into(),
+        value: "/srv".into(),
+        emailresponsible: false,
+    };
+    db.put_jobset(&js, &[src]).unwrap();
+    let t = Instant::now();
+    let mut evals = Vec::new();
+    let mut some_drv = String::new();
+    let mut some_out = String::new();
+    for n in 0..EVALS {
+        let jobs: Vec<NewJob> = (0..JOBS)
+            .map(|k| {
+                // Every eval changes every job: 100 x 10,000 = 1,000,000 builds.
+                let h = format!("{:032}", n * JOBS + k);
+                let h: String = h
+                    .bytes()
+                    .map(|b| b"0123456789abcdfghijklmnpqrsvwxyz"[(b - b'0') as usize] as char)
+                    .collect();
+                NewJob {
+                    job: job_name(k),
+                    drvpath: format!("/nix/store/{h}-job{k}.drv"),
+                    outputs: [("out".to_string(), format!("/nix/store/{h}-job{k}"))].into(),
+                    // No machine builds this system: the running queue runner leaves them queued.
+                    system: "bench-nomachine".into(),
+                    nixname: format!("job{k}-{n}"),
+                    priority: 100,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        if n == EVALS / 2 {
+            some_drv = jobs[1234].drvpath.clone();
+            some_out = jobs[4321].outputs["out"].clone();
+        }
+        let e = db
+            .record_eval(
+                Eval {
+                    project: "big".into(),
+                    jobset: "main".into(),
+                    timestamp: 1_700_000_000 + n as i64,
+                    inputs_hash: format!("{n}"),
+                    ..Default::default()
+                },
+                jobs,
+            )
+            .unwrap();
+        evals.push(e.id);
+    }
+    eprintln!(
+        "{} builds in {EVALS} evals recorded in {:?}",
+        EVALS * JOBS,
+        t.elapsed()
+    );
+    // Finish a few hundred builds of the last two evals for real (succeeded and failed), and
+    // cancel a batch: the rest of the million stays queued.
+    let t = Instant::now();
+    let last2: Vec<u64> = evals[evals.len() - 2..].to_vec();
+    for (i, &e) in last2.iter().enumerate() {
+        let ids = db.queue_eval_member_ids(e).unwrap();
+        for (k, &id) in ids.iter().take(200).enumerate() {
+            let fail = (k + i) % 3 == 0;
+            common::finish_build(&db, id, if fail { 1 } else { 0 });
+        }
+        db.cancel_builds(&ids[200..1200]).unwrap();
+    }
+    eprintln!("2,400 builds finished or cancelled in {:?}", t.elapsed());
+    (last2[0], last2[1], some_drv, some_out)
+}
+
+#[test]
+#[ignore]
+fn bench_views() {
+    let (state, _) = admin_state("benchviews");
+    let (prev, last, drv, out) = populate(state.path());
+
+    // The peer: the scan latestbuilds did before (newest-first over the build records, bounded
+    // by SCAN_LIMIT, decoding each), on the same file.
+    let (scan_med, scan_p99) = {
+        let db = Db::open(&state.path().join("hydrant.redb")).unwrap();
+        let f = BuildFilter {
+            project: "big".into(),
+            system: "x".into(),
+            ..Default::default()
+        };
+        let v = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                db.newest_builds(&f, 10).unwrap();
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        stats(v)
+    };
+
+    let srv = Server::start(state.path());
+    let html = srv.client().html();
+    let json = srv.client();
+    let n = 200;
+    let rows: Vec<(&str, String, &Client)> = vec![
+        (
+            "eval compare page (default tab)",
+            format!("/eval/{last}"),
+            &html,
+        ),
+        (
+            "eval compare page, Still succeeding... tab",
+            format!("/eval/{last}?tab=unfinished"),
+            &html,
+        ),
+        ("eval compare JSON", format!("/eval/{last}/compare"), &json),
+        (
+            "eval compare JSON ?to= older",
+            format!("/eval/{last}/compare?to={}", prev - 10),
+            &json,
+        ),
+        (
+            "latestbuilds?project= (nr=10)",
+            "/api/latestbuilds?nr=10&project=big".into(),
+            &json,
+        ),
+        (
+            "latestbuilds?project=&jobset= (nr=100)",
+            "/api/latestbuilds?nr=100&project=big&jobset=main".into(),
+            &json,
+        ),
+        (
+            "jobs grid, first page",
+            "/jobset/big/main?tab=jobs".into(),
+            &html,
+        ),
+        (
+            "job page",
+            format!("/job/big/main/{}", job_name(4242)),
+            &html,
+        ),
+        (
+            "search by job name",
+            "/search?query=pkgs.job0424".into(),
+            &json,
+        ),
+        ("search by drv path", format!("/search?query={drv}"), &json),
+        (
+            "search by out path hash",
+            format!("/search?query={}", &out[11..20]),
+            &json,
+        ),
+        (
+            "jobset page, evaluations tab",
+            "/jobset/big/main".into(),
+            &html,
+        ),
+    ];
+    println!();
+    println!(
+        "{:<46} {:>10} {:>10} {:>16}",
+        "hydrant views, 1M builds / 10k jobs", "median", "p99", "target"
+    );
+    for (label, path, c) in &rows {
+        if c.get(path).status != 200 {
+            println!("{label:<46} {:>10}", "(not served)");
+            continue;
+        }
+        let (m, p) = time_get(c, path, n);
+        println!(
+            "{label:<46} {m:>7.2} ms {p:>7.2} ms {:>16}",
+            "< 10 / < 20 ms"
+        );
+    }
+    println!(
+        "{:<46} {scan_med:>7.2} ms {scan_p99:>7.2} ms {:>16}",
+        "peer: newest-first scan of build records", "(the old path)"
+    );
+    println!("(Hydra peer: not installed here; its eval page is Perl/Catalyst + PostgreSQL.)");
+}
