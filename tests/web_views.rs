@@ -243,6 +243,63 @@ fn eval_comparison_lists_what_changed() {
         }
     }
 
+    // The build page's tabs.
+    let stable = b2["stable"];
+    let page = c.html().get(&format!("/build/{stable}?tab=details")).body;
+    assert!(texts(&page, "#build-details td #drvpath")[0].ends_with("-stable.drv"));
+    assert!(!texts(&page, "#output-sizes td.num")[0].contains("not in the store"));
+    let page = c.html().get(&format!("/build/{stable}?tab=inputs")).body;
+    assert_eq!(
+        texts(&page, "#build-inputs td.name"),
+        ["officialRelease", "src"]
+    );
+    let page = c.html().get(&format!("/build/{stable}?tab=steps")).body;
+    assert_eq!(texts(&page, "#no-steps").len(), 1, "{page}");
+    let page = c.html().get(&format!("/build/{stable}?tab=deps")).body;
+    let out = c.get(&format!("/build/{stable}")).json()["buildoutputs"]["out"]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        texts(&page, "#runtime-deps td code"),
+        std::slice::from_ref(&out)
+    );
+    assert!(texts(&page, "#build-deps td code")
+        .iter()
+        .any(|p| p.ends_with("-stable.drv")));
+    let page = c.html().get(&format!("/build/{stable}?tab=usedby")).body;
+    assert_eq!(texts(&page, "#used-by-none").len(), 1, "{page}");
+    assert_eq!(
+        c.html().get(&format!("/build/{stable}?tab=nope")).status,
+        400
+    );
+
+    // A restart keeps the failed attempt's log and starts a new one.
+    let broken = b2["breakme"];
+    let first_log = c.get(&format!("/build/{broken}/log/raw")).body;
+    assert!(first_log.contains("this build fails"), "{first_log}");
+    let r = c.post_json(&format!("/build/{broken}/restart"), &json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    wait_for("the restarted build", Duration::from_secs(60), &srv, || {
+        (c.get(&format!("/build/{broken}")).json()["finished"] == 1).then_some(())
+    });
+    let page = c.html().get(&format!("/build/{broken}")).body;
+    assert_eq!(texts(&page, "#attempts tbody tr").len(), 1, "{page}");
+    let href = &attrs(&page, "#attempts a.attempt-log", "href")[0];
+    assert_eq!(href, &format!("/build/{broken}/log/raw?attempt=1"));
+    assert_eq!(
+        c.get(href).body,
+        first_log,
+        "the first attempt's log is kept as it was"
+    );
+    let second = c.get(&format!("/build/{broken}/log/raw"));
+    assert_eq!(second.status, 200);
+    assert!(second.body.contains("this build fails"));
+    assert_eq!(
+        c.get(&format!("/build/{broken}/log/raw?attempt=2")).status,
+        404
+    );
+
     // Bad comparison targets are clear errors.
     assert_eq!(c.get(&format!("/eval/{e3}/compare?to=999999")).status, 404);
     let r = c.html().get(&format!("/eval/{e3}?compare=a%20b"));

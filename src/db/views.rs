@@ -526,3 +526,46 @@ impl Db {
         Ok(found)
     }
 }
+
+impl Db {
+    /// The recorded steps of a build, by step number.
+    pub fn build_steps(&self, build: u64) -> Result<Vec<super::BuildStep>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(super::BUILD_STEPS)?;
+        let mut out = Vec::new();
+        for r in t.range((build, 0u32)..=(build, u32::MAX))? {
+            let (k, v) = r?;
+            out.push(decode(&format!("build step {:?}", k.value()), v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Builds with one of `paths` among their outputs (the output-path index), other than
+    /// `except`, newest first, at most `limit`.
+    pub fn builds_with_outputs(
+        &self,
+        paths: &[String],
+        except: u64,
+        limit: usize,
+    ) -> Result<Vec<Build>> {
+        let tx = self.inner.begin_read()?;
+        let idx = tx.open_table(index::OUT_BUILDS)?;
+        let builds = tx.open_table(BUILDS)?;
+        let mut ids = std::collections::BTreeSet::new();
+        for p in paths {
+            for r in idx.range((p.as_str(), 0u64)..=(p.as_str(), u64::MAX))? {
+                let id = r?.0.value().1;
+                if id != except {
+                    ids.insert(id);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for id in ids.into_iter().rev().take(limit) {
+            if let Some(b) = get_build(&builds, id)? {
+                out.push(b);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -198,6 +198,18 @@ impl NixCli {
         self.paths("nix-store", &args)
     }
 
+    /// Every valid path whose closure holds one of `paths` (`nix-store -q --referrers-closure`),
+    /// `paths` included.
+    pub fn referrers_closure(&self, paths: &[StorePath]) -> Result<Vec<StorePath>, CliError> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let strs: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+        let mut args = vec!["-q", "--referrers-closure"];
+        args.extend(strs.iter().map(String::as_str));
+        self.paths("nix-store", &args)
+    }
+
     /// Direct references of a path (`nix-store -q --references`).
     pub fn references(&self, path: &StorePath) -> Result<Vec<StorePath>, CliError> {
         let p = path.to_string();

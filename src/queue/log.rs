@@ -151,6 +151,97 @@ pub fn note(logs_dir: &Path, id: u64, line: &str) {
     }
 }
 
+// ---- earlier attempts: a restart moves the log aside, so every attempt keeps its own ----
+
+/// `logs/<id>.attempt-<n>.log.bz2`: the log of attempt `n` (1 = the first run) of a restarted
+/// build, with its outcome beside it in `logs/<id>.attempt-<n>.json`.
+pub fn attempt_path(logs_dir: &Path, id: u64, n: u32) -> PathBuf {
+    logs_dir.join(format!("{id}.attempt-{n}.log.bz2"))
+}
+
+fn attempt_meta_path(logs_dir: &Path, id: u64, n: u32) -> PathBuf {
+    logs_dir.join(format!("{id}.attempt-{n}.json"))
+}
+
+/// What an earlier attempt ended with, as recorded when the build was restarted.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Attempt {
+    pub nr: u32,
+    pub status: Option<i32>,
+    pub starttime: Option<i64>,
+    pub stoptime: Option<i64>,
+    #[serde(default)]
+    pub has_log: bool,
+}
+
+/// Earlier attempts are numbered from 1 without gaps; this many are looked for at most.
+const MAX_ATTEMPTS: u32 = 1000;
+
+/// The earlier attempts of a build, oldest first (a few `stat`s, no directory listing).
+pub fn attempts(logs_dir: &Path, id: u64) -> Vec<Attempt> {
+    let mut out = Vec::new();
+    for n in 1..=MAX_ATTEMPTS {
+        let meta = attempt_meta_path(logs_dir, id, n);
+        let Ok(text) = std::fs::read(&meta) else {
+            break;
+        };
+        let mut a: Attempt = serde_json::from_slice(&text).unwrap_or_default();
+        a.nr = n;
+        a.has_log = attempt_path(logs_dir, id, n).exists();
+        out.push(a);
+    }
+    out
+}
+
+/// Moves the build's current log aside as its next attempt, with `outcome` (before a restart
+/// queues it again). Returns the attempt's number; a build without a log still gets one.
+pub fn archive_attempt(logs_dir: &Path, id: u64, outcome: &Attempt) -> Result<u32, LogError> {
+    let n = attempts(logs_dir, id).len() as u32 + 1;
+    if live_path(logs_dir, id).exists() {
+        compress(logs_dir, id)?;
+    }
+    let bz = bz2_path(logs_dir, id);
+    if bz.exists() {
+        let dst = attempt_path(logs_dir, id, n);
+        std::fs::rename(&bz, &dst).map_err(err(&dst))?;
+    }
+    std::fs::create_dir_all(logs_dir).map_err(err(logs_dir))?;
+    let meta = attempt_meta_path(logs_dir, id, n);
+    let a = Attempt {
+        nr: n,
+        ..outcome.clone()
+    };
+    std::fs::write(&meta, serde_json::to_vec(&a).unwrap_or_default()).map_err(err(&meta))?;
+    Ok(n)
+}
+
+/// The whole log of attempt `n`, or None.
+pub fn read_attempt(logs_dir: &Path, id: u64, n: u32) -> Result<Option<Vec<u8>>, LogError> {
+    let p = attempt_path(logs_dir, id, n);
+    let f = match std::fs::File::open(&p) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(&p)(e)),
+    };
+    let mut out = Vec::new();
+    bzip2::read::MultiBzDecoder::new(f)
+        .read_to_end(&mut out)
+        .map_err(err(&p))?;
+    Ok(Some(out))
+}
+
+/// Removes every log of a build, earlier attempts included (the build is deleted).
+pub fn remove_all(logs_dir: &Path, id: u64) {
+    remove(logs_dir, id);
+    for n in 1..=MAX_ATTEMPTS {
+        let meta = attempt_meta_path(logs_dir, id, n);
+        if std::fs::remove_file(&meta).is_err() {
+            break;
+        }
+        let _ = std::fs::remove_file(attempt_path(logs_dir, id, n));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +261,24 @@ mod tests {
         assert!(!live_path(&dir, 1).exists());
         assert_eq!(tail(&dir, 1, 30).unwrap().unwrap(), t);
         assert_eq!(read(&dir, 1).unwrap().unwrap(), text.as_bytes());
+        // A restart keeps it as attempt 1; the next run writes a new log.
+        let outcome = Attempt {
+            status: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(archive_attempt(&dir, 1, &outcome).unwrap(), 1);
+        assert!(read(&dir, 1).unwrap().is_none());
+        std::fs::write(live_path(&dir, 1), "second run\n").unwrap();
+        assert_eq!(archive_attempt(&dir, 1, &outcome).unwrap(), 2);
+        let a = attempts(&dir, 1);
+        assert_eq!(
+            a.iter().map(|a| (a.nr, a.has_log)).collect::<Vec<_>>(),
+            [(1, true), (2, true)]
+        );
+        assert_eq!(read_attempt(&dir, 1, 1).unwrap().unwrap(), text.as_bytes());
+        assert_eq!(read_attempt(&dir, 1, 2).unwrap().unwrap(), b"second run\n");
+        remove_all(&dir, 1);
+        assert!(attempts(&dir, 1).is_empty());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -69,9 +69,30 @@ pub fn cancel_build(app: &App, id: u64) -> Result<bool> {
     Ok(acted(app, app.db.cancel_builds(&[id])?)? > 0)
 }
 
-/// Queues a finished build again. False if it was not finished.
+/// Queues a finished build again. False if it was not finished. The finished attempt's log
+/// is kept as an earlier attempt; the new run starts a new log.
 pub fn restart_build(app: &App, id: u64) -> Result<bool> {
+    keep_attempts(app, &[id], false)?;
     Ok(acted(app, app.db.restart_builds(&[id])?)? > 0)
+}
+
+/// Moves the logs of the builds a restart will queue again aside (`log::archive_attempt`).
+fn keep_attempts(app: &App, ids: &[u64], failed_only: bool) -> Result<()> {
+    let logs = app.config.logs_dir();
+    for &id in ids {
+        let Some(b) = app.db.build(id)? else { continue };
+        if !b.finished || (failed_only && b.buildstatus == Some(crate::db::status::SUCCEEDED)) {
+            continue;
+        }
+        let outcome = log::Attempt {
+            status: b.buildstatus,
+            starttime: b.starttime,
+            stoptime: b.stoptime,
+            ..Default::default()
+        };
+        log::archive_attempt(&logs, id, &outcome)?;
+    }
+    Ok(())
 }
 
 /// Moves a queued build to the front (globalpriority = now). False if it is finished.
@@ -86,6 +107,7 @@ pub fn cancel_builds(app: &App, ids: &[u64]) -> Result<usize> {
 
 /// Restarts the finished, unsuccessful builds among `ids`.
 pub fn restart_failed_builds(app: &App, ids: &[u64]) -> Result<usize> {
+    keep_attempts(app, ids, true)?;
     acted(app, app.db.restart_failed_builds(ids)?)
 }
 
@@ -123,7 +145,7 @@ pub fn delete_project(app: &App, project: &str) -> Result<bool> {
 fn removed(app: &App, d: &crate::db::Deleted) {
     let logs = app.config.logs_dir();
     for &id in &d.builds {
-        log::remove(&logs, id);
+        log::remove_all(&logs, id);
     }
     for (p, j) in &d.jobsets {
         let _ = std::fs::remove_dir_all(runner::jobset_roots(&app.config.gcroots_dir(), p, j));
@@ -233,6 +255,16 @@ pub fn latest_successful(
     job: &str,
 ) -> Result<Option<Build>> {
     Ok(app.db.last_successful_build(project, jobset, job)?)
+}
+
+/// A build's earlier attempts (restarted runs), oldest first.
+pub fn log_attempts(app: &App, id: u64) -> Vec<log::Attempt> {
+    log::attempts(&app.config.logs_dir(), id)
+}
+
+/// The log of earlier attempt `n` of a build, or None.
+pub fn log_read_attempt(app: &App, id: u64, n: u32) -> Result<Option<Vec<u8>>> {
+    Ok(log::read_attempt(&app.config.logs_dir(), id, n)?)
 }
 
 /// The whole log of a build (live or compressed), or None.

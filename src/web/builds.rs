@@ -9,7 +9,8 @@ use super::pages::{
 use super::router::{r, Route};
 use super::{url_encode as enc, Ctx, HttpError, Response};
 use crate::app::App;
-use crate::db::{self, Build};
+use crate::db::{self, Build, BuildStep, EvalInput};
+use crate::nix::store_path::StorePath;
 use crate::perm;
 use crate::queue;
 use maud::{html, Markup};
@@ -49,7 +50,38 @@ pub struct BuildView<'a> {
     pub log_tail: Option<&'a str>,
     pub allowed: Allowed,
     pub now: i64,
+    pub tab: &'a str,
+    pub extra: &'a BuildExtras,
 }
+
+/// What the other tabs show; each is filled only for its own tab (they cost a Nix query).
+#[derive(Debug, Clone, Default)]
+pub struct BuildExtras {
+    pub attempts: Vec<queue::log::Attempt>,
+    pub steps: Vec<BuildStep>,
+    /// The inputs of the eval that made the build.
+    pub eval_inputs: Vec<EvalInput>,
+    /// Output name, path, NAR size when valid.
+    pub output_sizes: Vec<(String, String, Option<u64>)>,
+    /// Runtime closure of the outputs and build-time closure of the derivation: (path, NAR
+    /// size), or why Nix could not tell.
+    pub runtime: Option<Result<Vec<(String, u64)>, String>>,
+    pub buildtime: Option<Result<Vec<(String, u64)>, String>>,
+    pub used_by: Option<Result<Vec<Build>, String>>,
+}
+
+/// The build page's tabs: query value and title.
+pub const BUILD_TABS: [(&str, &str); 6] = [
+    ("summary", "Summary"),
+    ("details", "Details"),
+    ("inputs", "Inputs"),
+    ("steps", "Build steps"),
+    ("deps", "Runtime and build dependencies"),
+    ("usedby", "Used by"),
+];
+
+/// Rows a dependency list shows at most.
+pub const DEPS_SHOWN: usize = 2000;
 
 pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
     let b = v.build;
@@ -73,6 +105,38 @@ pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
                 @if v.allowed.bump && !b.finished { (post_button(pc, &format!("{base}/bump"), "Bump to front", "bump")) }
             }
         }
+        nav.tabbar.wrap #build-tabs {
+            @for (k, title) in BUILD_TABS {
+                a.tab.active[v.tab == k] id={ "tab-" (k) } href={ (base) "?tab=" (k) } { (title)
+                    @if k == "steps" && !v.extra.steps.is_empty() { " (" (v.extra.steps.len()) ")" } }
+            }
+        }
+        @match v.tab {
+            "details" => (details_tab(v)),
+            "inputs" => (inputs_tab(v)),
+            "steps" => (steps_tab(v)),
+            "deps" => (deps_tab(v)),
+            "usedby" => (used_by_tab(v)),
+            _ => (summary_tab(v, &base, running, (label, class), duration.as_deref())),
+        }
+    };
+    pages::layout_refresh(
+        pc,
+        &format!("Build {}", b.id),
+        (!b.finished && v.tab == "summary").then_some(REFRESH_SECS),
+        body,
+    )
+}
+
+fn summary_tab(
+    v: &BuildView,
+    base: &str,
+    running: bool,
+    (label, class): (&str, &str),
+    duration: Option<&str>,
+) -> Markup {
+    let b = v.build;
+    html! {
         table #build-summary {
             tbody {
                 tr { th { "Status" } td #build-status class={ "status " (class) } { (label) } }
@@ -93,7 +157,7 @@ pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
                 tr { th { "Queued at" } td { (fmt_time(b.timestamp)) } }
                 @if let Some(t) = b.starttime { tr { th { "Started" } td { (fmt_time(t)) } } }
                 @if let Some(t) = b.stoptime.filter(|_| b.finished) { tr { th { "Stopped" } td { (fmt_time(t)) } } }
-                @if let Some(d) = &duration { tr { th { "Duration" } td #duration { (d) } } }
+                @if let Some(d) = duration { tr { th { "Duration" } td #duration { (d) } } }
                 @if b.timeout > 0 { tr { th { "Timeout" } td { (b.timeout) " s" } } }
                 @if b.maxsilent > 0 { tr { th { "Max silent time" } td { (b.maxsilent) " s" } } }
                 @if !b.description.is_empty() { tr { th { "Description" } td { (b.description) } } }
@@ -137,13 +201,238 @@ pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
             Some(t) if !t.is_empty() => pre.log #log { (t) },
             _ => p.muted #no-log { @if b.finished { "No log was kept for this build." } @else if running { "No output yet." } @else { "The build has not started yet." } },
         }
+        @if !v.extra.attempts.is_empty() {
+            h2 #attempts-heading { "Earlier attempts" }
+            table #attempts {
+                thead { tr { th { "Attempt" } th { "Status" } th { "Started" } th { "Stopped" } th { "Log" } } }
+                tbody {
+                    @for a in &v.extra.attempts {
+                        tr {
+                            td { (a.nr) }
+                            td class={ "status " (attempt_class(a.status)) } { (a.status.map(db::status::name).unwrap_or("Unknown")) }
+                            td { @if let Some(t) = a.starttime { (fmt_time(t)) } }
+                            td { @if let Some(t) = a.stoptime { (fmt_time(t)) } }
+                            td { @if a.has_log { a.attempt-log href={ (base) "/log/raw?attempt=" (a.nr) } { "log" } } @else { span.muted { "none" } } }
+                        }
+                    }
+                }
+            }
+            p.muted { "This is attempt " (v.extra.attempts.len() + 1) "; the log above is its own." }
+        }
+    }
+}
+
+fn attempt_class(s: Option<i32>) -> &'static str {
+    match s {
+        Some(0) => "status-0",
+        _ => "status-fail",
+    }
+}
+
+fn details_tab(v: &BuildView) -> Markup {
+    let b = v.build;
+    let machine = v
+        .extra
+        .steps
+        .iter()
+        .rev()
+        .map(|s| s.machine.as_str())
+        .find(|m| !m.is_empty());
+    html! {
+        table #build-details {
+            tbody {
+                tr { th { "Derivation" } td { code #drvpath { (b.drvpath) } } }
+                tr { th { "System" } td { (b.system) } }
+                tr { th { "Machine" } td #machine { @match machine { Some(m) => (m), None => span.muted { @if b.iscachedbuild { "none (cached)" } @else { "localhost" } } } } }
+                tr { th { "Nix name" } td { (b.nixname) } }
+                tr { th { "Timeout" } td { @if b.timeout > 0 { (fmt_duration(b.timeout as i64)) } @else { "none" } } }
+                tr { th { "Max silent time" } td { @if b.maxsilent > 0 { (fmt_duration(b.maxsilent as i64)) } @else { "none" } } }
+                tr { th { "Priority" } td { (b.priority) @if b.globalpriority > 0 { " (bumped to the front)" } } }
+                tr { th { "Created by evaluation" } td { a href={ "/eval/" (b.eval) } { (b.eval) } } }
+                tr { th { "In evaluations" } td #build-evals-details { @for (i, e) in v.evals.iter().enumerate() {
+                    @if i > 0 { ", " } a href={ "/eval/" (e) } { (e) } } } }
+                @if !b.license.is_empty() { tr { th { "License" } td { (b.license) } } }
+                @if !b.maintainers.is_empty() { tr { th { "Maintainers" } td { (b.maintainers) } } }
+                @if let Some(from) = b.cached_from { tr { th { "Cached from" } td { "build " a href={ "/build/" (from) } { (from) } } } }
+            }
+        }
+        h2 { "Outputs" }
+        table #output-sizes {
+            thead { tr { th { "Output" } th { "Path" } th.num { "Size" } } }
+            tbody {
+                @for (n, p, size) in &v.extra.output_sizes {
+                    tr { td { (n) } td { code { (p) } } td.num { @match size { Some(s) => (fmt_size(*s)), None => span.muted { "not in the store" } } } }
+                }
+            }
+        }
+    }
+}
+
+fn inputs_tab(v: &BuildView) -> Markup {
+    html! {
+        p.muted { "The inputs of evaluation " a href={ "/eval/" (v.build.eval) } { (v.build.eval) } ", which made this build." }
+        table #build-inputs {
+            thead { tr { th { "Name" } th { "Type" } th { "Value" } th { "Revision or hash" } } }
+            tbody {
+                @for i in &v.extra.eval_inputs {
+                    tr { td.name { (i.name) } td { (i.kind) } td { code { (i.value) } }
+                        td { code { @if !i.revision.is_empty() { (i.revision) } @else { (i.sha256hash) } } } }
+                }
+            }
+        }
+    }
+}
+
+fn steps_tab(v: &BuildView) -> Markup {
+    html! {
+        @if v.extra.steps.is_empty() { p.muted #no-steps { "No steps recorded for this build." } } @else {
+            div.scroll {
+            table #build-steps {
+                thead { tr { th { "#" } th { "Derivation" } th { "System" } th { "Machine" } th { "Status" } th.num { "Duration" } } }
+                tbody {
+                    @for s in &v.extra.steps {
+                        tr {
+                            td { (s.nr) }
+                            td { code { (s.drvpath) } }
+                            td { (s.system) }
+                            td { (s.machine) }
+                            td class={ "status " (attempt_class(s.status)) } { @match s.status { Some(st) => (db::status::name(st)), None => "Running" } }
+                            td.num { @if let (Some(a), Some(e)) = (s.starttime, s.stoptime) { (fmt_duration(e - a)) } }
+                        }
+                        @if let Some(e) = &s.errormsg { tr { td {} td colspan="5" { div.error { (e) } } } }
+                    }
+                }
+            }
+            }
+        }
+    }
+}
+
+fn path_list(id: &str, title: &str, list: &Option<Result<Vec<(String, u64)>, String>>) -> Markup {
+    html! {
+        h2 { (title) }
+        @match list {
+            None => {},
+            Some(Err(e)) => { p.muted id={ (id) "-error" } { (e) } },
+            Some(Ok(l)) => {
+                p.muted { (l.len()) " paths, " (fmt_size(l.iter().map(|(_, s)| s).sum())) " in all" }
+                div.scroll {
+                table id=(id) {
+                    thead { tr { th { "Path" } th.num { "Size" } } }
+                    tbody { @for (p, s) in l.iter().take(DEPS_SHOWN) { tr { td { code { (p) } } td.num { (fmt_size(*s)) } } } }
+                }
+                }
+            }
+        }
+    }
+}
+
+fn deps_tab(v: &BuildView) -> Markup {
+    html! {
+        (path_list("runtime-deps", "Runtime dependencies (closure of the outputs)", &v.extra.runtime))
+        (path_list("build-deps", "Build dependencies (closure of the derivation)", &v.extra.buildtime))
+    }
+}
+
+fn used_by_tab(v: &BuildView) -> Markup {
+    html! {
+        p.muted { "Other builds whose outputs' closure holds an output of this build." }
+        @match &v.extra.used_by {
+            None => {},
+            Some(Err(e)) => { p.muted #used-by-error { (e) } },
+            Some(Ok(l)) if l.is_empty() => { p.muted #used-by-none { "No other build uses it." } },
+            Some(Ok(l)) => {
+                table #used-by {
+                    thead { tr { th { "#" } th { "Job" } th { "Status" } } }
+                    tbody { @for u in l {
+                        @let (label, class) = build_state(u);
+                        tr { td { a href={ "/build/" (u.id) } { (u.id) } } td.job { (job_link(u)) } td class={ "status " (class) } { (label) } }
+                    } }
+                }
+            }
+        }
+    }
+}
+
+/// (path, NAR size) of each path, sorted by size, largest first.
+fn sized(app: &App, paths: &[StorePath]) -> Result<Vec<(String, u64)>, String> {
+    let infos = app.nix.path_infos(paths).map_err(|e| e.to_string())?;
+    let mut v: Vec<(String, u64)> = infos
+        .into_iter()
+        .map(|i| (i.path.to_string(), i.nar_size))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(v)
+}
+
+/// The outputs of a build that are valid in the store.
+fn valid_outputs(app: &App, b: &Build) -> Vec<StorePath> {
+    b.outputs
+        .values()
+        .filter_map(|p| app.nix.parse_path(p).ok())
+        .filter(|p| app.nix.is_valid(p).unwrap_or(false))
+        .collect()
+}
+
+fn extras(ctx: &Ctx, b: &Build, tab: &str) -> Result<BuildExtras, HttpError> {
+    let app = ctx.app;
+    let mut x = BuildExtras {
+        steps: app.db.build_steps(b.id)?,
+        ..Default::default()
     };
-    pages::layout_refresh(
-        pc,
-        &format!("Build {}", b.id),
-        (!b.finished).then_some(REFRESH_SECS),
-        body,
-    )
+    match tab {
+        "summary" => x.attempts = queue::log_attempts(app, b.id),
+        "details" => {
+            for (n, p) in &b.outputs {
+                let size = app
+                    .nix
+                    .parse_path(p)
+                    .ok()
+                    .filter(|sp| app.nix.is_valid(sp).unwrap_or(false))
+                    .and_then(|sp| app.nix.path_info(&sp).ok())
+                    .map(|i| i.nar_size);
+                x.output_sizes.push((n.clone(), p.clone(), size));
+            }
+        }
+        "inputs" => {
+            x.eval_inputs = app.db.eval(b.eval)?.map(|e| e.inputs).unwrap_or_default();
+        }
+        "deps" => {
+            let outs = valid_outputs(app, b);
+            x.runtime = Some(if outs.is_empty() {
+                Err("The outputs are not in the store (not built yet, or collected).".into())
+            } else {
+                app.nix
+                    .closure(&outs)
+                    .map_err(|e| e.to_string())
+                    .and_then(|c| sized(app, &c))
+            });
+            x.buildtime = Some(match app.nix.parse_path(&b.drvpath) {
+                Ok(drv) if app.nix.is_valid(&drv).unwrap_or(false) => app
+                    .nix
+                    .closure(std::slice::from_ref(&drv))
+                    .map_err(|e| e.to_string())
+                    .and_then(|c| sized(app, &c)),
+                _ => Err("The derivation is not in the store.".into()),
+            });
+        }
+        "usedby" => {
+            let outs = valid_outputs(app, b);
+            x.used_by = Some(if outs.is_empty() {
+                Err("The outputs are not in the store (not built yet, or collected).".into())
+            } else {
+                match app.nix.referrers_closure(&outs) {
+                    Ok(paths) => {
+                        let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+                        Ok(app.db.builds_with_outputs(&paths, b.id, 200)?)
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            });
+        }
+        _ => {}
+    }
+    Ok(x)
 }
 
 fn build_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
@@ -151,14 +440,29 @@ fn build_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     if ctx.wants_json() {
         return Ok(Response::json(&build_json_full(ctx.app, &b)?));
     }
+    let tab = match ctx.req.query_param("tab") {
+        None | Some("") => "summary",
+        Some(t) => BUILD_TABS
+            .iter()
+            .map(|(k, _)| *k)
+            .find(|k| *k == t)
+            .ok_or_else(|| HttpError::bad_request(format!("no tab `{t}` on a build page")))?,
+    };
     let evals = build_evals(ctx.app, &b)?;
-    let tail = queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)?;
+    let tail = if tab == "summary" {
+        queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)?
+    } else {
+        None
+    };
+    let extra = extras(ctx, &b, tab)?;
     let view = BuildView {
         build: &b,
         evals: &evals,
         log_tail: tail.as_deref(),
         allowed: allowed(ctx, &b.project)?,
         now: db::now(),
+        tab,
+        extra: &extra,
     };
     Ok(Response::html(build_page(&ctx.page(), &view)))
 }
@@ -169,6 +473,17 @@ fn no_log(id: u64) -> HttpError {
 
 fn build_log_raw(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let b = load_build(ctx, args)?;
+    if let Some(a) = ctx.req.query_param("attempt").filter(|a| !a.is_empty()) {
+        let n: u32 = a.parse().map_err(|_| {
+            HttpError::bad_request(format!("`attempt` must be a number, not `{a}`"))
+        })?;
+        let log = queue::log_read_attempt(ctx.app, b.id, n)
+            .map_err(queue_err)?
+            .ok_or_else(|| {
+                HttpError::not_found(format!("build {} has no log of attempt {n}", b.id))
+            })?;
+        return Ok(Response::new(200, "text/plain; charset=utf-8", log));
+    }
     let log = queue::log_read(ctx.app, b.id)
         .map_err(queue_err)?
         .ok_or_else(|| no_log(b.id))?;
@@ -270,6 +585,8 @@ mod tests {
                 bump: false,
             },
             now: 130,
+            tab: "summary",
+            extra: &BuildExtras::default(),
         };
         let html = build_page(&PageCtx::default(), &v).into_string();
         assert!(html.contains("action=\"/build/7/cancel\""), "{html}");
@@ -295,6 +612,8 @@ mod tests {
             log_tail: Some("building hello\n"),
             allowed: Allowed::default(),
             now: 130,
+            tab: "summary",
+            extra: &BuildExtras::default(),
         };
         let html = build_page(&PageCtx::default(), &v).into_string();
         assert!(!html.contains("http-equiv=\"refresh\""));
