@@ -274,6 +274,45 @@ fn eval_comparison_lists_what_changed() {
         400
     );
 
+    // Search: by job name (also an attribute suffix), drv path, out path and its hash part.
+    let drv = c.get(&format!("/build/{stable}")).json()["drvpath"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hash = &out["/nix/store/".len().."/nix/store/".len() + 12];
+    let s = c.get("/search?query=FIX").json();
+    for k in [
+        "projects",
+        "jobsets",
+        "builds",
+        "buildsdrv",
+        "buildsoutpaths",
+    ] {
+        assert!(s[k].is_array(), "{k}: {s}");
+    }
+    assert_eq!(s["builds"][0]["job"], "fixme", "{s}");
+    assert_eq!(s["builds"][0]["id"].as_u64(), Some(b2["fixme"]));
+    let s = c.get(&format!("/search?query={drv}")).json();
+    assert_eq!(s["buildsdrv"][0]["id"].as_u64(), Some(stable), "{s}");
+    let s = c.get(&format!("/search?query={hash}")).json();
+    assert_eq!(s["buildsoutpaths"][0]["id"].as_u64(), Some(stable), "{s}");
+    assert_eq!(s["buildsdrv"].as_array().unwrap().len(), 0);
+    let s = c.get(&format!("/search?query={out}")).json();
+    assert_eq!(s["buildsoutpaths"][0]["id"].as_u64(), Some(stable), "{s}");
+    let s = c.get("/search?query=p").json();
+    assert_eq!(s["projects"][0]["name"], "p", "{s}");
+    let page = c.html().get("/search?query=add").body;
+    assert_eq!(
+        texts(&page, "#hits-jobs td.job a"),
+        ["p:j:added1", "p:j:added2"]
+    );
+    let page = c.html().get("/search?query=zzz-nothing").body;
+    assert_eq!(texts(&page, "#no-hits").len(), 1);
+    assert_eq!(
+        c.get(&format!("/search?query={}", "x".repeat(500))).status,
+        400
+    );
+
     // A restart keeps the failed attempt's log and starts a new one.
     let broken = b2["breakme"];
     let first_log = c.get(&format!("/build/{broken}/log/raw")).body;

@@ -20,8 +20,22 @@ pub const JOBSET_FINISHED: TableDefinition<(&str, &str, u64), ()> =
 pub const EVAL_JOBS: TableDefinition<(u64, &str), u64> = TableDefinition::new("eval_jobs");
 /// (output store path, build id) → ().
 pub const OUT_BUILDS: TableDefinition<(&str, u64), ()> = TableDefinition::new("out_builds");
-/// (job name, project, jobset) → (): where a job name exists.
-pub const JOB_NAMES: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("job_names");
+/// (search key, project, jobset, job) → (): a job by its lower-cased name and by each
+/// attribute-path suffix of it (`pkgs.hello` also under `hello`), for search by prefix.
+pub const JOB_NAMES: TableDefinition<(&str, &str, &str, &str), ()> =
+    TableDefinition::new("job_names");
+
+/// The search keys of a job name: itself and every suffix after a `.`, lower-cased.
+pub fn name_keys(job: &str) -> Vec<String> {
+    let lower = job.to_lowercase();
+    let mut keys = vec![lower.clone()];
+    for (i, c) in lower.char_indices() {
+        if c == '.' && i + 1 < lower.len() {
+            keys.push(lower[i + 1..].to_string());
+        }
+    }
+    keys
+}
 
 /// Meta key: which version of these indexes the file holds (absent: fill them).
 const VERSION_KEY: &str = "views_index_version";
@@ -68,7 +82,7 @@ pub(super) fn unfinished(tx: &WriteTransaction, b: &Build) -> Result<()> {
 pub(super) struct EvalIndex<'t> {
     eval_jobs: Table<'t, (u64, &'static str), u64>,
     outs: Table<'t, (&'static str, u64), ()>,
-    names: Table<'t, (&'static str, &'static str, &'static str), ()>,
+    names: Table<'t, (&'static str, &'static str, &'static str, &'static str), ()>,
 }
 
 impl<'t> EvalIndex<'t> {
@@ -91,8 +105,17 @@ impl<'t> EvalIndex<'t> {
         for out in b.outputs.values() {
             self.outs.insert((out.as_str(), b.id), ())?;
         }
-        self.names
-            .insert((b.job.as_str(), b.project.as_str(), b.jobset.as_str()), ())?;
+        for k in name_keys(&b.job) {
+            self.names.insert(
+                (
+                    k.as_str(),
+                    b.project.as_str(),
+                    b.jobset.as_str(),
+                    b.job.as_str(),
+                ),
+                (),
+            )?;
+        }
         Ok(())
     }
 }
@@ -138,7 +161,9 @@ pub(super) fn forget_jobset(
     }
     let mut names = tx.open_table(JOB_NAMES)?;
     for job in jobs {
-        names.remove((job.as_str(), p, j))?;
+        for k in name_keys(job) {
+            names.remove((k.as_str(), p, j, job.as_str()))?;
+        }
     }
     Ok(())
 }
@@ -164,7 +189,17 @@ fn backfill(tx: &WriteTransaction) -> Result<()> {
         for o in b.outputs.values() {
             outs.insert((o.as_str(), id), ())?;
         }
-        names.insert((b.job.as_str(), b.project.as_str(), b.jobset.as_str()), ())?;
+        for k in name_keys(&b.job) {
+            names.insert(
+                (
+                    k.as_str(),
+                    b.project.as_str(),
+                    b.jobset.as_str(),
+                    b.job.as_str(),
+                ),
+                (),
+            )?;
+        }
         jobs.insert(id, b.job);
     }
     let members = tx.open_table(EVAL_MEMBERS)?;

@@ -569,3 +569,90 @@ impl Db {
         Ok(out)
     }
 }
+
+/// What a search found (see `Db::search`).
+#[derive(Debug, Clone, Default)]
+pub struct SearchHits {
+    pub projects: Vec<super::Project>,
+    pub jobsets: Vec<super::Jobset>,
+    /// The newest build of each job whose name (or an attribute-path suffix of it) starts with
+    /// the query.
+    pub jobs: Vec<Build>,
+    /// Builds whose derivation path starts with the query (or with the store dir and it).
+    pub by_drv: Vec<Build>,
+    /// Builds with an output path starting so.
+    pub by_out: Vec<Build>,
+}
+
+impl Db {
+    /// Searches projects and jobsets (name, display name, description containing the query,
+    /// case-insensitive), jobs by name prefix, and builds by derivation or output path prefix
+    /// (a bare hash part is looked for under `store_dir`), at most `limit` of each. The job and
+    /// path searches are index ranges; projects and jobsets are small tables read whole.
+    pub fn search(&self, q: &str, store_dir: &str, limit: usize) -> Result<SearchHits> {
+        let tx = self.inner.begin_read()?;
+        let mut h = SearchHits::default();
+        let lower = q.to_lowercase();
+        let has = |s: &str| s.to_lowercase().contains(&lower);
+        for r in tx.open_table(super::PROJECTS)?.iter()? {
+            let (k, v) = r?;
+            let p: super::Project = decode(&format!("project {}", k.value()), v.value())?;
+            if h.projects.len() < limit
+                && (has(&p.name) || has(&p.displayname) || has(&p.description))
+            {
+                h.projects.push(p);
+            }
+        }
+        for r in tx.open_table(super::JOBSETS)?.iter()? {
+            let (_, v) = r?;
+            let js: super::Jobset = decode("jobset", v.value())?;
+            if h.jobsets.len() < limit && (has(&js.name) || has(&js.description)) {
+                h.jobsets.push(js);
+            }
+        }
+        let builds = tx.open_table(BUILDS)?;
+        {
+            let names = tx.open_table(index::JOB_NAMES)?;
+            let latest = tx.open_table(JOB_LATEST)?;
+            let mut seen = std::collections::BTreeSet::new();
+            for r in names.range((lower.as_str(), "", "", "")..)? {
+                let k = r?.0;
+                let (key, p, j, job) = k.value();
+                if !key.starts_with(lower.as_str()) || h.jobs.len() >= limit {
+                    break;
+                }
+                if !seen.insert((p.to_string(), j.to_string(), job.to_string())) {
+                    continue;
+                }
+                if let Some(id) = latest.get((p, j, job))?.map(|v| v.value()) {
+                    if let Some(b) = get_build(&builds, id)? {
+                        h.jobs.push(b);
+                    }
+                }
+            }
+        }
+        let prefix = if q.starts_with('/') {
+            q.to_string()
+        } else {
+            format!("{}/{q}", store_dir.trim_end_matches('/'))
+        };
+        let by_path = |def: redb::TableDefinition<(&str, u64), ()>| -> Result<Vec<Build>> {
+            let t = tx.open_table(def)?;
+            let mut out = Vec::new();
+            for r in t.range((prefix.as_str(), 0u64)..)? {
+                let k = r?.0;
+                let (path, id) = k.value();
+                if !path.starts_with(prefix.as_str()) || out.len() >= limit {
+                    break;
+                }
+                if let Some(b) = get_build(&builds, id)? {
+                    out.push(b);
+                }
+            }
+            Ok(out)
+        };
+        h.by_drv = by_path(super::DRV_BUILDS)?;
+        h.by_out = by_path(index::OUT_BUILDS)?;
+        Ok(h)
+    }
+}

@@ -52,7 +52,7 @@ table.grid td.cell.status-0 a{color:#1e7d32}table.grid td.cell.status-fail a{col
 .status-aborted,table.grid td.cell.status-aborted a{color:#6b6b6b}.delta{font-size:.85em}
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:1em}svg.chart{width:100%;height:9em;background:#fff;border:1px solid #dde}
 svg.chart rect{fill:#1f5fbf}svg.chart .chart-label{font-size:11px;fill:#555}svg.chart .chart-axis{stroke:#ccd}
-header.top{flex-wrap:wrap}td.inputs{font-size:.9em}span.input-change{white-space:nowrap}
+header.top{flex-wrap:wrap}header.top form.nav-search input{width:11em;padding:.15em .4em;border:0;border-radius:4px}td.inputs{font-size:.9em}span.input-change{white-space:nowrap}
 @media (max-width:640px){main{padding:0 .5em}.charts{grid-template-columns:1fr}form.edit label.row{grid-template-columns:1fr;gap:.2em}
 th,td{padding:.3em .35em}.tabbar{flex-wrap:wrap}details.actions{margin-left:0}}
 "#;

@@ -19,6 +19,7 @@ pub mod pages;
 pub mod projects;
 pub mod queue;
 pub mod router;
+pub mod search;
 pub mod server;
 pub mod session;
 
@@ -32,6 +33,7 @@ pub const ROUTES: &[&[router::Route]] = &[
     builds::ROUTES,
     jobs::ROUTES,
     queue::ROUTES,
+    search::ROUTES,
     cache_pages::ROUTES,
     account::ROUTES,
 ];

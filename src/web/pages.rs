@@ -95,6 +95,9 @@ pub fn layout_refresh(
                     a href="/" { "Projects" }
                     a #nav-queue href="/queue" { "Queue" }
                     a #nav-cache href="/cache" { "Cache" }
+                    form.nav-search method="get" action="/search" {
+                        input type="search" name="query" placeholder="Search" aria-label="Search";
+                    }
                     div.user {
                         @if let Some(u) = pc.user {
                             a #current-user href={ "/user/" (super::url_encode(u)) } { (u) }
