@@ -339,6 +339,35 @@ fn eval_comparison_lists_what_changed() {
         404
     );
 
+    // Status pages: what runs now, the newest evaluations everywhere, the queue.
+    let st = c.get("/status").json();
+    assert!(st["running"].is_array() && st["nrqueued"].is_u64(), "{st}");
+    let page = c.html().get("/status").body;
+    assert!(
+        texts(&page, "#status-summary")[0].contains("0 builds running"),
+        "{page}"
+    );
+    let ev = c.get("/evals").json();
+    let ids: Vec<u64> = ev["evals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [e3, e2, e1]);
+    assert_eq!(ev["evals"][0]["jobset"], "j");
+    let page = c.html().get("/evals").body;
+    assert_eq!(
+        texts(&page, "#latest-evals td.jobset"),
+        ["p:j", "p:j", "p:j"]
+    );
+    assert_eq!(texts(&page, "#latest-evals td.errors")[1], "1 job");
+    let page = c.html().get("/queue").body;
+    assert!(
+        texts(&page, "#queue-summary")[0].starts_with("0 queued builds"),
+        "{page}"
+    );
+
     // Bad comparison targets are clear errors.
     assert_eq!(c.get(&format!("/eval/{e3}/compare?to=999999")).status, 404);
     let r = c.html().get(&format!("/eval/{e3}?compare=a%20b"));

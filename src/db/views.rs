@@ -656,3 +656,22 @@ impl Db {
         Ok(h)
     }
 }
+
+impl Db {
+    /// The newest evals of every jobset, newest first, older than `before` (0 = from the
+    /// newest), at most `limit`.
+    pub fn latest_evals(&self, before: u64, limit: usize) -> Result<Vec<super::Eval>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(super::EVALS)?;
+        let hi = if before == 0 { u64::MAX } else { before - 1 };
+        let mut out = Vec::new();
+        if before == 1 {
+            return Ok(out);
+        }
+        for r in t.range(..=hi)?.rev().take(limit) {
+            let (k, v) = r?;
+            out.push(decode(&format!("eval {}", k.value()), v.value())?);
+        }
+        Ok(out)
+    }
+}

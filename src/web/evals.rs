@@ -2,7 +2,7 @@
 
 use super::api;
 use super::common::*;
-use super::pages::{self, build_state, fmt_time, PageCtx};
+use super::pages::{self, build_state, fmt_time, plural, PageCtx};
 use super::pages::{error_changes, input_changes, ErrorChanges, InputChange};
 use super::router::{r, Route};
 use super::{url_encode as enc, Ctx, HttpError, Response};
@@ -162,10 +162,6 @@ pub fn eval_page(pc: &PageCtx, v: &EvalView) -> Markup {
             }
         },
     )
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn diff_tab(v: &EvalView, key: &str, href: &str) -> Markup {

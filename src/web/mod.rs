@@ -22,6 +22,7 @@ pub mod router;
 pub mod search;
 pub mod server;
 pub mod session;
+pub mod status;
 
 /// Every family's routes; the first match wins, so list specific patterns first. A new family
 /// adds one line here.
@@ -34,6 +35,7 @@ pub const ROUTES: &[&[router::Route]] = &[
     jobs::ROUTES,
     queue::ROUTES,
     search::ROUTES,
+    status::ROUTES,
     cache_pages::ROUTES,
     account::ROUTES,
 ];

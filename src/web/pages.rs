@@ -94,6 +94,8 @@ pub fn layout_refresh(
                     a.brand href="/" { "hydrant" }
                     a href="/" { "Projects" }
                     a #nav-queue href="/queue" { "Queue" }
+                    a #nav-status href="/status" { "Status" }
+                    a #nav-evals href="/evals" { "Evaluations" }
                     a #nav-cache href="/cache" { "Cache" }
                     form.nav-search method="get" action="/search" {
                         input type="search" name="query" placeholder="Search" aria-label="Search";
@@ -416,6 +418,11 @@ pub fn jobset_page(pc: &PageCtx, v: &JobsetView, tab: &str) -> Markup {
             }
         },
     )
+}
+
+/// `1 build`, `2 builds`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `+3`, `−2` or nothing, as a span classed by whether the change is good.

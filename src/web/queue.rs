@@ -49,6 +49,102 @@ pub struct QueueView<'a> {
     pub more: bool,
     pub now: i64,
     pub is_admin: bool,
+    /// The waiting list is in the order the runner would pick (else in id order).
+    pub in_pick_order: bool,
+}
+
+/// Up to this many queued builds the queue page shows them in pick order (simulated on the
+/// scheduler's own policy); a longer queue is shown in id order.
+pub const PICK_ORDER_MAX: usize = 5000;
+
+/// `builds` in the order `queue::policy` would hand them to free slots now: bumped first, then
+/// the jobset furthest below its share of the last 24 h, then priority, then age. Builds no
+/// machine supports come last. Loads the jobsets' shares and charges as the runner does.
+pub fn pick_order(
+    app: &App,
+    builds: Vec<Build>,
+    ms: &[machines::Machine],
+) -> Result<Vec<Build>, HttpError> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    let shares = app.db.queue_jobset_shares()?;
+    let window = crate::queue::policy::WINDOW as u64;
+    let charges: Vec<(u64, String, String, f64)> = app
+        .db
+        .queue_charges(now as u64, window)?
+        .into_iter()
+        .map(|(stop, c)| (stop, c.project, c.jobset, c.seconds))
+        .collect();
+    Ok(pick_sequence(
+        builds,
+        &shares,
+        &charges,
+        |s| machines::supported(ms, s),
+        now,
+    ))
+}
+
+/// The pure part of `pick_order`: shares per jobset, charges (stop time, project, jobset,
+/// seconds), which systems some machine builds, and the time.
+pub fn pick_sequence(
+    builds: Vec<Build>,
+    shares: &[((String, String), u32)],
+    charges: &[(u64, String, String, f64)],
+    supported: impl Fn(&str) -> bool,
+    now: f64,
+) -> Vec<Build> {
+    use crate::queue::policy::{Policy, QueuedBuild};
+    use std::collections::HashMap;
+    let mut policy = Policy::new();
+    let mut jobsets: HashMap<(String, String), u32> = HashMap::new();
+    for ((p, j), n) in shares {
+        jobsets.insert((p.clone(), j.clone()), policy.add_jobset(*n));
+    }
+    let mut js_id = |policy: &mut Policy, p: &str, j: &str| -> u32 {
+        *jobsets
+            .entry((p.to_string(), j.to_string()))
+            .or_insert_with(|| policy.add_jobset(100))
+    };
+    for (stop, p, j, secs) in charges {
+        let js = js_id(&mut policy, p, j);
+        policy.charge(js, *secs, *stop as f64, now);
+    }
+    policy.set_catch_up(false);
+    let mut systems: HashMap<String, u32> = HashMap::new();
+    let mut by_id: HashMap<u64, Build> = HashMap::new();
+    let mut unsupported = Vec::new();
+    for b in builds {
+        if !supported(&b.system) {
+            unsupported.push(b);
+            continue;
+        }
+        let js = js_id(&mut policy, &b.project, &b.jobset);
+        let sys = *systems
+            .entry(b.system.clone())
+            .or_insert_with(|| policy.add_system());
+        policy.enqueue(
+            QueuedBuild {
+                id: b.id,
+                jobset: js,
+                system: sys,
+                priority: b.priority,
+                globalpriority: b.globalpriority.max(0),
+            },
+            now,
+        );
+        by_id.insert(b.id, b);
+    }
+    let all: Vec<u32> = systems.values().copied().collect();
+    let mut out = Vec::with_capacity(by_id.len() + unsupported.len());
+    while let Some(p) = policy.pick(&all, now) {
+        if let Some(b) = by_id.remove(&p.id) {
+            out.push(b);
+        }
+    }
+    out.extend(unsupported);
+    out
 }
 
 pub fn queue_page(pc: &PageCtx, v: &QueueView) -> Markup {
@@ -58,7 +154,7 @@ pub fn queue_page(pc: &PageCtx, v: &QueueView) -> Markup {
         "Queue",
         html! {
             h1 { "Queue" }
-            p #queue-summary { (v.nrqueued) " queued builds: " (v.running.len()) " running, " (nwaiting) " waiting." }
+            p #queue-summary { (pages::plural(v.nrqueued, "queued build", "queued builds")) ": " (v.running.len()) " running, " (nwaiting) " waiting." }
             @if v.is_admin && v.nrqueued > 0 {
                 form.inline #cancel-all method="post" action="/queue/cancel-all" {
                     input type="hidden" name="csrf" value=(pc.csrf);
@@ -97,6 +193,8 @@ pub fn queue_page(pc: &PageCtx, v: &QueueView) -> Markup {
                 }
             }
             h2 { "Waiting" }
+            @if v.in_pick_order && !v.waiting.is_empty() { p.muted #pick-order { "In the order the scheduler would start them now (bumped, then fair share, then priority, then age). "
+                a href="/queue?order=id" { "All of them by number" } } }
             @if v.waiting.is_empty() { p.muted #no-waiting { "No builds are waiting." } } @else {
                 table #waiting {
                     thead { tr { th { "#" } th { "Job" } th { "System" } th.num { "Priority" } th { "Queued at" } } }
@@ -135,9 +233,27 @@ fn queue_get(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     };
     let snap = queue::snapshot(ctx.app, 0).map_err(queue_err)?;
     let ms = machines::machines(&ctx.app.config).unwrap_or_default();
-    let mut page = queued_builds(ctx.app, after, QUEUE_PAGE_SIZE + 1, true)?;
-    let more = page.len() > QUEUE_PAGE_SIZE;
-    page.truncate(QUEUE_PAGE_SIZE);
+    let by_id = after > 0 || ctx.req.query_param("order") == Some("id");
+    let picked = if !by_id && snap.nrqueued <= PICK_ORDER_MAX as u64 {
+        let all = queued_builds(ctx.app, 0, PICK_ORDER_MAX, true)?;
+        Some(pick_order(ctx.app, all, &ms)?)
+    } else {
+        None
+    };
+    let in_pick_order = picked.is_some();
+    let (page, more) = match picked {
+        Some(mut p) => {
+            // The rest is paged in id order (a pick-order page has no stable cursor).
+            p.truncate(QUEUE_PAGE_SIZE);
+            (p, false)
+        }
+        None => {
+            let mut page = queued_builds(ctx.app, after, QUEUE_PAGE_SIZE + 1, true)?;
+            let more = page.len() > QUEUE_PAGE_SIZE;
+            page.truncate(QUEUE_PAGE_SIZE);
+            (page, more)
+        }
+    };
     let waiting: Vec<queue::WaitingBuild> = page
         .into_iter()
         .map(|build| queue::WaitingBuild {
@@ -155,6 +271,7 @@ fn queue_get(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
         more,
         now: db::now(),
         is_admin,
+        in_pick_order,
     };
     Ok(Response::html(queue_page(&ctx.page(), &view)))
 }
@@ -226,6 +343,7 @@ mod tests {
             more: true,
             now: 0,
             is_admin: false,
+            in_pick_order: false,
         };
         let html = queue_page(&PageCtx::default(), &v).into_string();
         assert!(html.contains("(unsupported)"));
@@ -253,5 +371,39 @@ mod tests {
             ..Default::default()
         };
         assert!(!f.matches(&b));
+    }
+
+    #[test]
+    fn pick_order_is_bumped_then_fair_share_then_priority_then_age() {
+        let mk = |id: u64, j: &str, prio: i32, bumped: i32, system: &str| Build {
+            id,
+            project: "p".into(),
+            jobset: j.into(),
+            job: format!("job{id}"),
+            system: system.into(),
+            priority: prio,
+            globalpriority: bumped,
+            ..Default::default()
+        };
+        let builds = vec![
+            mk(1, "a", 100, 0, "x86_64-linux"),
+            mk(2, "a", 100, 0, "x86_64-linux"),
+            mk(3, "b", 100, 0, "x86_64-linux"),
+            mk(4, "b", 200, 0, "x86_64-linux"),
+            mk(5, "a", 100, 7, "x86_64-linux"),
+            mk(6, "b", 100, 0, "mips-plan9"),
+        ];
+        let shares = [
+            (("p".to_string(), "a".to_string()), 100),
+            (("p".to_string(), "b".to_string()), 100),
+        ];
+        // Jobset a used an hour of its share already.
+        let charges = [(1_000u64, "p".to_string(), "a".to_string(), 3600.0)];
+        let order: Vec<u64> =
+            pick_sequence(builds, &shares, &charges, |s| s != "mips-plan9", 1_100.0)
+                .iter()
+                .map(|b| b.id)
+                .collect();
+        assert_eq!(order, [5, 4, 3, 1, 2, 6]);
     }
 }
