@@ -292,7 +292,7 @@ fn pages_render_with_expected_content() {
     // Login page and a 404 page.
     let r = anon.get("/login");
     assert_eq!(
-        attrs(&r.body, "form input", "name"),
+        attrs(&r.body, "form.edit input", "name"),
         vec!["csrf", "username", "password"]
     );
     let r = anon.get("/eval/999");
@@ -473,13 +473,65 @@ fn html_forms_without_javascript() {
         srv.client().get("/jobset/web/rel2").json()["schedulingshares"],
         42
     );
-    // A bad form value gives an HTML error page and changes nothing.
+    // A bad form value comes back in the form, with the message beside its field, the other
+    // typed values kept, and changes nothing.
     let mut bad = fields.clone();
-    bad.retain(|(k, _)| *k != "schedulingshares");
+    bad.retain(|(k, _)| !matches!(*k, "schedulingshares" | "description"));
     bad.push(("schedulingshares", "0"));
+    bad.push(("description", "typed but not saved"));
     let r = s.post_form("/jobset/web/rel", &bad);
-    assert_eq!(r.status, 400);
-    assert!(texts(&r.body, "#error-message")[0].contains("schedulingshares"));
+    assert_eq!(r.status, 422);
+    assert!(texts(&r.body, "#error-schedulingshares")[0].contains("schedulingshares"));
+    assert_eq!(
+        attrs(&r.body, "input[name=schedulingshares]", "value"),
+        ["0"]
+    );
+    assert_eq!(
+        attrs(&r.body, "input[name=description]", "value"),
+        ["typed but not saved"]
+    );
+    assert_eq!(
+        attrs(&r.body, "input[name=input-0-value]", "value"),
+        vec!["/srv/web"]
+    );
+    assert!(
+        texts(&r.body, "label.invalid code.field")
+            .iter()
+            .any(|t| t == "schedulingshares"),
+        "the label names the field as the message does"
+    );
+    let r = s.post_form(
+        "/project/.new",
+        &[
+            ("csrf", &csrf),
+            ("name", "np"),
+            ("displayname", "New P"),
+            ("homepage", "javascript:x"),
+            ("owner", "nobody"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(texts(&r.body, "#error-homepage")[0].contains("homepage"));
+    assert_eq!(
+        attrs(&r.body, "input[name=displayname]", "value"),
+        ["New P"]
+    );
+    let r = s.post_form(
+        "/project/.new",
+        &[
+            ("csrf", &csrf),
+            ("name", "np"),
+            ("displayname", "New P"),
+            ("owner", "nobody"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        texts(&r.body, "#error-owner")[0].contains("is not a user"),
+        "{}",
+        r.body
+    );
+    assert_eq!(srv.client().get("/project/np").status, 404);
     assert_eq!(
         srv.client().get("/jobset/web/rel").json()["schedulingshares"],
         42

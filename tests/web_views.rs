@@ -368,6 +368,60 @@ fn eval_comparison_lists_what_changed() {
         "{page}"
     );
 
+    // Login returns to the page it came from, never to another site.
+    let anon = srv.client().html();
+    let page = anon.get(&format!("/eval/{e3}")).body;
+    assert_eq!(
+        attrs(&page, "#login-link", "href"),
+        [format!("/login?return=%2Feval%2F{e3}")]
+    );
+    let page = anon.get(&format!("/login?return=/eval/{e3}")).body;
+    assert_eq!(
+        attrs(&page, "input[name=return]", "value"),
+        [format!("/eval/{e3}")]
+    );
+    let back = format!("/eval/{e3}");
+    let login = |ret: &str| {
+        anon.post_form(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", "adminpw"),
+                ("return", ret),
+            ],
+        )
+    };
+    let r = login(&back);
+    assert_eq!(
+        (r.status, r.headers["location"].as_str()),
+        (303, back.as_str())
+    );
+    for evil in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let r = login(evil);
+        assert_eq!(
+            (r.status, r.headers["location"].as_str()),
+            (303, "/"),
+            "{evil}"
+        );
+    }
+    let r = anon.post_form(
+        "/login",
+        &[
+            ("username", "admin"),
+            ("password", "nope"),
+            ("return", &back),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        attrs(&r.body, "input[name=return]", "value"),
+        std::slice::from_ref(&back)
+    );
+
     // Bad comparison targets are clear errors.
     assert_eq!(c.get(&format!("/eval/{e3}/compare?to=999999")).status, 404);
     let r = c.html().get(&format!("/eval/{e3}?compare=a%20b"));

@@ -53,6 +53,8 @@ table.grid td.cell.status-0 a{color:#1e7d32}table.grid td.cell.status-fail a{col
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:1em}svg.chart{width:100%;height:9em;background:#fff;border:1px solid #dde}
 svg.chart rect{fill:#1f5fbf}svg.chart .chart-label{font-size:11px;fill:#555}svg.chart .chart-axis{stroke:#ccd}
 header.top{flex-wrap:wrap}header.top form.nav-search input{width:11em;padding:.15em .4em;border:0;border-radius:4px}td.inputs{font-size:.9em}span.input-change{white-space:nowrap}
-@media (max-width:640px){main{padding:0 .5em}.charts{grid-template-columns:1fr}form.edit label.row{grid-template-columns:1fr;gap:.2em}
+.field-error{color:#8a1c15;background:#fdecea;border:1px solid #f5c2c0;padding:.3em .6em;border-radius:4px;margin:-.2em 0 .6em 13.8em}
+label.row.invalid input{border-color:#b3261e}code.field{font-size:.75em;color:#8a8f98;font-weight:400}.hidden-marker{font-style:italic}
+@media (max-width:640px){.field-error{margin-left:0}main{padding:0 .5em}.charts{grid-template-columns:1fr}form.edit label.row{grid-template-columns:1fr;gap:.2em}
 th,td{padding:.3em .35em}.tabbar{flex-wrap:wrap}details.actions{margin-left:0}}
 "#;

@@ -224,3 +224,8 @@ pub fn post_button(pc: &PageCtx, action: &str, label: &str, id: &str) -> Markup 
         }
     }
 }
+
+/// A form posted by a browser (not a script asking for JSON).
+pub fn is_browser_form(ctx: &Ctx) -> bool {
+    ctx.form.is_some() && !ctx.wants_json()
+}

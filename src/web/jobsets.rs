@@ -38,6 +38,7 @@ fn create_jobset_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError>
         &js,
         &[],
         true,
+        None,
     )))
 }
 
@@ -191,7 +192,138 @@ fn check_local_paths(
     Ok(())
 }
 
+/// The jobset form's fields, as validation messages name them.
+const JOBSET_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "enabled",
+    "visible",
+    "nixexprinput",
+    "nixexprpath",
+    "checkinterval",
+    "schedulingshares",
+    "keepnr",
+    "enableemail",
+    "emailoverride",
+    "inputs",
+];
+
+/// A browser's form that fails validation comes back with what was typed (input rows too) and
+/// the message beside its field (422); scripts get the error as it is.
 fn jobset_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    match jobset_save(ctx, args) {
+        Err(e)
+            if is_browser_form(ctx)
+                && (matches!(e.status, 400 | 409)
+                    || (e.status == 403
+                        && pages::FormError::from_message(&e.message, JOBSET_FIELDS)
+                            .field
+                            .is_some())) =>
+        {
+            let (p, j) = (arg(args, 0), arg(args, 1));
+            load_project(ctx, p)?;
+            let form = ctx.form.as_deref().unwrap_or(&[]);
+            let creating = j == ".new";
+            let existing = if creating {
+                None
+            } else {
+                ctx.app.db.jobset(p, j)?
+            };
+            let (js, inputs) = typed_jobset(p, form, existing.as_ref(), (!creating).then_some(j));
+            let (title, action) = if creating {
+                (
+                    format!("Create jobset in {p}"),
+                    format!("/jobset/{}/.new", enc(p)),
+                )
+            } else {
+                (
+                    format!("Edit jobset {p}:{j}"),
+                    format!("/jobset/{}/{}", enc(p), enc(j)),
+                )
+            };
+            let err = pages::FormError::from_message(&e.message, JOBSET_FIELDS);
+            Ok(Response::html(pages::jobset_form(
+                &ctx.page(),
+                &title,
+                &action,
+                &js,
+                &inputs,
+                creating,
+                Some(&err),
+            ))
+            .with_status(422))
+        }
+        r => r,
+    }
+}
+
+/// What the form said, without validation (to show it again); numbers that do not parse keep
+/// the jobset's value (the message names them).
+fn typed_jobset(
+    project: &str,
+    form: &[(String, String)],
+    existing: Option<&Jobset>,
+    name: Option<&str>,
+) -> (Jobset, Vec<db::JobsetInput>) {
+    let get = |k: &str| {
+        form.iter()
+            .rev()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.clone())
+    };
+    let on = |k: &str| get(k).is_some_and(|v| !matches!(v.as_str(), "" | "0" | "off" | "false"));
+    let mut js = existing
+        .cloned()
+        .unwrap_or_else(|| Jobset::new(project, ""));
+    js.name = name
+        .map(String::from)
+        .or_else(|| get("name"))
+        .unwrap_or_default();
+    js.description = get("description").unwrap_or_default();
+    js.nixexprinput = get("nixexprinput").unwrap_or_default();
+    js.nixexprpath = get("nixexprpath").unwrap_or_default();
+    js.enabled = get("enabled")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(js.enabled);
+    js.visible = on("visible");
+    js.enableemail = on("enableemail");
+    js.emailoverride = get("emailoverride").unwrap_or_default();
+    js.checkinterval = get("checkinterval")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(js.checkinterval);
+    js.schedulingshares = get("schedulingshares")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(js.schedulingshares);
+    js.keepnr = get("keepnr")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(js.keepnr);
+    let mut rows: std::collections::BTreeMap<u32, db::JobsetInput> = Default::default();
+    for (k, v) in form {
+        let Some((n, field)) = k.strip_prefix("input-").and_then(|r| r.split_once('-')) else {
+            continue;
+        };
+        let Ok(n) = n.parse::<u32>() else { continue };
+        let row = rows.entry(n).or_insert_with(|| db::JobsetInput {
+            name: String::new(),
+            kind: "string".into(),
+            value: String::new(),
+            emailresponsible: false,
+        });
+        match field {
+            "name" => row.name = v.clone(),
+            "type" => row.kind = v.clone(),
+            "value" => row.value = v.clone(),
+            _ => {}
+        }
+    }
+    let inputs = rows
+        .into_values()
+        .filter(|i| !i.name.trim().is_empty())
+        .collect();
+    (js, inputs)
+}
+
+fn jobset_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let project = load_project(ctx, arg(args, 0))?;
     let user = ctx.auth.require_project_editor(&project)?;
     let params = params(ctx)?;
@@ -231,8 +363,9 @@ fn jobset_delete_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError>
         &format!("jobset {}:{}", js.project, js.name),
         &format!("/jobset/{}/{}", enc(&js.project), enc(&js.name)),
         &format!(
-            "Its {evals} evaluation(s) go with it, with every build, queued or running build, \
-             build log and GC root of the jobset. This cannot be undone."
+            "Its {} go with it, with every build, queued or running build, \
+             build log and GC root of the jobset. This cannot be undone.",
+            pages::plural(evals as u64, "evaluation", "evaluations")
         ),
     )))
 }
@@ -263,6 +396,7 @@ fn jobset_edit_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         &js,
         &inputs,
         false,
+        None,
     )))
 }
 
@@ -280,6 +414,7 @@ fn jobset_clone_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> 
         &js,
         &inputs,
         true,
+        None,
     )))
 }
 

@@ -239,6 +239,7 @@ impl Ctx<'_> {
         pages::PageCtx {
             user: self.auth.user.as_ref().map(|u| u.name.as_str()),
             csrf: self.csrf(),
+            here: &self.req.path,
         }
     }
 }

@@ -14,6 +14,74 @@ use std::collections::BTreeMap;
 pub struct PageCtx<'a> {
     pub user: Option<&'a str>,
     pub csrf: &'a str,
+    /// The path of the page (the login link brings the user back to it).
+    pub here: &'a str,
+}
+
+/// A validation error of a form, shown beside the field it names (or above the form).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FormError {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl FormError {
+    /// Finds which of `fields` a validation message is about: a field named in backticks, a
+    /// message starting with the field's name, or "invalid X name" for `name`.
+    pub fn from_message(message: &str, fields: &[&str]) -> FormError {
+        let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+        let field = quoted
+            .iter()
+            .find(|q| fields.contains(q))
+            .copied()
+            .or_else(|| {
+                fields
+                    .iter()
+                    .copied()
+                    .find(|f| message.starts_with(&format!("{f} ")))
+            })
+            .or_else(|| {
+                (message.starts_with("invalid ")
+                    && message.contains(" name `")
+                    && !message.starts_with("invalid input"))
+                .then_some("name")
+            })
+            .or_else(|| message.starts_with("input").then_some("inputs"))
+            .or_else(|| {
+                message
+                    .contains("input `")
+                    .then_some("inputs")
+                    .filter(|f| fields.contains(f))
+            });
+        FormError {
+            field: field.filter(|f| fields.contains(f)).map(String::from),
+            message: message.to_string(),
+        }
+    }
+
+    fn at(&self, field: &str) -> Option<&str> {
+        (self.field.as_deref() == Some(field)).then_some(self.message.as_str())
+    }
+}
+
+/// A form row: label (with the field's name, as error messages call it), the control, and
+/// the error beside it when it is about this field.
+fn row(label: &str, field: &str, err: Option<&FormError>, control: Markup) -> Markup {
+    let msg = err.and_then(|e| e.at(field));
+    html! {
+        label.row.invalid[msg.is_some()] {
+            span { (label) " " code.field { (field) } }
+            (control)
+        }
+        @if let Some(m) = msg { div.field-error id={ "error-" (field) } { (m) } }
+    }
+}
+
+/// The error above a form when it names no field of it.
+fn form_error(err: Option<&FormError>) -> Markup {
+    html! {
+        @if let Some(e) = err.filter(|e| e.field.is_none()) { div.error #form-error { (e.message) } }
+    }
 }
 
 /// An eval's members counted by state (Evaluations tab).
@@ -108,7 +176,7 @@ pub fn layout_refresh(
                                 button type="submit" { "Log out" }
                             }
                         } @else {
-                            a href="/login" { "Log in" }
+                            a #login-link href={ "/login" @if pc.here.starts_with('/') && pc.here != "/login" { "?return=" (super::url_encode(pc.here)) } } { "Log in" }
                         }
                     }
                 }
@@ -136,28 +204,39 @@ pub fn error_page(pc: &PageCtx, status: u16, message: &str) -> Markup {
             h1 { (status) " " (title) }
             div.error #error-message { (message) }
             p {
-                @if status == 401 { a href="/login" { "Log in" } " · " }
+                @if status == 401 { a href={ "/login?return=" (super::url_encode(pc.here)) } { "Log in" } " · " }
                 a href="/" { "Back to the projects" }
             }
         },
     )
 }
 
-pub fn login_page(pc: &PageCtx, error: Option<&str>) -> Markup {
+pub fn login_page(pc: &PageCtx, error: Option<&str>, back: &str) -> Markup {
     layout(
         pc,
         "Log in",
         html! {
             h1 { "Log in" }
-            @if let Some(e) = error { div.error { (e) } }
+            @if let Some(e) = error { div.error #login-error { (e) } }
             form.edit method="post" action="/login" {
                 input type="hidden" name="csrf" value=(pc.csrf);
+                @if !back.is_empty() { input type="hidden" name="return" value=(back); }
                 label.row { "User name" input type="text" name="username" autofocus; }
                 label.row { "Password" input type="password" name="password"; }
                 button type="submit" { "Log in" }
             }
         },
     )
+}
+
+/// Where a login may send the browser back to: a path on this site, never another origin.
+pub fn safe_return(r: &str) -> Option<&str> {
+    (r.starts_with('/')
+        && !r.starts_with("//")
+        && !r.contains('\\')
+        && !r.chars().any(|c| c.is_control())
+        && r.len() <= 2048)
+        .then_some(r)
 }
 
 pub fn overview(pc: &PageCtx, projects: &[Project], can_create: bool, first_run: bool) -> Markup {
@@ -180,7 +259,8 @@ pub fn overview(pc: &PageCtx, projects: &[Project], can_create: bool, first_run:
                         @for p in projects {
                             tr {
                                 td { a href={ "/project/" (enc(&p.name)) } { (p.name) } }
-                                td { (p.displayname) @if !p.enabled { " " span.muted { "(disabled)" } } }
+                                td { (p.displayname) @if !p.enabled { " " span.muted { "(disabled)" } }
+                                    @if !p.visible { " " span.muted.hidden-marker { "(hidden)" } } }
                                 td { (p.description) }
                             }
                         }
@@ -211,6 +291,7 @@ pub fn project_page(
                 "Owner: " (p.owner)
                 @if super::is_web_url(&p.homepage) { " · " a href=(p.homepage) rel="noreferrer" { "Homepage" } }
                 @if !p.enabled { " · disabled" }
+                @if !p.visible { " · " span.hidden-marker { "hidden" } }
                 @if p.unrestricted { " · " span #unrestricted { "evaluated unrestricted" } }
             }
             h2 { "Jobsets" }
@@ -261,19 +342,22 @@ pub fn confirm_delete(pc: &PageCtx, what: &str, back: &str, consequences: &str) 
     )
 }
 
-/// `existing` is None for the create form (posting to `/project/.new`). Only `admin`s see the
-/// evaluation policy fields (others' forms leave them as they are).
-pub fn project_form(pc: &PageCtx, existing: Option<&Project>, admin: bool) -> Markup {
-    let p = existing.cloned().unwrap_or(Project {
-        enabled: true,
-        visible: true,
-        ..Default::default()
-    });
-    let action = match existing {
-        Some(p) => format!("/project/{}", enc(&p.name)),
-        None => "/project/.new".to_string(),
+/// `editing` is false for the create form (posting to `/project/.new`). Only `admin`s see
+/// the evaluation policy fields (others' forms leave them as they are). `p` holds the values
+/// shown: the project's, or what was typed when `err` sends the form back.
+pub fn project_form(
+    pc: &PageCtx,
+    p: &Project,
+    editing: bool,
+    admin: bool,
+    err: Option<&FormError>,
+) -> Markup {
+    let action = if editing {
+        format!("/project/{}", enc(&p.name))
+    } else {
+        "/project/.new".to_string()
     };
-    let title = if existing.is_some() {
+    let title = if editing {
         format!("Edit project {}", p.name)
     } else {
         "Create project".to_string()
@@ -283,22 +367,23 @@ pub fn project_form(pc: &PageCtx, existing: Option<&Project>, admin: bool) -> Ma
         &title,
         html! {
             h1 { (title) }
-            form.edit method="post" action=(action) {
+            (form_error(err))
+            form.edit #project-form method="post" action=(action) {
                 input type="hidden" name="csrf" value=(pc.csrf);
-                label.row { "Identifier" input type="text" name="name" value=(p.name) readonly[existing.is_some()] required; }
-                label.row { "Display name" input type="text" name="displayname" value=(p.displayname) required; }
-                label.row { "Description" input type="text" name="description" value=(p.description); }
-                label.row { "Homepage" input type="text" name="homepage" value=(p.homepage); }
-                label.row { "Owner" input type="text" name="owner" value=(p.owner); }
-                label.row { "Enabled" input type="checkbox" name="enabled" checked[p.enabled]; }
-                label.row { "Visible" input type="checkbox" name="visible" checked[p.visible]; }
+                (row("Identifier", "name", err, html! { input type="text" name="name" value=(p.name) readonly[editing] required; }))
+                (row("Display name", "displayname", err, html! { input type="text" name="displayname" value=(p.displayname) required; }))
+                (row("Description", "description", err, html! { input type="text" name="description" value=(p.description); }))
+                (row("Homepage", "homepage", err, html! { input type="text" name="homepage" value=(p.homepage); }))
+                (row("Owner", "owner", err, html! { input type="text" name="owner" value=(p.owner) readonly[!admin]; }))
+                (row("Enabled", "enabled", err, html! { input type="checkbox" name="enabled" checked[p.enabled]; }))
+                (row("Visible", "visible", err, html! { input type="checkbox" name="visible" checked[p.visible]; }))
                 @if admin {
-                    label.row { "Allowed URIs (space-separated prefixes evaluations may fetch)"
-                        input type="text" name="allowed_uris" value=(p.allowed_uris.join(" ")); }
+                    (row("Allowed URIs (space-separated prefixes evaluations may fetch)", "allowed_uris", err,
+                        html! { input type="text" name="allowed_uris" value=(p.allowed_uris.join(" ")); }))
                     // A hidden 0 first: an unticked box sends nothing, and the last value wins.
                     input type="hidden" name="unrestricted" value="0";
-                    label.row { "Unrestricted evaluation (may read any file on the server; logged)"
-                        input type="checkbox" name="unrestricted" checked[p.unrestricted]; }
+                    (row("Unrestricted evaluation (may read any file on the server; logged)", "unrestricted", err,
+                        html! { input type="checkbox" name="unrestricted" checked[p.unrestricted]; }))
                 }
                 button type="submit" { "Save" }
             }
@@ -563,6 +648,7 @@ pub fn jobset_form(
     js: &Jobset,
     inputs: &[JobsetInput],
     name_editable: bool,
+    err: Option<&FormError>,
 ) -> Markup {
     let states = [
         (db::JOBSET_ENABLED, "Enabled"),
@@ -587,24 +673,26 @@ pub fn jobset_form(
         html! {
             div.crumbs { a href="/" { "Projects" } " / " a href={ "/project/" (enc(&js.project)) } { (js.project) } }
             h1 { (title) }
+            (form_error(err))
             form.edit #jobset-form method="post" action=(action) {
                 input type="hidden" name="csrf" value=(pc.csrf);
-                label.row { "Identifier" input type="text" name="name" value=(js.name) readonly[!name_editable] required; }
-                label.row { "Description" input type="text" name="description" value=(js.description); }
+                (row("Identifier", "name", err, html! { input type="text" name="name" value=(js.name) readonly[!name_editable] required; }))
+                (row("Description", "description", err, html! { input type="text" name="description" value=(js.description); }))
                 fieldset #enabled {
-                    legend { "State" }
+                    legend { "State " code.field { "enabled" } }
+                    @if let Some(m) = err.and_then(|e| e.at("enabled")) { div.field-error #error-enabled { (m) } }
                     @for (n, label) in states {
                         label { input type="radio" name="enabled" value=(n) checked[js.enabled == n]; " " (label) } " "
                     }
                 }
-                label.row { "Visible" input type="checkbox" name="visible" checked[js.visible]; }
-                label.row { "Nix expression input" input type="text" name="nixexprinput" value=(js.nixexprinput) required; }
-                label.row { "Nix expression path" input type="text" name="nixexprpath" value=(js.nixexprpath) required; }
-                label.row { "Check interval (s, 0 = only when triggered)" input type="number" min="0" name="checkinterval" value=(js.checkinterval); }
-                label.row { "Scheduling shares" input type="number" min="1" name="schedulingshares" value=(js.schedulingshares); }
-                label.row { "Number of evaluations to keep" input type="number" min="0" name="keepnr" value=(js.keepnr); }
-                label.row { "Email notification" input type="checkbox" name="enableemail" checked[js.enableemail]; }
-                label.row { "Email override" input type="text" name="emailoverride" value=(js.emailoverride); }
+                (row("Visible", "visible", err, html! { input type="checkbox" name="visible" checked[js.visible]; }))
+                (row("Nix expression input", "nixexprinput", err, html! { input type="text" name="nixexprinput" value=(js.nixexprinput) required; }))
+                (row("Nix expression path", "nixexprpath", err, html! { input type="text" name="nixexprpath" value=(js.nixexprpath) required; }))
+                (row("Check interval (s, 0 = only when triggered)", "checkinterval", err, html! { input type="number" min="0" name="checkinterval" value=(js.checkinterval); }))
+                (row("Scheduling shares", "schedulingshares", err, html! { input type="number" min="1" name="schedulingshares" value=(js.schedulingshares); }))
+                (row("Number of evaluations to keep", "keepnr", err, html! { input type="number" min="0" name="keepnr" value=(js.keepnr); }))
+                (row("Email notification", "enableemail", err, html! { input type="checkbox" name="enableemail" checked[js.enableemail]; }))
+                (row("Email override", "emailoverride", err, html! { input type="text" name="emailoverride" value=(js.emailoverride); }))
                 fieldset {
                     legend { "Inputs" }
                     table #input-rows {
@@ -623,6 +711,7 @@ pub fn jobset_form(
                         }
                     }
                     p.muted { "Fill an empty row to add an input; tick Remove to delete one. Save to get more empty rows." }
+                    @if let Some(m) = err.and_then(|e| e.at("inputs")) { div.field-error #error-inputs { (m) } }
                 }
                 button type="submit" { "Save" }
             }

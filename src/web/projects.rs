@@ -55,10 +55,17 @@ fn overview(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
 fn create_project_form(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     let u = ctx.auth.require_role("create-projects")?;
     let admin = crate::perm::can_set_eval_policy(u);
+    let p = Project {
+        enabled: true,
+        visible: true,
+        ..Default::default()
+    };
     Ok(Response::html(pages::project_form(
         &ctx.page(),
-        None,
+        &p,
+        false,
         admin,
+        None,
     )))
 }
 
@@ -92,7 +99,93 @@ fn project_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     )))
 }
 
+/// The project form's fields, as validation messages name them.
+const PROJECT_FIELDS: &[&str] = &[
+    "name",
+    "displayname",
+    "description",
+    "homepage",
+    "owner",
+    "enabled",
+    "visible",
+    "allowed_uris",
+    "unrestricted",
+];
+
+/// A browser's form that fails validation comes back with what was typed and the message
+/// beside its field (422); scripts get the error as it is.
 fn project_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    match project_save(ctx, args) {
+        Err(e)
+            if is_browser_form(ctx)
+                && (matches!(e.status, 400 | 409)
+                    || (e.status == 403
+                        && pages::FormError::from_message(&e.message, PROJECT_FIELDS)
+                            .field
+                            .is_some())) =>
+        {
+            let form = ctx.form.as_deref().unwrap_or(&[]);
+            let url_name = arg(args, 0);
+            let editing = url_name != ".new";
+            let existing = if editing {
+                ctx.app.db.project(url_name)?
+            } else {
+                None
+            };
+            let p = typed_project(form, existing.as_ref(), editing.then_some(url_name));
+            let admin = ctx
+                .auth
+                .user
+                .as_ref()
+                .is_some_and(crate::perm::can_set_eval_policy);
+            let err = pages::FormError::from_message(&e.message, PROJECT_FIELDS);
+            Ok(Response::html(pages::project_form(
+                &ctx.page(),
+                &p,
+                editing,
+                admin,
+                Some(&err),
+            ))
+            .with_status(422))
+        }
+        r => r,
+    }
+}
+
+/// What the form said, without validation (to show it again).
+fn typed_project(
+    form: &[(String, String)],
+    existing: Option<&Project>,
+    name: Option<&str>,
+) -> Project {
+    let get = |k: &str| {
+        form.iter()
+            .rev()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.clone())
+    };
+    let on = |k: &str| get(k).is_some_and(|v| !matches!(v.as_str(), "" | "0" | "off" | "false"));
+    let mut p = existing.cloned().unwrap_or_default();
+    p.name = name
+        .map(String::from)
+        .or_else(|| get("name"))
+        .unwrap_or_default();
+    p.displayname = get("displayname").unwrap_or_default();
+    p.description = get("description").unwrap_or_default();
+    p.homepage = get("homepage").unwrap_or_default();
+    p.owner = get("owner").unwrap_or(p.owner);
+    p.enabled = on("enabled");
+    p.visible = on("visible");
+    if let Some(u) = get("allowed_uris") {
+        p.allowed_uris = u.split_whitespace().map(String::from).collect();
+    }
+    if get("unrestricted").is_some() {
+        p.unrestricted = on("unrestricted");
+    }
+    p
+}
+
+fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let user = ctx.auth.require_user()?;
     let params = params(ctx)?;
     let (name, is_new) = target_name(arg(args, 0), &params)?;
@@ -177,8 +270,9 @@ fn project_delete_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError
         &format!("project {}", p.name),
         &format!("/project/{}", enc(&p.name)),
         &format!(
-            "Its {jobsets} jobset(s) go with it: every evaluation, build, queued or running \
-             build, build log and GC root of them. This cannot be undone."
+            "Its {} go with it: every evaluation, build, queued or running \
+             build, build log and GC root of them. This cannot be undone.",
+            pages::plural(jobsets as u64, "jobset", "jobsets")
         ),
     )))
 }
@@ -201,7 +295,9 @@ fn project_edit_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> 
     let admin = crate::perm::can_set_eval_policy(u);
     Ok(Response::html(pages::project_form(
         &ctx.page(),
-        Some(&p),
+        &p,
+        true,
         admin,
+        None,
     )))
 }

@@ -588,6 +588,7 @@ fn error_response(app: &App, req: &Request, auth: &auth::Auth, e: &HttpError) ->
             .as_ref()
             .map(|(_, s)| s.csrf.as_str())
             .unwrap_or(""),
+        here: &req.path,
     };
     let _ = app;
     Response::html(pages::error_page(&pc, e.status, &e.message)).with_status(e.status)

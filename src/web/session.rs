@@ -26,7 +26,12 @@ fn stylesheet(_: &Ctx, _: &[String]) -> Result<Response, HttpError> {
 }
 
 fn login_form(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
-    Ok(Response::html(pages::login_page(&ctx.page(), None)))
+    let back = ctx
+        .req
+        .query_param("return")
+        .and_then(pages::safe_return)
+        .unwrap_or("");
+    Ok(Response::html(pages::login_page(&ctx.page(), None, back)))
 }
 
 fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
@@ -38,7 +43,11 @@ fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
         Ok((sid, session)) => {
             let cookie = auth::session_cookie(&sid, https);
             if ctx.form.is_some() && !ctx.wants_json() {
-                Ok(Response::redirect("/").with_header("Set-Cookie", &cookie))
+                let back = p
+                    .str("return")?
+                    .filter(|r| pages::safe_return(r).is_some())
+                    .unwrap_or_else(|| "/".into());
+                Ok(Response::redirect(&back).with_header("Set-Cookie", &cookie))
             } else {
                 let u = ctx
                     .app
@@ -53,9 +62,17 @@ fn login(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
                     .with_header("X-CSRF-Token", &session.csrf))
             }
         }
-        Err(e) if ctx.form.is_some() && !ctx.wants_json() && matches!(e.status, 403 | 429) => Ok(
-            Response::html(pages::login_page(&ctx.page(), Some(&e.message))).with_status(e.status),
-        ),
+        Err(e) if ctx.form.is_some() && !ctx.wants_json() && matches!(e.status, 403 | 429) => {
+            Ok(Response::html(pages::login_page(
+                &ctx.page(),
+                Some(&e.message),
+                p.str("return")?
+                    .as_deref()
+                    .and_then(pages::safe_return)
+                    .unwrap_or(""),
+            ))
+            .with_status(e.status))
+        }
         Err(e) => Err(e),
     }
 }
