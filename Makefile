@@ -14,7 +14,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # AWS_EC2_METADATA_SERVICE_ENDPOINT at a loopback fake instead.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: build run test test-deps bench vendor release clippy fmt clean
+.PHONY: build run test test-deps bench vendor release clippy fmt clean screenshots
 
 build:
 	$(CARGO) build $(CARGOFLAGS)
@@ -39,6 +39,10 @@ test: test-deps
 # Numbers from each issue, side by side with the named peer in the same run (never asserted).
 bench: test-deps release
 	$(CARGO) test $(CARGOFLAGS) --release --test 'bench_*' -- --ignored --nocapture --test-threads=1
+
+# Headless-Chromium screenshots of the main pages (1200 and 420 px) into target/screenshots.
+screenshots: build
+	bash .ci/screenshots
 
 release:
 	$(CARGO) build $(CARGOFLAGS) --release

@@ -50,19 +50,25 @@ impl Db {
         let tx = self.inner.begin_read()?;
         let members = tx.open_table(EVAL_MEMBERS)?;
         let fin = tx.open_table(index::FINISHED)?;
+        let running = tx.open_table(QUEUE_RUNNING)?;
         let mut out = Vec::with_capacity(evals.len());
         for &eval in evals {
             let mut c = EvalCounts::default();
+            let mut ids = Vec::new();
             for r in members.range((eval, 0u64)..=(eval, u64::MAX))? {
                 let (k, v) = r?;
                 c.total += 1;
                 if v.value() {
                     c.new += 1;
                 }
-                match fin.get(k.value().1)?.map(|s| s.value()) {
-                    None => c.queued += 1,
-                    Some(0) => c.succeeded += 1,
-                    Some(_) => c.failed += 1,
+                ids.push(k.value().1);
+            }
+            let states = States::load(&fin, &running, &mut ids)?;
+            for id in ids {
+                match states.of(id) {
+                    BuildState::Finished(0) => c.succeeded += 1,
+                    BuildState::Finished(_) => c.failed += 1,
+                    _ => c.queued += 1,
                 }
             }
             out.push(c);
@@ -271,12 +277,66 @@ pub struct EvalDiff {
 type FinishedTable = redb::ReadOnlyTable<u64, i32>;
 type RunningTable = redb::ReadOnlyTable<u64, i64>;
 
-fn state_of(fin: &FinishedTable, running: &RunningTable, id: u64) -> Result<BuildState> {
-    Ok(match fin.get(id)? {
-        Some(s) => BuildState::Finished(s.value()),
-        None if running.get(id)?.is_some() => BuildState::Running,
-        None => BuildState::Queued,
-    })
+/// The states of many builds at once. Ids are sorted and the finished index is walked over
+/// their span (sequential pages, cheap when the span holds few other finished builds); when
+/// the walk would cost more than a few steps per id, each id is looked up instead.
+struct States {
+    finished: std::collections::HashMap<u64, i32>,
+    running: std::collections::HashSet<u64>,
+}
+
+impl States {
+    fn load(fin: &FinishedTable, running: &RunningTable, ids: &mut Vec<u64>) -> Result<States> {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut finished = std::collections::HashMap::new();
+        if let (Some(&lo), Some(&hi)) = (ids.first(), ids.last()) {
+            let budget = ids.len() * 4 + 64;
+            let mut walked = 0;
+            let mut next = 0;
+            let mut complete = true;
+            for r in fin.range(lo..=hi)? {
+                walked += 1;
+                if walked > budget {
+                    complete = false;
+                    break;
+                }
+                let (k, v) = r?;
+                let id = k.value();
+                while next < ids.len() && ids[next] < id {
+                    next += 1;
+                }
+                if ids.get(next) == Some(&id) {
+                    finished.insert(id, v.value());
+                }
+            }
+            if !complete {
+                finished.clear();
+                for &id in ids.iter() {
+                    if let Some(v) = fin.get(id)? {
+                        finished.insert(id, v.value());
+                    }
+                }
+            }
+        }
+        // Running builds are few (one per build slot).
+        let mut run = std::collections::HashSet::new();
+        for r in running.iter()? {
+            run.insert(r?.0.value());
+        }
+        Ok(States {
+            finished,
+            running: run,
+        })
+    }
+
+    fn of(&self, id: u64) -> BuildState {
+        match self.finished.get(&id) {
+            Some(&s) => BuildState::Finished(s),
+            None if self.running.contains(&id) => BuildState::Running,
+            None => BuildState::Queued,
+        }
+    }
 }
 
 /// An eval's members sorted by job: (job, build id).
@@ -318,16 +378,18 @@ impl Db {
             Some(o) => eval_jobs(&tx, o)?,
             None => Vec::new(),
         };
+        let mut ids: Vec<u64> = cur.iter().chain(&prev).map(|(_, id)| *id).collect();
+        let states = States::load(&fin, &running, &mut ids)?;
         let mut d = EvalDiff::default();
         let mut pi = prev.into_iter().peekable();
         for (job, id) in cur {
-            let st = state_of(&fin, &running, id)?;
+            let st = states.of(id);
             let mut found = None;
             while let Some((pj, _)) = pi.peek() {
                 match pj.as_str().cmp(job.as_str()) {
                     std::cmp::Ordering::Less => {
                         let (pj, pid) = pi.next().unwrap_or_default();
-                        let ps = state_of(&fin, &running, pid)?;
+                        let ps = states.of(pid);
                         d.removed.push(DiffEntry {
                             job: pj,
                             build: None,
@@ -336,7 +398,7 @@ impl Db {
                     }
                     std::cmp::Ordering::Equal => {
                         let (_, pid) = pi.next().unwrap_or_default();
-                        found = Some((pid, state_of(&fin, &running, pid)?));
+                        found = Some((pid, states.of(pid)));
                         break;
                     }
                     std::cmp::Ordering::Greater => break,
@@ -364,7 +426,7 @@ impl Db {
             });
         }
         for (pj, pid) in pi {
-            let ps = state_of(&fin, &running, pid)?;
+            let ps = states.of(pid);
             d.removed.push(DiffEntry {
                 job: pj,
                 build: None,
@@ -445,16 +507,19 @@ impl Db {
         }
         let more = names.len() > limit;
         names.truncate(limit);
+        let mut all: Vec<u64> = names
+            .iter()
+            .filter_map(|n| rows.get(n))
+            .flat_map(|r| r.iter().flatten().copied())
+            .collect();
+        let states = States::load(&fin, &running, &mut all)?;
         let mut out = Vec::with_capacity(names.len());
         for job in names {
             let ids = rows.remove(&job).unwrap_or_default();
-            let mut cells = Vec::with_capacity(ids.len());
-            for id in ids {
-                cells.push(match id {
-                    Some(id) => Some((id, state_of(&fin, &running, id)?)),
-                    None => None,
-                });
-            }
+            let cells = ids
+                .into_iter()
+                .map(|id| id.map(|id| (id, states.of(id))))
+                .collect();
             out.push(GridRow { job, cells });
         }
         Ok((out, more))

@@ -55,6 +55,8 @@ svg.chart rect{fill:#1f5fbf}svg.chart .chart-label{font-size:11px;fill:#555}svg.
 header.top{flex-wrap:wrap}header.top form.nav-search input{width:11em;padding:.15em .4em;border:0;border-radius:4px}td.inputs{font-size:.9em}span.input-change{white-space:nowrap}
 .field-error{color:#8a1c15;background:#fdecea;border:1px solid #f5c2c0;padding:.3em .6em;border-radius:4px;margin:-.2em 0 .6em 13.8em}
 label.row.invalid input{border-color:#b3261e}code.field{font-size:.75em;color:#8a8f98;font-weight:400}.hidden-marker{font-style:italic}
-@media (max-width:640px){.field-error{margin-left:0}main{padding:0 .5em}.charts{grid-template-columns:1fr}form.edit label.row{grid-template-columns:1fr;gap:.2em}
+td code{overflow-wrap:anywhere;word-break:break-all}#compare-form input[type=text]{width:9em;display:inline-block}
+.tabbar a.tab.empty{color:#8a8f98}
+@media (max-width:640px){.field-error{margin-left:0}header.top{gap:.4em .8em;padding:.5em .7em}.tabbar a.tab{padding:.35em .55em}main{padding:0 .5em}.charts{grid-template-columns:1fr}form.edit label.row{grid-template-columns:1fr;gap:.2em}
 th,td{padding:.3em .35em}.tabbar{flex-wrap:wrap}details.actions{margin-left:0}}
 "#;

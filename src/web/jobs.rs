@@ -54,7 +54,8 @@ pub fn bar_chart(
     const TOP: usize = 16;
     let max = values.iter().filter_map(|v| v.1).max().unwrap_or(0);
     let n = values.len().max(1);
-    let bar_w = (W as f64 / n as f64).max(1.0);
+    // Bars at most 24 units wide, so a few builds do not look like a wall.
+    let bar_w = (W as f64 / n as f64).clamp(1.0, 24.0);
     html! {
         svg id=(id) class="chart" xmlns="http://www.w3.org/2000/svg" role="img"
             viewBox={ "0 0 " (W) " " (H + TOP) } preserveAspectRatio="none" {
