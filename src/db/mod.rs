@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+pub mod api;
 pub mod cache;
 pub mod index;
 mod maint;

@@ -370,6 +370,8 @@ pub fn project_json(p: &Project, jobsets: &[String]) -> Value {
         "jobsets": jobsets,
         "unrestricted": p.unrestricted,
         "allowed_uris": p.allowed_uris,
+        // hydrant has no dynamic RunCommand: always false, as Hydra's default.
+        "enable_dynamic_run_command": false,
     })
 }
 
@@ -407,6 +409,9 @@ pub fn jobset_json(js: &Jobset, inputs: &[JobsetInput]) -> Value {
         "type": 0,
         "flake": "",
         "inputs": inputs_json(inputs),
+        "enable_dynamic_run_command": false,
+        // Hydra's `starttime` is set while an evaluation of the jobset runs.
+        "starttime": null,
     })
 }
 

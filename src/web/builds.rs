@@ -23,6 +23,10 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/build/:n/cancel", build_cancel),
     r("POST", "/build/:n/restart", build_restart),
     r("POST", "/build/:n/bump", build_bump),
+    // Hydra's tests send actions as PUT; GET never changes state.
+    r("PUT", "/build/:n/cancel", build_cancel),
+    r("PUT", "/build/:n/restart", build_restart),
+    r("PUT", "/build/:n/bump", build_bump),
 ];
 
 /// The build page shows this much of the log's end.

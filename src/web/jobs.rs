@@ -11,10 +11,7 @@ use crate::queue;
 use maud::{html, Markup};
 use serde_json::Value;
 
-pub const ROUTES: &[Route] = &[
-    r("GET", "/job/:p/:j/:job", job_get),
-    r("GET", "/job/:p/:j/:job/latest", job_latest),
-];
+pub const ROUTES: &[Route] = &[r("GET", "/job/:p/:j/:job", job_get)];
 
 /// Builds of a job listed on its page.
 pub const JOB_PAGE_BUILDS: usize = 20;
@@ -91,15 +88,4 @@ fn job_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         latest.as_ref(),
         &builds,
     )))
-}
-
-fn job_latest(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    let (p, j, job) = job_args(args);
-    let b = queue::latest_successful(ctx.app, p, j, job)
-        .map_err(queue_err)?
-        .ok_or_else(|| {
-            HttpError::not_found(format!("job `{p}:{j}:{job}` has no successful build"))
-        })?;
-    Ok(Response::new(302, "text/plain; charset=utf-8", Vec::new())
-        .with_header("Location", &format!("/build/{}", b.id)))
 }

@@ -671,6 +671,8 @@ fn write_response(
     };
     add("Server", "hydrant");
     add("Content-Type", &resp.content_type);
+    // The same URL answers HTML or JSON by the request's headers: caches must keep both apart.
+    add("Vary", "Accept, Content-Type");
     for (k, v) in &resp.headers {
         add(k, v);
     }
