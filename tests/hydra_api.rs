@@ -28,6 +28,21 @@ in
   ok = mk "ok" "mkdir -p $out; echo ok > $out/file";
   fails = mk "fails" "echo failing on purpose; exit 1";
   slow = mk "slow" "sleep 600; mkdir -p $out";
+  products = mk "products" ''
+    mkdir -p $out/nix-support $out/share
+    echo Hello > "$out/some text.txt"
+    echo bin > $out/share/tool.bin
+    echo '<p>manual</p>' > $out/share/index.html
+    ln -s /etc $out/evil
+    echo 'doc none "'$out'/some text.txt"' > $out/nix-support/hydra-build-products
+    echo "file binary-dist $out/share/tool.bin" >> $out/nix-support/hydra-build-products
+    echo "doc manual $out/share" >> $out/nix-support/hydra-build-products
+    echo "doc passwd /etc/passwd" >> $out/nix-support/hydra-build-products
+    echo "doc escape $out/evil/passwd" >> $out/nix-support/hydra-build-products
+    echo "doc up $out/../../etc/passwd" >> $out/nix-support/hydra-build-products
+    echo 'bad<line> x /y' >> $out/nix-support/hydra-build-products
+    echo my-release-1.0 > $out/nix-support/hydra-release-name
+  '';
 }
 "#;
 
@@ -245,13 +260,18 @@ fn hydra_api_tests_translated() {
             .as_u64()
             .unwrap()
     };
-    let (ok, fails, slow) = (id("ok"), id("fails"), id("slow"));
+    let (ok, fails, slow, prod) = (id("ok"), id("fails"), id("slow"), id("products"));
     let okb = wait_build(&anon, &srv, ok, "ok finishing", |b| b["finished"] == 1);
     assert_eq!(okb["buildstatus"], 0, "{okb}");
     let fb = wait_build(&anon, &srv, fails, "fails finishing", |b| {
         b["finished"] == 1
     });
     assert_eq!(fb["buildstatus"], 1, "{fb}");
+    let pb = wait_build(&anon, &srv, prod, "products finishing", |b| {
+        b["finished"] == 1
+    });
+    assert_eq!(pb["buildstatus"], 0, "{pb}");
+    build_products(&anon, &base, prod, &pb);
 
     // ---- Build/cancel.t: PUT cancel answers 302 to the build ------------------------------
     let r = alice.request(
@@ -313,35 +333,34 @@ fn hydra_api_tests_translated() {
     let ov = anon.get("/api/jobsets?project=tests").json();
     has_fields(
         &ov[0],
-        &json!({"name": "rel", "project": "tests", "nrscheduled": 0, "nrsucceeded": 1,
-                "nrfailed": 2, "nrtotal": 3, "haserrormsg": false, "starttime": null,
+        &json!({"name": "rel", "project": "tests", "nrscheduled": 0, "nrsucceeded": 2,
+                "nrfailed": 2, "nrtotal": 4, "haserrormsg": false, "starttime": null,
                 "checkinterval": 0}),
     );
 
     // ---- latest* redirects on job, jobset and project level -------------------------------
     let build_url = format!("{base}/build/{ok}");
+    let sys = okb["system"].as_str().unwrap();
     for path in [
         "/job/tests/rel/ok/latest".to_string(),
         "/job/tests/rel/ok/latest-finished".into(),
-        format!(
-            "/job/tests/rel/ok/latest-for/{}",
-            okb["system"].as_str().unwrap()
-        ),
-        "/jobset/tests/rel/latest".into(),
-        "/jobset/tests/rel/latest-finished".into(),
-        "/project/tests/latest".into(),
-        format!(
-            "/project/tests/latest-for/{}",
-            okb["system"].as_str().unwrap()
-        ),
+        format!("/job/tests/rel/ok/latest-for/{sys}"),
     ] {
         let r = anon.get(&path);
-        assert_eq!(
-            (r.status, location(&r)),
-            (302, build_url.clone()),
-            "{path}: {}",
-            r.body
-        );
+        assert_eq!((r.status, location(&r)), (302, build_url.clone()), "{path}");
+    }
+    // On jobset and project level, the newest successful build of any job.
+    let newest = format!("{base}/build/{}", ok.max(prod));
+    for path in [
+        "/jobset/tests/rel/latest".to_string(),
+        "/jobset/tests/rel/latest-finished".into(),
+        format!("/jobset/tests/rel/latest-for/{sys}"),
+        "/project/tests/latest".into(),
+        "/project/tests/latest-finished".into(),
+        format!("/project/tests/latest-for/{sys}"),
+    ] {
+        let r = anon.get(&path);
+        assert_eq!((r.status, location(&r)), (302, newest.clone()), "{path}");
     }
     for path in [
         "/job/tests/rel/fails/latest",
@@ -367,7 +386,12 @@ fn hydra_api_tests_translated() {
         json!({"buildId": ok, "drvPath": okb["drvpath"], "outPath": okb["buildoutputs"]["out"]["path"]})
     );
     let paths = anon.get(&format!("/eval/{eval}/store-paths")).json();
-    assert_eq!(paths, json!([okb["buildoutputs"]["out"]["path"]]));
+    let mut want = vec![
+        okb["buildoutputs"]["out"]["path"].as_str().unwrap(),
+        pb["buildoutputs"]["out"]["path"].as_str().unwrap(),
+    ];
+    want.sort();
+    assert_eq!(paths, json!(want));
     let errs = anon.get("/jobset/tests/rel/errors").json();
     has_fields(&errs, &json!({"name": "rel", "errormsg": ""}));
     assert_eq!(anon.get(&format!("/eval/{eval}/errors")).json()["id"], eval);
@@ -392,9 +416,8 @@ fn hydra_api_tests_translated() {
     // ---- API/checks.t: nrbuilds ---------------------------------------------------------
     assert_eq!(
         anon.get("/api/nrbuilds?nr=1&period=hour").json(),
-        json!([3])
+        json!([4])
     );
-    let sys = okb["system"].as_str().unwrap();
     assert_eq!(
         anon.get(&format!(
             "/api/nrbuilds?nr=1&period=hour&project=tests&jobset=rel&job=ok&system={sys}"
@@ -580,4 +603,92 @@ fn webhooks_without_a_secret_refuse() {
         &[("X-Hub-Signature-256", &sig)],
     );
     assert_eq!(r.status, 401, "{}", r.body);
+}
+
+/// Build products of the `products` job: the declared ones that lie inside the build's
+/// output, the `nix-build` product every build with output has, downloads, and every escape
+/// refused.
+fn build_products(c: &Client, base: &str, id: u64, b: &Value) {
+    let out = b["buildoutputs"]["out"]["path"].as_str().unwrap();
+    let prods = &b["buildproducts"];
+    let n = prods.as_object().unwrap().len();
+    assert_eq!(
+        n, 4,
+        "three declared inside the output, one nix-build: {prods}"
+    );
+    has_fields(
+        &prods["1"],
+        &json!({"productnr": 1, "type": "doc", "subtype": "none", "name": "some text.txt",
+                "path": format!("{out}/some text.txt"), "defaultpath": "", "filesize": 6}),
+    );
+    let hello = "66a045b452102c59d840ec097d59d9467e13a3f34f6494e539ffd32c1bb35f18";
+    assert_eq!(prods["1"]["sha256hash"], hello, "sha256 of `Hello\\n`");
+    has_fields(
+        &prods["2"],
+        &json!({"type": "file", "subtype": "binary-dist", "name": "tool.bin", "filesize": 4}),
+    );
+    has_fields(
+        &prods["3"],
+        &json!({"type": "doc", "subtype": "manual", "name": "share", "filesize": null}),
+    );
+    has_fields(
+        &prods["4"],
+        &json!({"type": "nix-build", "subtype": "", "path": out, "name": "products"}),
+    );
+    assert_eq!(b["releasename"], "my-release-1.0");
+
+    // Build/download.t: the named file, served sandboxed.
+    let r = c.get(&format!("/build/{id}/download/1/some%20text.txt"));
+    assert_eq!((r.status, r.body.as_str()), (200, "Hello\n"));
+    assert!(r.headers["content-security-policy"].contains("sandbox"));
+    assert!(r.headers["content-type"].starts_with("text/plain"));
+    let r = c.get(&format!("/build/{id}/download/1"));
+    let file_url = format!("{base}/build/{id}/download/1/some%20text.txt");
+    assert_eq!((r.status, location(&r)), (302, file_url));
+    let r = c.get(&format!("/build/{id}/download-by-type/file/binary-dist"));
+    let bin_url = format!("{base}/build/{id}/download/2/tool.bin");
+    assert_eq!((r.status, location(&r)), (302, bin_url));
+    let r = c.get(&format!("/build/{id}/download/2/tool.bin"));
+    assert_eq!(
+        (
+            r.status,
+            r.headers["content-type"].as_str(),
+            r.body.as_str()
+        ),
+        (200, "application/octet-stream", "bin\n")
+    );
+    // A directory product: its index.html, then files inside it by path.
+    let r = c.get(&format!("/build/{id}/download/3/share/"));
+    assert_eq!((r.status, r.body.trim()), (200, "<p>manual</p>"));
+    let r = c.get(&format!("/build/{id}/download/3/share/tool.bin"));
+    assert_eq!(r.body, "bin\n");
+    // The nix-build product: the output itself, listed.
+    let out_url = format!("{base}/build/{id}/download/4/products");
+    let r = c.get(&format!("/build/{id}/download/4"));
+    assert_eq!((r.status, location(&r)), (302, out_url.clone()));
+    let r = c.html().get(&format!("/build/{id}/download/4/products/"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let names = texts(&r.body, "#listing a");
+    assert!(names.contains(&"share/".to_string()), "{names:?}");
+    assert!(names.contains(&"evil".to_string()), "{names:?}");
+    let r = c.get(&format!("/build/{id}/download-by-type/nix-build/-"));
+    assert_eq!((r.status, location(&r)), (302, out_url));
+    // Never outside the output: a symlink out of it, `..`, products that were refused.
+    for path in [
+        format!("/build/{id}/download/4/products/evil/passwd"),
+        format!("/build/{id}/download/4/products/evil/"),
+        format!("/build/{id}/download/9"),
+        format!("/build/{id}/download/nope"),
+        format!("/build/{id}/download-by-type/doc/passwd"),
+        format!("/build/{id}/download-by-type/doc/escape"),
+    ] {
+        let r = c.get(&path);
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert!(!r.body.contains("root:"), "{path}");
+    }
+    let r = c.get(&format!(
+        "/build/{id}/download/4/products/%2E%2E/%2E%2E/etc/passwd"
+    ));
+    assert!(matches!(r.status, 400 | 404), "{}", r.body);
+    assert!(!r.body.contains("root:"));
 }

@@ -8,7 +8,21 @@ use super::{
     decode, index, Build, Db, JobsetInput, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS,
     JOBSET_INPUTS, JOB_BUILDS,
 };
-use redb::{ReadTransaction, ReadableTable};
+use crate::nix::products::BuildProduct;
+use redb::{
+    ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
+};
+use serde::{Deserialize, Serialize};
+
+/// build id → `Products` (JSON): what a build's outputs declared in `nix-support/`.
+pub const BUILD_PRODUCTS: TableDefinition<u64, &[u8]> = TableDefinition::new("build_products");
+
+/// A build's declared products and release name, read from its outputs when it finished.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Products {
+    pub products: Vec<BuildProduct>,
+    pub releasename: Option<String>,
+}
 
 /// Which evals a `latest` build must come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +43,34 @@ pub struct CurrentCounts {
 }
 
 impl Db {
+    /// Records what a build's outputs declare (before its finish is recorded: a crash in
+    /// between leaves products of an unfinished build, which its next run overwrites).
+    pub fn set_build_products(&self, build: u64, p: &Products) -> Result<()> {
+        let tx = self.inner.begin_write()?;
+        {
+            let mut t = tx.open_table(BUILD_PRODUCTS)?;
+            if p.products.is_empty() && p.releasename.is_none() {
+                t.remove(build)?;
+            } else {
+                t.insert(build, super::encode(p).as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A build's declared products and release name (empty when it declared none).
+    pub fn build_products(&self, build: u64) -> Result<Products> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(BUILD_PRODUCTS)?;
+        let v = t.get(build)?;
+        Ok(
+            v.map(|v| decode(&format!("products of build {build}"), v.value()))
+                .transpose()?
+                .unwrap_or_default(),
+        )
+    }
+
     /// The newest successful build matching `f` (project, jobset, job, system; empty = any).
     pub fn latest_succeeded(&self, f: &BuildFilter, within: LatestIn) -> Result<Option<Build>> {
         let tx = self.inner.begin_read()?;
@@ -298,4 +340,16 @@ fn all_finished(
         }
     }
     Ok(true)
+}
+
+/// Removes the products of deleted builds (in the delete's transaction).
+pub(super) fn forget_builds(tx: &WriteTransaction, ids: &[u64]) -> Result<()> {
+    let mut t = tx.open_table(BUILD_PRODUCTS)?;
+    if t.is_empty()? {
+        return Ok(());
+    }
+    for &id in ids {
+        t.remove(id)?;
+    }
+    Ok(())
 }

@@ -538,6 +538,7 @@ impl Db {
             queue::create_tables(&tx)?;
             cache::create_tables(&tx)?;
             index::create_tables(&tx)?;
+            tx.open_table(api::BUILD_PRODUCTS)?;
         }
         tx.commit()?;
         Ok(())
@@ -1367,6 +1368,7 @@ pub(super) fn delete_jobset_in(
         let mut jobs: Vec<String> = job_keys.iter().map(|(job, _)| job.clone()).collect();
         jobs.dedup();
         index::forget_jobset(tx, p, j, &eval_ids, &outs, &jobs)?;
+        api::forget_builds(tx, &build_ids)?;
         drvs.sort_unstable();
         let mut by_drv = tx.open_table(DRV_BUILDS)?;
         for (drv, id) in &drvs {

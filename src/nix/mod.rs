@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod hash;
 pub mod nar;
 pub mod narinfo;
+pub mod products;
 pub mod signing;
 pub mod store_path;
 

@@ -471,6 +471,15 @@ pub fn build_json(b: &Build) -> Value {
     })
 }
 
+/// `buildproducts`: product number → product, as Hydra's JSON has it.
+pub fn products_json(products: &[crate::nix::products::BuildProduct]) -> Value {
+    let mut m = Map::new();
+    for p in products {
+        m.insert(p.productnr.to_string(), json!(p));
+    }
+    Value::Object(m)
+}
+
 pub fn error_json(message: &str) -> Value {
     json!({ "error": message })
 }

@@ -13,6 +13,7 @@ use crate::db::api::LatestIn;
 use crate::db::status;
 use crate::db::views::BuildFilter;
 use crate::db::{self, Build};
+use crate::nix::products::BuildProduct;
 use hmac::{Hmac, Mac};
 use maud::html;
 use serde_json::{json, Value};
@@ -48,6 +49,12 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/eval/:n/errors", eval_errors),
     r("GET", "/build/:n/eval", build_eval),
     r("GET", "/build/:n/api/get-info", build_get_info),
+    r("GET", "/build/:n/download/*", build_download),
+    r(
+        "GET",
+        "/build/:n/download-by-type/:type/:subtype/*",
+        build_download_by_type,
+    ),
     r("GET", "/api/nrbuilds", api_nrbuilds),
     r("POST", "/api/push-github", push_github),
     r("POST", "/api/push-gitea", push_gitea),
@@ -456,4 +463,151 @@ fn push_gitea(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
         .ok_or_else(|| HttpError::bad_request("the payload has no repository.clone_url"))?;
     let url = url.strip_suffix(".git").unwrap_or(url).to_string();
     trigger_matching(ctx, |value| value.contains(&url))
+}
+
+/// Files served from build products are read whole; bigger ones are refused (fetch them from
+/// the binary cache instead).
+pub const MAX_DOWNLOAD_BYTES: u64 = 256 << 20;
+
+/// The URL a product is best opened at: its name (informational, as Hydra's) and default path.
+fn product_uri(id: u64, p: &BuildProduct, rest: &str) -> String {
+    let mut u = format!("/build/{id}/download/{}", p.productnr);
+    if !p.name.is_empty() {
+        u.push('/');
+        u.push_str(&enc(&p.name));
+    }
+    let tail = if rest.is_empty() {
+        p.defaultpath.as_str()
+    } else {
+        rest
+    };
+    for seg in tail.split('/').filter(|s| !s.is_empty()) {
+        u.push('/');
+        u.push_str(&enc(seg));
+    }
+    u
+}
+
+/// `GET /build/N/download[/NR|NAME][/PATH…]` (Hydra's `download`): a product's file, or a file
+/// inside a directory product, never outside the build's own outputs.
+fn build_download(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let b = load_build(ctx, args)?;
+    let (products, _) = super::builds::products_of(ctx.app, &b)?;
+    let rest = arg(args, 1);
+    let mut segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let reference = if segs.is_empty() { "1" } else { segs.remove(0) };
+    let product = if reference.bytes().all(|c| c.is_ascii_digit()) {
+        products
+            .iter()
+            .find(|p| p.productnr.to_string() == reference)
+    } else {
+        segs.insert(0, reference);
+        products.iter().find(|p| p.name == reference)
+    }
+    .ok_or_else(|| HttpError::not_found(format!("Build doesn't have a product {reference}.")))?;
+    if segs.is_empty() && (!product.name.is_empty() || !product.defaultpath.is_empty()) {
+        let target = product_uri(b.id, product, "");
+        if target != ctx.req.path {
+            return Ok(found(ctx, &target));
+        }
+    }
+    // The first element after the number is the product's name, for information only.
+    if !product.name.is_empty() && !segs.is_empty() {
+        segs.remove(0);
+    }
+    for s in &segs {
+        if matches!(*s, "." | "..") || s.contains('\0') || s.contains('/') {
+            return Err(HttpError::bad_request(format!("Invalid filename `{s}`.")));
+        }
+    }
+    let root = crate::nix::products::owning_output(&product.path, b.outputs.values())
+        .ok_or_else(|| HttpError::not_found("the product lies outside the build's outputs"))?;
+    let mut path = std::path::PathBuf::from(&product.path);
+    for s in &segs {
+        path.push(s);
+    }
+    let real = crate::nix::products::resolve_inside(root, &path).ok_or_else(|| {
+        HttpError::not_found(format!(
+            "`{}` does not exist in the build's outputs (or was garbage-collected)",
+            path.display()
+        ))
+    })?;
+    let meta = std::fs::metadata(&real)
+        .map_err(|e| HttpError::not_found(format!("{}: {e}", path.display())))?;
+    if meta.is_dir() {
+        if !ctx.req.path.ends_with('/') {
+            return Ok(found(ctx, &format!("{}/", ctx.req.path)));
+        }
+        let index = real.join("index.html");
+        if crate::nix::products::resolve_inside(root, &index).is_some_and(|p| p.is_file()) {
+            return serve_file(&index);
+        }
+        return Ok(listing(ctx, &real, &ctx.req.path));
+    }
+    serve_file(&real)
+}
+
+fn serve_file(path: &std::path::Path) -> Result<Response, HttpError> {
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if len > MAX_DOWNLOAD_BYTES {
+        return Err(HttpError::new(
+            413,
+            format!(
+                "{} is {len} bytes, more than the {MAX_DOWNLOAD_BYTES} hydrant serves as a download; fetch the path from the binary cache",
+                path.display()
+            ),
+        ));
+    }
+    let body = std::fs::read(path)
+        .map_err(|e| HttpError::not_found(format!("{}: {e}", path.display())))?;
+    // Served content is the build's, not ours: sandboxed, so it runs in no origin.
+    Ok(
+        Response::new(200, crate::nix::products::content_type(path), body)
+            .with_header("Content-Security-Policy", "sandbox")
+            .with_header("Cache-Control", "public, max-age=3600"),
+    )
+}
+
+fn listing(ctx: &Ctx, dir: &std::path::Path, url: &str) -> Response {
+    let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    let dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+                    (e.file_name().to_string_lossy().into_owned(), dir)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    Response::html(pages::layout(
+        &ctx.page(),
+        "Build product",
+        html! {
+            h1 { "Index of " (url) }
+            ul #listing {
+                @for (n, is_dir) in &names {
+                    li { a href=(format!("{}{}{}", url, enc(n), if *is_dir { "/" } else { "" })) { (n) @if *is_dir { "/" } } }
+                }
+            }
+        },
+    ))
+}
+
+/// `GET /build/N/download-by-type/TYPE/SUBTYPE[/PATH…]`: 302 to the first such product.
+fn build_download_by_type(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let b = load_build(ctx, args)?;
+    let (kind, subtype, rest) = (arg(args, 1), arg(args, 2), arg(args, 3));
+    // Hydra names the `out` output's nix-build product with an empty subtype; `-` asks for it.
+    let want_sub = if subtype == "-" { "" } else { subtype };
+    let (products, _) = super::builds::products_of(ctx.app, &b)?;
+    let p = products
+        .iter()
+        .find(|p| p.kind == kind && p.subtype == want_sub)
+        .ok_or_else(|| {
+            HttpError::not_found(format!(
+                "Build doesn't have a build product with type {kind}/{subtype}."
+            ))
+        })?;
+    Ok(found(ctx, &product_uri(b.id, p, rest)))
 }

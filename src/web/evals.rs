@@ -44,7 +44,10 @@ fn eval_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 fn eval_builds(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let e = load_eval(ctx, args)?;
     let builds = ctx.app.db.eval_builds(e.id)?;
-    let v: Vec<Value> = builds.iter().map(|(b, _)| api::build_json(b)).collect();
+    let v = builds
+        .iter()
+        .map(|(b, _)| super::builds::build_json_listed(ctx.app, b))
+        .collect::<Result<Vec<Value>, HttpError>>()?;
     Ok(Response::json(&Value::Array(v)))
 }
 

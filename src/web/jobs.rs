@@ -1,6 +1,5 @@
 //! Jobs: a job's page (its recent builds) and the `latest` redirect.
 
-use super::api;
 use super::common::*;
 use super::pages::{self, build_state, fmt_time, PageCtx};
 use super::queue::{newest_builds, BuildFilter};
@@ -78,7 +77,10 @@ fn job_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     };
     let builds = newest_builds(ctx.app, &f, JOB_PAGE_BUILDS)?;
     if ctx.wants_json() {
-        let v: Vec<Value> = builds.iter().map(api::build_json).collect();
+        let v = builds
+            .iter()
+            .map(|b| super::builds::build_json_listed(ctx.app, b))
+            .collect::<Result<Vec<Value>, HttpError>>()?;
         return Ok(Response::json(&Value::Array(v)));
     }
     let latest = queue::latest_successful(ctx.app, p, j, job).map_err(queue_err)?;
