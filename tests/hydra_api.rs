@@ -272,6 +272,13 @@ fn hydra_api_tests_translated() {
     });
     assert_eq!(pb["buildstatus"], 0, "{pb}");
     build_products(&anon, &base, prod, &pb);
+    // The channel names a package by its release name when it has one.
+    channels(
+        &anon,
+        &base,
+        eval,
+        &[(&okb, "ok", "ok"), (&pb, "products", "my-release-1.0")],
+    );
 
     // ---- Build/cancel.t: PUT cancel answers 302 to the build ------------------------------
     let r = alice.request(
@@ -691,4 +698,73 @@ fn build_products(c: &Client, base: &str, id: u64, b: &Value) {
     ));
     assert!(matches!(r.status, 400 | 404), "{}", r.body);
     assert!(!r.body.contains("root:"));
+}
+
+/// Jobset/Controller channel.t: the channel's `nixexprs.tar.xz` (and the eval's `.tar.bz2`)
+/// unpacked by tar and queried by `nix-env`, which must list each job with its output path.
+fn channels(c: &Client, base: &str, eval: u64, jobs: &[(&Value, &str, &str)]) {
+    let dir = TempDir::new("hydra-api-channel");
+    for (url, flag) in [
+        (
+            "/jobset/tests/rel/channel/latest/nixexprs.tar.xz".to_string(),
+            "-xJf",
+        ),
+        (format!("/eval/{eval}/channel/nixexprs.tar.bz2"), "-xjf"),
+    ] {
+        let r = minreq::get(format!("{}{url}", c.base)).send().unwrap();
+        assert_eq!(r.status_code, 200, "{url}");
+        let into = dir.path().join(flag);
+        std::fs::create_dir_all(&into).unwrap();
+        let tarball = into.join("nixexprs");
+        std::fs::write(&tarball, r.as_bytes()).unwrap();
+        let out = std::process::Command::new("tar")
+            .arg(flag)
+            .arg(&tarball)
+            .arg("-C")
+            .arg(&into)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "tar: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let name = std::fs::read_to_string(into.join("channel/channel-name")).unwrap();
+        assert!(name.starts_with("tests-rel-"), "{name}");
+        let out = std::process::Command::new("nix-env")
+            .args([
+                "--json",
+                "--query",
+                "--available",
+                "--attr-path",
+                "--out-path",
+                "--file",
+            ])
+            .arg(into.join("channel/default.nix"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "nix-env: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pkgs: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let keys: Vec<&String> = pkgs.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["ok", "products"], "{url}: {pkgs}");
+        for (b, job, name) in jobs {
+            assert_eq!(pkgs[*job]["name"], *name, "{url}: {pkgs}");
+            assert_eq!(
+                pkgs[*job]["outputs"]["out"], b["buildoutputs"]["out"]["path"],
+                "{pkgs}"
+            );
+        }
+    }
+    let r = c.get("/jobset/tests/rel/channel/latest/binary-cache-url");
+    assert_eq!(r.body, format!("{base}/"));
+    let page = c.html().get("/jobset/tests/rel/channel/latest").body;
+    assert_eq!(texts(&page, "#channel-packages td a").len(), 2, "{page}");
+    assert_eq!(
+        c.get("/jobset/tests/rel/channel/latest/MANIFEST").status,
+        404
+    );
 }

@@ -252,6 +252,36 @@ impl Db {
         Ok(None)
     }
 
+    /// The newest successful build of each job of a jobset (of all jobsets of the project when
+    /// `jobset` is None; of one job when `job` is given): what a channel holds.
+    pub fn channel_builds(
+        &self,
+        project: &str,
+        jobset: Option<&str>,
+        job: Option<&str>,
+    ) -> Result<Vec<Build>> {
+        let tx = self.inner.begin_read()?;
+        let last = tx.open_table(super::queue::JOB_LAST_SUCCESS)?;
+        let builds = tx.open_table(BUILDS)?;
+        let mut out = Vec::new();
+        let range = match jobset {
+            Some(j) => last.range((project, j, "")..=(project, j, "\u{10FFFF}"))?,
+            None => last.range((project, "", "")..=(project, "\u{10FFFF}", "\u{10FFFF}"))?,
+        };
+        for r in range {
+            let (k, v) = r?;
+            if job.is_some_and(|want| k.value().2 != want) {
+                continue;
+            }
+            if let Some(b) = get_build(&builds, v.value())? {
+                if b.finished && b.buildstatus == Some(super::status::SUCCEEDED) {
+                    out.push(b);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Every jobset with an input whose value satisfies `matches`: (project, jobset).
     pub fn jobsets_with_input(
         &self,

@@ -10,6 +10,7 @@ pub mod assets;
 pub mod auth;
 pub mod builds;
 pub mod cache_pages;
+pub mod channels;
 pub mod common;
 pub mod compat;
 pub mod evals;
@@ -28,6 +29,7 @@ pub mod session;
 pub const ROUTES: &[&[router::Route]] = &[
     session::ROUTES,
     compat::ROUTES,
+    channels::ROUTES,
     projects::ROUTES,
     jobsets::ROUTES,
     evals::ROUTES,
