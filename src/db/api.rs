@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 /// build id → `Products` (JSON): what a build's outputs declared in `nix-support/`.
 pub const BUILD_PRODUCTS: TableDefinition<u64, &[u8]> = TableDefinition::new("build_products");
 
+/// (aggregate build id, constituent build id) → (): the builds an aggregate job names.
+pub const AGGREGATE_CONSTITUENTS: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("aggregate_constituents");
+
 /// A build's declared products and release name, read from its outputs when it finished.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Products {
@@ -69,6 +73,20 @@ impl Db {
                 .transpose()?
                 .unwrap_or_default(),
         )
+    }
+
+    /// The constituents of an aggregate build (none for other builds), in id order.
+    pub fn build_constituents(&self, build: u64) -> Result<Vec<Build>> {
+        let tx = self.inner.begin_read()?;
+        let t = tx.open_table(AGGREGATE_CONSTITUENTS)?;
+        let builds = tx.open_table(BUILDS)?;
+        let mut out = Vec::new();
+        for r in t.range((build, 0u64)..=(build, u64::MAX))? {
+            if let Some(b) = get_build(&builds, r?.0.value().1)? {
+                out.push(b);
+            }
+        }
+        Ok(out)
     }
 
     /// The newest successful build matching `f` (project, jobset, job, system; empty = any).
@@ -374,6 +392,18 @@ fn all_finished(
 
 /// Removes the products of deleted builds (in the delete's transaction).
 pub(super) fn forget_builds(tx: &WriteTransaction, ids: &[u64]) -> Result<()> {
+    let mut agg = tx.open_table(AGGREGATE_CONSTITUENTS)?;
+    if !agg.is_empty()? {
+        for &id in ids {
+            let keys: Vec<(u64, u64)> = agg
+                .range((id, 0u64)..=(id, u64::MAX))?
+                .map(|r| r.map(|(k, _)| k.value()))
+                .collect::<std::result::Result<_, _>>()?;
+            for k in keys {
+                agg.remove(k)?;
+            }
+        }
+    }
     let mut t = tx.open_table(BUILD_PRODUCTS)?;
     if t.is_empty()? {
         return Ok(());

@@ -125,6 +125,7 @@ macro_rules! each_table {
         $m!(index::OUT_BUILDS);
         $m!(index::JOB_NAMES);
         $m!(api::BUILD_PRODUCTS);
+        $m!(api::AGGREGATE_CONSTITUENTS);
     };
 }
 
@@ -295,6 +296,7 @@ impl Db {
             api::BUILD_PRODUCTS,
             "build products",
         )?);
+        add(check_plain(&tx, api::AGGREGATE_CONSTITUENTS)?);
         for n in [
             check_plain(&tx, index::FINISHED)?,
             check_plain(&tx, index::PROJECT_FINISHED)?,

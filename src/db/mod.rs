@@ -539,6 +539,7 @@ impl Db {
             cache::create_tables(&tx)?;
             index::create_tables(&tx)?;
             tx.open_table(api::BUILD_PRODUCTS)?;
+            tx.open_table(api::AGGREGATE_CONSTITUENTS)?;
         }
         tx.commit()?;
         Ok(())

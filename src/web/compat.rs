@@ -49,6 +49,7 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/eval/:n/errors", eval_errors),
     r("GET", "/build/:n/eval", build_eval),
     r("GET", "/build/:n/api/get-info", build_get_info),
+    r("GET", "/build/:n/constituents", build_constituents),
     r("GET", "/build/:n/download/*", build_download),
     r(
         "GET",
@@ -610,4 +611,17 @@ fn build_download_by_type(ctx: &Ctx, args: &[String]) -> Result<Response, HttpEr
             ))
         })?;
     Ok(found(ctx, &product_uri(b.id, p, rest)))
+}
+
+/// The builds an aggregate job names (Hydra's `constituents`; empty for other builds).
+fn build_constituents(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let b = load_build(ctx, args)?;
+    let v = ctx
+        .app
+        .db
+        .build_constituents(b.id)?
+        .iter()
+        .map(|c| super::builds::build_json_full(ctx.app, c))
+        .collect::<Result<Vec<Value>, HttpError>>()?;
+    Ok(Response::json(&Value::Array(v)))
 }
