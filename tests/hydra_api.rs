@@ -356,6 +356,10 @@ fn hydra_api_tests_translated() {
         let r = anon.get(&path);
         assert_eq!((r.status, location(&r)), (302, build_url.clone()), "{path}");
     }
+    // What follows `latest` is passed on to the build, as Hydra does.
+    let r = anon.get("/job/tests/rel/products/latest/download/1");
+    let want = format!("{base}/build/{prod}/download/1");
+    assert_eq!((r.status, location(&r)), (302, want));
     // On jobset and project level, the newest successful build of any job.
     let newest = format!("{base}/build/{}", ok.max(prod));
     for path in [

@@ -20,31 +20,43 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 
 pub const ROUTES: &[Route] = &[
-    r("GET", "/job/:p/:j/:job/latest", job_latest),
+    r("GET", "/job/:p/:j/:job/latest/*", job_latest),
     r(
         "GET",
-        "/job/:p/:j/:job/latest-finished",
+        "/job/:p/:j/:job/latest-finished/*",
         job_latest_finished,
     ),
-    r("GET", "/job/:p/:j/:job/latest-for/:system", job_latest_for),
+    r(
+        "GET",
+        "/job/:p/:j/:job/latest-for/:system/*",
+        job_latest_for,
+    ),
     r("GET", "/job/:p/:j/:job/shield", job_shield),
     r("GET", "/job/:p/:j/:job/badge.svg", job_badge),
-    r("GET", "/jobset/:p/:j/latest", jobset_latest),
+    r("GET", "/jobset/:p/:j/latest/*", jobset_latest),
     r(
         "GET",
-        "/jobset/:p/:j/latest-finished",
+        "/jobset/:p/:j/latest-finished/*",
         jobset_latest_finished,
     ),
-    r("GET", "/jobset/:p/:j/latest-for/:system", jobset_latest_for),
-    r("GET", "/jobset/:p/:j/latest-eval", jobset_latest_eval),
-    r("GET", "/jobset/:p/:j/errors", jobset_errors),
-    r("GET", "/project/:p/latest", project_latest),
     r(
         "GET",
-        "/project/:p/latest-finished",
+        "/jobset/:p/:j/latest-for/:system/*",
+        jobset_latest_for,
+    ),
+    r("GET", "/jobset/:p/:j/latest-eval", jobset_latest_eval),
+    r("GET", "/jobset/:p/:j/errors", jobset_errors),
+    r("GET", "/project/:p/latest/*", project_latest),
+    r(
+        "GET",
+        "/project/:p/latest-finished/*",
         project_latest_finished,
     ),
-    r("GET", "/project/:p/latest-for/:system", project_latest_for),
+    r(
+        "GET",
+        "/project/:p/latest-for/:system/*",
+        project_latest_for,
+    ),
     r("GET", "/eval/:n/store-paths", eval_store_paths),
     r("GET", "/eval/:n/errors", eval_errors),
     r("GET", "/build/:n/eval", build_eval),
@@ -98,9 +110,16 @@ fn scope(
     })
 }
 
-fn latest(ctx: &Ctx, f: &BuildFilter, within: LatestIn) -> Result<Response, HttpError> {
+/// Hydra passes what follows `latest…` on to the build (`…/latest/download/1` → the newest
+/// build's `download/1`).
+fn latest(ctx: &Ctx, f: &BuildFilter, within: LatestIn, rest: &str) -> Result<Response, HttpError> {
+    let tail: String = rest
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("/{}", enc(s)))
+        .collect();
     match ctx.app.db.latest_succeeded(f, within)? {
-        Some(b) => Ok(found(ctx, &format!("/build/{}", b.id))),
+        Some(b) => Ok(found(ctx, &format!("/build/{}{tail}", b.id))),
         None if !f.system.is_empty() => Err(HttpError::not_found(format!(
             "There is no successful build for platform `{}` to redirect to.",
             f.system
@@ -112,42 +131,75 @@ fn latest(ctx: &Ctx, f: &BuildFilter, within: LatestIn) -> Result<Response, Http
 }
 
 fn job_latest(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    latest(ctx, &scope(ctx, args, 3, None)?, LatestIn::Any)
+    latest(
+        ctx,
+        &scope(ctx, args, 3, None)?,
+        LatestIn::Any,
+        arg(args, 3),
+    )
 }
 fn job_latest_finished(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    latest(ctx, &scope(ctx, args, 3, None)?, LatestIn::FinishedEval)
+    latest(
+        ctx,
+        &scope(ctx, args, 3, None)?,
+        LatestIn::FinishedEval,
+        arg(args, 3),
+    )
 }
 fn job_latest_for(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     latest(
         ctx,
         &scope(ctx, args, 3, Some(arg(args, 3)))?,
         LatestIn::Any,
+        arg(args, 4),
     )
 }
 fn jobset_latest(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    latest(ctx, &scope(ctx, args, 2, None)?, LatestIn::Any)
+    latest(
+        ctx,
+        &scope(ctx, args, 2, None)?,
+        LatestIn::Any,
+        arg(args, 2),
+    )
 }
 fn jobset_latest_finished(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    latest(ctx, &scope(ctx, args, 2, None)?, LatestIn::FinishedEval)
+    latest(
+        ctx,
+        &scope(ctx, args, 2, None)?,
+        LatestIn::FinishedEval,
+        arg(args, 2),
+    )
 }
 fn jobset_latest_for(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     latest(
         ctx,
         &scope(ctx, args, 2, Some(arg(args, 2)))?,
         LatestIn::Any,
+        arg(args, 3),
     )
 }
 fn project_latest(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    latest(ctx, &scope(ctx, args, 1, None)?, LatestIn::Any)
+    latest(
+        ctx,
+        &scope(ctx, args, 1, None)?,
+        LatestIn::Any,
+        arg(args, 1),
+    )
 }
 fn project_latest_finished(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    latest(ctx, &scope(ctx, args, 1, None)?, LatestIn::FinishedEval)
+    latest(
+        ctx,
+        &scope(ctx, args, 1, None)?,
+        LatestIn::FinishedEval,
+        arg(args, 1),
+    )
 }
 fn project_latest_for(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     latest(
         ctx,
         &scope(ctx, args, 1, Some(arg(args, 1)))?,
         LatestIn::Any,
+        arg(args, 2),
     )
 }
 
