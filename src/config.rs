@@ -268,6 +268,9 @@ pub struct Config {
     /// Web server: open connections at most, and per client address (IPv6: per /64).
     pub web_max_connections: usize,
     pub web_max_connections_per_client: usize,
+    /// `<webhooks> <github> secret = … </github> <gitea> … </gitea> </webhooks>` (Hydra's):
+    /// the HMAC secrets push webhooks are checked against.
+    pub webhooks: Webhooks,
     /// Everything else, for later features; unknown keys also produce warnings.
     pub raw: Section,
     pub warnings: Vec<String>,
@@ -299,6 +302,7 @@ impl Default for Config {
             web_min_rate: 16 * 1024,
             web_max_connections: 1024,
             web_max_connections_per_client: 32,
+            webhooks: Webhooks::default(),
             raw: Section::default(),
             warnings: Vec::new(),
         }
@@ -464,6 +468,7 @@ impl Config {
                 "s3config" | "s3backup" => {
                     c.s3.push(S3Config::from_section(s, file, &mut warnings)?)
                 }
+                "webhooks" => c.webhooks = Webhooks::from_section(s, file, &mut warnings),
                 // Kept raw for features that read them later (Hydra compatibility).
                 "git-input" | "hydra_notify" | "runcommand" | "queue_runner" | "evaluator" => {}
                 n => warnings.push(format!(
@@ -501,6 +506,48 @@ impl Config {
     }
     pub fn gcroots_dir(&self) -> PathBuf {
         self.state_dir.join("gcroots")
+    }
+}
+
+/// Secrets of the push webhooks, per platform; any one of them may sign a request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Webhooks {
+    pub github: Vec<String>,
+    pub gitea: Vec<String>,
+}
+
+impl Webhooks {
+    fn from_section(s: &Section, file: &str, warnings: &mut Vec<String>) -> Webhooks {
+        let mut w = Webhooks::default();
+        for e in &s.entries {
+            warnings.push(format!(
+                "{file}:{}: unknown key `{}` in <webhooks> ignored",
+                e.line, e.key
+            ));
+        }
+        for sub in &s.sections {
+            let into = match sub.name.as_str() {
+                "github" => &mut w.github,
+                "gitea" => &mut w.gitea,
+                n => {
+                    warnings.push(format!(
+                        "{file}:{}: unknown section `<{n}>` in <webhooks> ignored",
+                        sub.line
+                    ));
+                    continue;
+                }
+            };
+            for e in &sub.entries {
+                match e.key.as_str() {
+                    "secret" => into.push(e.value.trim().to_string()),
+                    k => warnings.push(format!(
+                        "{file}:{}: unknown key `{k}` in <{}> ignored",
+                        e.line, sub.name
+                    )),
+                }
+            }
+        }
+        w
     }
 }
 
@@ -594,6 +641,20 @@ pub fn known_keys() -> BTreeMap<&'static str, &'static [&'static str]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhooks() {
+        let c = Config::from_str(
+            "<webhooks>\n <github>\n  secret = a\n  secret = b\n </github>\n              <gitea>\n  secret = g\n  colour = red\n </gitea>\n <gitlab>\n </gitlab>\n</webhooks>\n",
+            "t.conf",
+        )
+        .unwrap();
+        assert_eq!(c.webhooks.github, vec!["a", "b"]);
+        assert_eq!(c.webhooks.gitea, vec!["g"]);
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+        assert!(c.warnings[0].contains("colour") || c.warnings[1].contains("colour"));
+        assert!(Config::default().webhooks.github.is_empty());
+    }
 
     #[test]
     fn parses_sections_and_comments() {

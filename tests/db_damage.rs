@@ -119,7 +119,7 @@ fn check_and_backup_a_good_database_stopped_and_while_serving() {
     let c = srv.client();
     assert_eq!(
         c.post_json("/admin/backup", &serde_json::json!({})).status,
-        401
+        403
     );
     let r = c
         .with_bearer(&tok)

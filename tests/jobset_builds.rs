@@ -252,7 +252,7 @@ fn two_projects_with_one_release_keep_their_own_builds() {
     let r = anon.get("/job/beta/main/slow/latest");
     assert_eq!(
         (r.status, r.headers["location"].clone()),
-        (302, format!("/build/{b_slow}"))
+        (302, format!("{}/build/{b_slow}", anon.base))
     );
 
     // A clone has its own history and /latest.
@@ -268,7 +268,7 @@ fn two_projects_with_one_release_keep_their_own_builds() {
     let r = anon.get("/job/alpha/staging/quick/latest");
     assert_eq!(
         (r.status, r.headers["location"].clone()),
-        (302, format!("/build/{s_quick}"))
+        (302, format!("{}/build/{s_quick}", anon.base))
     );
     let hist = anon.get("/job/alpha/staging/quick").json();
     assert_eq!(hist.as_array().unwrap().len(), 1);

@@ -247,7 +247,10 @@ fn builds_pages_json_logs_and_actions() {
     // Job pages and the latest redirect.
     let r = anon.get("/job/p/j/hello/latest");
     assert_eq!(r.status, 302);
-    assert_eq!(r.headers["location"], format!("/build/{hello}"));
+    assert_eq!(
+        r.headers["location"],
+        format!("{}/build/{hello}", anon.base)
+    );
     assert_eq!(anon.get("/job/p/j/fail/latest").status, 404);
     assert_eq!(anon.get("/job/p/j/nope/latest").status, 404);
     let jp = anon.html().get("/job/p/j/hello").body;
@@ -319,11 +322,11 @@ fn builds_pages_json_logs_and_actions() {
         "only admins see Cancel all"
     );
 
-    // Actions: anonymous 401, no role 403, the operator may cancel (form + CSRF) and restart.
+    // Actions: anonymous 403 (not logged in), no role 403, the operator may cancel (form + CSRF) and restart.
     assert_eq!(
         anon.post_json(&format!("/build/{slow}/cancel"), &json!({}))
             .status,
-        401
+        403
     );
     let nobody = srv.client().with_bearer(&nobody_tok);
     for a in ["cancel", "restart", "bump"] {

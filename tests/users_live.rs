@@ -134,7 +134,7 @@ fn first_admin_through_setup_and_users_while_serving() {
     assert_eq!(alice.get("/admin/users").status, 403);
     let r = root.post_json("/admin/users/alice/password", &json!({"password": "newpw"}));
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(alice.get("/current-user").status, 401, "session ended");
+    assert_eq!(alice.get("/current-user").status, 403, "session ended");
     assert_eq!(
         srv.client()
             .with_bearer(&web_tok)
@@ -164,7 +164,7 @@ fn first_admin_through_setup_and_users_while_serving() {
     assert_eq!(users.as_array().unwrap().len(), 2);
     let (ok, out, _) = cli(state.path(), &["user", "delete", "alice"]);
     assert!(ok, "{out}");
-    assert_eq!(alice.get("/current-user").status, 401);
+    assert_eq!(alice.get("/current-user").status, 403);
     // The socket is the server user's only.
     let mode = std::os::unix::fs::PermissionsExt::mode(
         &std::fs::metadata(state.path().join("control.sock"))
@@ -210,5 +210,5 @@ fn logins_are_throttled_and_logout_checks_origin() {
     assert_eq!(r.status, 403, "{}", r.body);
     assert_eq!(bob.get("/current-user").status, 200, "still logged in");
     assert_eq!(bob.post_json("/logout", &json!({})).status, 204);
-    assert_eq!(bob.get("/current-user").status, 401);
+    assert_eq!(bob.get("/current-user").status, 403);
 }

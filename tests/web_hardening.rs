@@ -106,7 +106,7 @@ fn every_response_has_the_security_headers() {
         anon.request(minreq::Method::Patch, "/project/p", None, &[]),
     ));
     seen.push((
-        "401".into(),
+        "403".into(),
         anon.put_json("/project/q", &project_body("Q")),
     ));
     let big = vec![b'x'; 10_000];

@@ -585,7 +585,7 @@ fn html_forms_without_javascript() {
     let r = s.post_form("/logout", &[("csrf", &csrf)]);
     assert_eq!(r.status, 303);
     assert!(r.headers["set-cookie"].contains("Max-Age=0"));
-    assert_eq!(s.get("/current-user").status, 401);
+    assert_eq!(s.get("/current-user").status, 403);
 }
 
 #[test]

@@ -230,7 +230,7 @@ fn eval_comparison_lists_what_changed() {
         assert_eq!(r.status, 302, "{l}: {}", r.body);
         assert_eq!(
             r.headers["location"],
-            format!("/build/{}", b2["fixme"]),
+            format!("{}/build/{}", c.base, b2["fixme"]),
             "{l}"
         );
     }

@@ -124,6 +124,8 @@ macro_rules! each_table {
         $m!(index::EVAL_JOBS);
         $m!(index::OUT_BUILDS);
         $m!(index::JOB_NAMES);
+        $m!(api::BUILD_PRODUCTS);
+        $m!(api::AGGREGATE_CONSTITUENTS);
     };
 }
 
@@ -289,6 +291,12 @@ impl Db {
             "charge",
         )?);
         add(check_plain(&tx, queue::JOB_LAST_SUCCESS)?);
+        add(check_json::<_, api::Products>(
+            &tx,
+            api::BUILD_PRODUCTS,
+            "build products",
+        )?);
+        add(check_plain(&tx, api::AGGREGATE_CONSTITUENTS)?);
         for n in [
             check_plain(&tx, index::FINISHED)?,
             check_plain(&tx, index::PROJECT_FINISHED)?,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+pub mod api;
 pub mod cache;
 pub mod index;
 mod maint;
@@ -537,6 +538,8 @@ impl Db {
             queue::create_tables(&tx)?;
             cache::create_tables(&tx)?;
             index::create_tables(&tx)?;
+            tx.open_table(api::BUILD_PRODUCTS)?;
+            tx.open_table(api::AGGREGATE_CONSTITUENTS)?;
         }
         tx.commit()?;
         Ok(())
@@ -1366,6 +1369,7 @@ pub(super) fn delete_jobset_in(
         let mut jobs: Vec<String> = job_keys.iter().map(|(job, _)| job.clone()).collect();
         jobs.dedup();
         index::forget_jobset(tx, p, j, &eval_ids, &outs, &jobs)?;
+        api::forget_builds(tx, &build_ids)?;
         drvs.sort_unstable();
         let mut by_drv = tx.open_table(DRV_BUILDS)?;
         for (drv, id) in &drvs {

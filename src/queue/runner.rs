@@ -495,6 +495,7 @@ impl Runner {
         } else {
             status::SUCCEEDED
         };
+        record_products(&self.app, b.id, &b.outputs);
         let rec = self.app.db.queue_record_finish(&Finish {
             id: b.id,
             status: st,
@@ -584,6 +585,18 @@ impl Runner {
                 }
             }
             return Ok(());
+        }
+        if st == status::SUCCEEDED || st == status::FAILED_WITH_OUTPUT {
+            let outs = match d.outputs.is_empty() {
+                true => self
+                    .app
+                    .db
+                    .build(d.id)?
+                    .map(|b| b.outputs)
+                    .unwrap_or_default(),
+                false => d.outputs.clone(),
+            };
+            record_products(&self.app, d.id, &outs);
         }
         let rec = self.app.db.queue_record_finish(&Finish {
             id: d.id,
@@ -1076,6 +1089,20 @@ fn prune_roots(app: &App, b: &Build, pruned: &Mutex<HashMap<(String, String), u6
                 }
             }
         }
+    }
+}
+
+/// Reads the products a build's outputs declare (`nix-support/hydra-build-products`) and
+/// records them, before its finish is recorded. A failure to record is logged: the build's
+/// result matters more than its product list.
+fn record_products(app: &App, id: u64, outputs: &BTreeMap<String, String>) {
+    let (products, releasename) = crate::nix::products::read(outputs);
+    let p = crate::db::api::Products {
+        products,
+        releasename,
+    };
+    if let Err(e) = app.db.set_build_products(id, &p) {
+        eprintln!("hydrant: build {id}: cannot record its products: {e}");
     }
 }
 

@@ -370,6 +370,8 @@ pub fn project_json(p: &Project, jobsets: &[String]) -> Value {
         "jobsets": jobsets,
         "unrestricted": p.unrestricted,
         "allowed_uris": p.allowed_uris,
+        // hydrant has no dynamic RunCommand: always false, as Hydra's default.
+        "enable_dynamic_run_command": false,
     })
 }
 
@@ -407,6 +409,9 @@ pub fn jobset_json(js: &Jobset, inputs: &[JobsetInput]) -> Value {
         "type": 0,
         "flake": "",
         "inputs": inputs_json(inputs),
+        "enable_dynamic_run_command": false,
+        // Hydra's `starttime` is set while an evaluation of the jobset runs.
+        "starttime": null,
     })
 }
 
@@ -464,6 +469,15 @@ pub fn build_json(b: &Build) -> Value {
         "iscachedbuild": u8::from(b.iscachedbuild),
         "cachedfrom": b.cached_from,
     })
+}
+
+/// `buildproducts`: product number → product, as Hydra's JSON has it.
+pub fn products_json(products: &[crate::nix::products::BuildProduct]) -> Value {
+    let mut m = Map::new();
+    for p in products {
+        m.insert(p.productnr.to_string(), json!(p));
+    }
+    Value::Object(m)
 }
 
 pub fn error_json(message: &str) -> Value {

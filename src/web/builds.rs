@@ -24,6 +24,10 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/build/:n/cancel", build_cancel),
     r("POST", "/build/:n/restart", build_restart),
     r("POST", "/build/:n/bump", build_bump),
+    // Hydra's tests send actions as PUT; GET never changes state.
+    r("PUT", "/build/:n/cancel", build_cancel),
+    r("PUT", "/build/:n/restart", build_restart),
+    r("PUT", "/build/:n/bump", build_bump),
 ];
 
 /// The build page shows this much of the log's end.
@@ -35,11 +39,37 @@ fn build_evals(app: &App, b: &Build) -> Result<Vec<u64>, HttpError> {
     Ok(app.db.build_evals(b)?)
 }
 
-/// Hydra's build JSON with the full list of evals.
+/// Hydra's build JSON with the full list of evals and the build's products.
 pub fn build_json_full(app: &App, b: &Build) -> Result<Value, HttpError> {
-    let mut v = api::build_json(b);
+    let mut v = build_json_listed(app, b)?;
     v["jobsetevals"] = json!(build_evals(app, b)?);
     Ok(v)
+}
+
+/// Hydra's build JSON with the build's products and release name (one point lookup).
+pub fn build_json_listed(app: &App, b: &Build) -> Result<Value, HttpError> {
+    let mut v = api::build_json(b);
+    let (products, release) = products_of(app, b)?;
+    v["buildproducts"] = api::products_json(&products);
+    v["releasename"] = json!(release);
+    Ok(v)
+}
+
+/// A build's products: what its outputs declared, then a `nix-build` product per output,
+/// for a build that finished with output (Hydra's products exist only for those).
+pub fn products_of(
+    app: &App,
+    b: &Build,
+) -> Result<(Vec<crate::nix::products::BuildProduct>, Option<String>), HttpError> {
+    use crate::db::status::{FAILED_WITH_OUTPUT, SUCCEEDED};
+    if !b.finished || !matches!(b.buildstatus, Some(SUCCEEDED | FAILED_WITH_OUTPUT)) {
+        return Ok((Vec::new(), None));
+    }
+    let declared = app.db.build_products(b.id)?;
+    let mut products = declared.products;
+    let next = products.len() as u32 + 1;
+    products.extend(crate::nix::products::nix_build_products(&b.outputs, next));
+    Ok((products, declared.releasename))
 }
 
 /// Everything the build page shows.

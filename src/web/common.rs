@@ -33,16 +33,22 @@ pub fn params(ctx: &Ctx) -> Result<Params, HttpError> {
     Params::from_request(ctx.req, ctx.form.as_deref())
 }
 
-/// The JSON answer of a create (201 + Location) or an update (200); browsers are redirected.
-pub fn saved(ctx: &Ctx, created: bool, location: &str, body: Value) -> Response {
+/// The answer of a create or an update, as Hydra's: a create is 201 with an absolute
+/// `Location` and `{uri, name, redirect, type}`; an update is 200 with `{redirect}` pointing at
+/// the configuration tab. Browsers (forms) are redirected instead.
+pub fn saved(ctx: &Ctx, created: bool, location: &str, kind: &str, name: &str) -> Response {
     if ctx.form.is_some() && !ctx.wants_json() {
         return Response::redirect(location);
     }
-    let resp = Response::json(&body).with_header("Location", location);
+    let uri = ctx
+        .req
+        .absolute(ctx.app.config.base_uri.as_deref(), location);
     if created {
-        resp.with_status(201)
+        Response::json(&json!({ "uri": uri, "name": name, "redirect": uri, "type": kind }))
+            .with_status(201)
+            .with_header("Location", &uri)
     } else {
-        resp
+        Response::json(&json!({ "redirect": format!("{uri}#tabs-configuration") }))
     }
 }
 
@@ -50,7 +56,10 @@ pub fn deleted(ctx: &Ctx, redirect: &str) -> Response {
     if ctx.form.is_some() && !ctx.wants_json() {
         Response::redirect(redirect)
     } else {
-        Response::json(&json!({ "redirect": redirect }))
+        let uri = ctx
+            .req
+            .absolute(ctx.app.config.base_uri.as_deref(), redirect);
+        Response::json(&json!({ "redirect": uri }))
     }
 }
 
@@ -190,8 +199,15 @@ pub fn load_build(ctx: &Ctx, args: &[String]) -> Result<Build, HttpError> {
         .ok_or_else(|| HttpError::not_found(format!("build {id} does not exist")))
 }
 
-/// A browser form gets a redirect back; a script gets JSON.
+/// A browser form gets a redirect back; a script gets JSON. A PUT (how Hydra's own tests send
+/// actions) gets Hydra's answer: 302 to the build or eval, with an absolute `Location`.
 pub fn acted(ctx: &Ctx, back: &str, body: Value) -> Response {
+    if ctx.req.method == "PUT" {
+        let uri = ctx.req.absolute(ctx.app.config.base_uri.as_deref(), back);
+        return Response::json(&body)
+            .with_status(302)
+            .with_header("Location", &uri);
+    }
     if ctx.form.is_some() && !ctx.wants_json() {
         Response::redirect(back)
     } else {

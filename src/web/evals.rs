@@ -20,6 +20,12 @@ pub const ROUTES: &[Route] = &[
     r("POST", "/eval/:n/cancel", eval_cancel),
     r("POST", "/eval/:n/restart-failed", eval_restart_failed),
     r("POST", "/eval/:n/bump", eval_bump),
+    r("POST", "/eval/:n/restart-aborted", eval_restart_aborted),
+    // Hydra's tests send actions as PUT; GET never changes state.
+    r("PUT", "/eval/:n/cancel", eval_cancel),
+    r("PUT", "/eval/:n/restart-failed", eval_restart_failed),
+    r("PUT", "/eval/:n/restart-aborted", eval_restart_aborted),
+    r("PUT", "/eval/:n/bump", eval_bump),
 ];
 
 /// Job errors listed above the tabs (the Errors tab has them all).
@@ -393,7 +399,10 @@ fn eval_compare(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 fn eval_builds(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let e = load_eval(ctx, args)?;
     let builds = ctx.app.db.eval_builds(e.id)?;
-    let v: Vec<Value> = builds.iter().map(|(b, _)| api::build_json(b)).collect();
+    let v = builds
+        .iter()
+        .map(|(b, _)| super::builds::build_json_listed(ctx.app, b))
+        .collect::<Result<Vec<Value>, HttpError>>()?;
     Ok(Response::json(&Value::Array(v)))
 }
 
@@ -416,6 +425,16 @@ pub fn eval_actions(ctx: &Ctx, e: &Eval) -> Result<Markup, HttpError> {
 /// An eval action acts on the eval's own builds, each one checked with the rule of the single
 /// build action; none is touched when the caller may touch none of them (403).
 fn eval_action(ctx: &Ctx, args: &[String], a: Action) -> Result<Response, HttpError> {
+    eval_action_on(ctx, args, a, |_| true)
+}
+
+/// `eval_action` on the members that `only` selects.
+fn eval_action_on(
+    ctx: &Ctx,
+    args: &[String],
+    a: Action,
+    only: impl Fn(&crate::db::Build) -> bool,
+) -> Result<Response, HttpError> {
     let e = load_eval(ctx, args)?;
     let u = ctx.auth.require_user()?;
     let own = ctx.app.db.project(&e.project)?;
@@ -425,7 +444,10 @@ fn eval_action(ctx: &Ctx, args: &[String], a: Action) -> Result<Response, HttpEr
     let mut ids = Vec::new();
     for (b, _) in ctx.app.db.eval_builds(e.id)? {
         // Members are the eval's own jobset's builds; anything else is never touched.
-        if b.project == e.project && b.jobset == e.jobset && perm::may_act(Some(u), a, own.as_ref())
+        if b.project == e.project
+            && b.jobset == e.jobset
+            && only(&b)
+            && perm::may_act(Some(u), a, own.as_ref())
         {
             ids.push(b.id);
         }
@@ -448,6 +470,13 @@ fn eval_cancel(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 }
 fn eval_restart_failed(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     eval_action(ctx, args, Action::Restart)
+}
+/// Restarts the eval's aborted, cancelled and unsupported builds (Hydra's statuses 3, 4, 9).
+fn eval_restart_aborted(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    use crate::db::status::{ABORTED, CANCELLED, UNSUPPORTED};
+    eval_action_on(ctx, args, Action::Restart, |b| {
+        b.finished && matches!(b.buildstatus, Some(ABORTED | CANCELLED | UNSUPPORTED))
+    })
 }
 fn eval_bump(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     eval_action(ctx, args, Action::Bump)

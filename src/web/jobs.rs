@@ -1,34 +1,22 @@
 //! Jobs: a job's page (its builds with status, duration, closure size and eval, paged both
 //! ways, and a server-rendered SVG chart of build time and output size over the last 100
-//! builds) and Hydra's `latest` redirects.
+//! builds; the `latest*` redirects are in `compat`).
 
-use super::api;
 use super::common::*;
 use super::pages::{self, build_state, fmt_duration, fmt_size, fmt_time, PageCtx};
 use super::router::{r, Route};
 use super::{url_encode as enc, Ctx, HttpError, Response};
-use crate::db::{status, Build};
+use crate::db::Build;
 use crate::queue;
 use maud::{html, Markup};
 use serde_json::Value;
 
-pub const ROUTES: &[Route] = &[
-    r("GET", "/job/:p/:j/:job", job_get),
-    r("GET", "/job/:p/:j/:job/latest", job_latest),
-    r("GET", "/job/:p/:j/:job/latest-for/:system", job_latest_for),
-    r(
-        "GET",
-        "/job/:p/:j/:job/latest-finished",
-        job_latest_finished,
-    ),
-];
+pub const ROUTES: &[Route] = &[r("GET", "/job/:p/:j/:job", job_get)];
 
 /// Builds of a job listed per page.
 pub const JOB_PAGE_BUILDS: usize = 20;
 /// Builds the chart covers.
 pub const CHART_BUILDS: usize = 100;
-/// Builds `latest-for` and `latest-finished` look at before giving up.
-const LATEST_SCAN: usize = 1000;
 
 /// Everything the job page shows.
 pub struct JobView<'a> {
@@ -174,7 +162,10 @@ fn job_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let db = &ctx.app.db;
     let builds = db.job_builds(p, j, job, before, after, JOB_PAGE_BUILDS)?;
     if ctx.wants_json() {
-        let v: Vec<Value> = builds.iter().map(api::build_json).collect();
+        let v = builds
+            .iter()
+            .map(|b| super::builds::build_json_listed(ctx.app, b))
+            .collect::<Result<Vec<Value>, HttpError>>()?;
         return Ok(Response::json(&Value::Array(v)));
     }
     let chart = db.job_builds(p, j, job, 0, 0, CHART_BUILDS)?;
@@ -196,55 +187,4 @@ fn job_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         chart: &chart,
     };
     Ok(Response::html(job_page(&ctx.page(), &view)))
-}
-
-fn found(b: &Build) -> Response {
-    Response::new(302, "text/plain; charset=utf-8", Vec::new())
-        .with_header("Location", &format!("/build/{}", b.id))
-}
-
-fn job_latest(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    let (p, j, job) = job_args(args);
-    let b = queue::latest_successful(ctx.app, p, j, job)
-        .map_err(queue_err)?
-        .ok_or_else(|| {
-            HttpError::not_found(format!("job `{p}:{j}:{job}` has no successful build"))
-        })?;
-    Ok(found(&b))
-}
-
-/// The newest successful build for one system type.
-fn job_latest_for(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    let (p, j, job) = job_args(args);
-    let system = args.get(3).map(String::as_str).unwrap_or("");
-    let builds = ctx.app.db.job_builds(p, j, job, 0, 0, LATEST_SCAN)?;
-    let b = builds
-        .iter()
-        .find(|b| b.system == system && b.finished && b.buildstatus == Some(status::SUCCEEDED))
-        .ok_or_else(|| {
-            HttpError::not_found(format!(
-                "job `{p}:{j}:{job}` has no successful build for `{system}`"
-            ))
-        })?;
-    Ok(found(b))
-}
-
-/// The newest successful build whose evaluation has no unfinished build left (Hydra's
-/// `latest-finished`).
-fn job_latest_finished(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
-    let (p, j, job) = job_args(args);
-    let builds = ctx.app.db.job_builds(p, j, job, 0, 0, LATEST_SCAN)?;
-    for b in builds
-        .iter()
-        .filter(|b| b.finished && b.buildstatus == Some(status::SUCCEEDED))
-        .take(20)
-    {
-        let c = ctx.app.db.eval_counts(&[b.eval])?;
-        if c.first().is_some_and(|c| c.queued == 0) {
-            return Ok(found(b));
-        }
-    }
-    Err(HttpError::not_found(format!(
-        "job `{p}:{j}:{job}` has no successful build in a finished evaluation"
-    )))
 }

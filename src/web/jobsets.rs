@@ -349,7 +349,8 @@ fn jobset_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         ctx,
         created,
         &format!("/jobset/{}/{}", enc(&project.name), enc(&name)),
-        api::jobset_json(&js, &inputs),
+        "jobset",
+        &name,
     ))
 }
 
@@ -491,12 +492,28 @@ fn api_jobsets(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     let p = ctx
         .req
         .query_param("project")
-        .ok_or_else(|| HttpError::bad_request("missing query parameter `project`"))?;
-    load_project(ctx, p)?;
+        .ok_or_else(|| HttpError::bad_request("Parameter 'project' not defined!"))?;
+    let project = load_project(ctx, p)?;
+    // Hydra's JobsetOverview: hidden jobsets only for the project's owners.
+    let owner = ctx
+        .auth
+        .user
+        .as_ref()
+        .is_some_and(|u| crate::perm::can_edit_project(u, &project));
     let mut out = Vec::new();
     for js in ctx.app.db.jobsets(p)? {
+        if !js.visible && !owner {
+            continue;
+        }
+        let c = ctx.app.db.current_counts(p, &js.name)?;
         let inputs = ctx.app.db.jobset_inputs(p, &js.name)?;
-        out.push(api::jobset_json(&js, &inputs));
+        let mut v = api::jobset_json(&js, &inputs);
+        v["nrscheduled"] = json!(c.scheduled);
+        v["nrsucceeded"] = json!(c.succeeded);
+        v["nrfailed"] = json!(c.failed);
+        v["nrtotal"] = json!(c.total);
+        v["haserrormsg"] = json!(js.errormsg.as_deref().is_some_and(|m| !m.is_empty()));
+        out.push(v);
     }
     Ok(Response::json(&Value::Array(out)))
 }
@@ -504,10 +521,13 @@ fn api_jobsets(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
 /// `POST /api/push?jobsets=P:J[,P:J...][&force=1]`: triggers evaluations (Hydra's push API).
 fn api_push(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
     ctx.auth.require_user()?;
-    let list = ctx
-        .req
-        .query_param("jobsets")
-        .ok_or_else(|| HttpError::bad_request("missing query parameter `jobsets` (P:J,...)"))?;
+    let list = ctx.req.query_param("jobsets").unwrap_or("");
+    let repos = ctx.req.query_param("repos").unwrap_or("");
+    if list.trim().is_empty() && repos.trim().is_empty() {
+        return Err(HttpError::bad_request(
+            "give `jobsets=P:J,...` or `repos=URL,...` (the jobsets with an input on that URL)",
+        ));
+    }
     let force = match ctx.req.query_param("force") {
         None => false,
         Some(f) => api::parse_bool(&Value::String(f.to_string()))
@@ -533,6 +553,29 @@ fn api_push(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
             )));
         }
         targets.push((p.to_string(), j.to_string()));
+    }
+    // `repos`: every enabled jobset of an enabled project with an input of that value
+    // (Hydra's JobsetInputAlts match), each checked for the caller's eval rights.
+    for url in repos.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        for (p, j) in ctx.app.db.jobsets_with_input(|i| {
+            i.value == url || i.value.split_whitespace().next() == Some(url)
+        })? {
+            let (Some(project), Some(js)) = (ctx.app.db.project(&p)?, ctx.app.db.jobset(&p, &j)?)
+            else {
+                continue;
+            };
+            if !project.enabled || js.enabled == db::JOBSET_DISABLED {
+                continue;
+            }
+            if !can_eval(ctx, &project) {
+                return Err(HttpError::forbidden(format!(
+                    "triggering `{p}:{j}` needs the `eval-jobset` role or ownership of project `{p}`"
+                )));
+            }
+            if !targets.contains(&(p.clone(), j.clone())) {
+                targets.push((p, j));
+            }
+        }
     }
     let mut done = Vec::new();
     for (p, j) in targets {

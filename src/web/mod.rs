@@ -10,7 +10,9 @@ pub mod assets;
 pub mod auth;
 pub mod builds;
 pub mod cache_pages;
+pub mod channels;
 pub mod common;
+pub mod compat;
 pub mod evals;
 pub mod http;
 pub mod jobs;
@@ -28,6 +30,8 @@ pub mod status;
 /// adds one line here.
 pub const ROUTES: &[&[router::Route]] = &[
     session::ROUTES,
+    compat::ROUTES,
+    channels::ROUTES,
     projects::ROUTES,
     jobsets::ROUTES,
     evals::ROUTES,
@@ -74,10 +78,17 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Hydra clients ask for JSON with `Accept: application/json`.
+    /// Whether to answer JSON, as Hydra (Catalyst::Action::REST) negotiates: when `Accept`
+    /// prefers `application/json` over `text/html`, or when it names neither (absent or `*/*`)
+    /// and the request's own `Content-Type` is JSON (how hydra-cli asks). `/api/*` is always JSON.
     pub fn wants_json(&self) -> bool {
-        self.header("accept")
-            .is_some_and(|a| a.contains("application/json"))
+        if self.path.starts_with("/api/") {
+            return true;
+        }
+        match self.header("accept").map(accept_prefers_json) {
+            Some(Some(json)) => json,
+            _ => self.is_json_body(),
+        }
     }
 
     pub fn is_json_body(&self) -> bool {
@@ -93,10 +104,22 @@ impl Request {
     /// Errors go back as JSON to clients that speak JSON, as HTML to browsers.
     pub fn json_client(&self) -> bool {
         self.wants_json()
-            || (self.is_json_body()
-                && !self
-                    .header("accept")
-                    .is_some_and(|a| a.contains("text/html")))
+    }
+
+    /// The absolute URL of `path` on this server (Hydra's `uri_for`): `base_uri` when set,
+    /// otherwise the scheme and the `Host` the client used.
+    pub fn absolute(&self, base_uri: Option<&str>, path: &str) -> String {
+        if let Some(b) = base_uri.filter(|b| is_web_url(b)) {
+            return format!("{}{path}", b.trim_end_matches('/'));
+        }
+        let host = self
+            .header("host")
+            .filter(|h| {
+                !h.is_empty() && !h.contains(['/', ' ', '@']) && !h.chars().any(char::is_control)
+            })
+            .unwrap_or("localhost");
+        let scheme = if self.is_https(None) { "https" } else { "http" };
+        format!("{scheme}://{host}{path}")
     }
 
     /// Whether the client reached us over https (directly behind a TLS proxy, or by config).
@@ -175,8 +198,10 @@ impl HttpError {
     pub fn forbidden(m: impl Into<String>) -> HttpError {
         HttpError::new(403, m)
     }
+    /// Not logged in: 403, as Hydra's `requireUser` answers (401 is kept for a credential
+    /// that was sent and is wrong: an unknown or expired API token).
     pub fn unauthorized() -> HttpError {
-        HttpError::new(401, "you must log in to do this")
+        HttpError::new(403, "this requires you to log in")
     }
 }
 
@@ -242,6 +267,49 @@ impl Ctx<'_> {
             here: &self.req.path,
         }
     }
+}
+
+/// Whether an `Accept` header prefers JSON to HTML: `Some(true)`/`Some(false)` when it ranks
+/// them (by q-value, then by order), `None` when it names neither (`*/*` alone, or only other
+/// types), so the caller falls back to the request's content type.
+pub fn accept_prefers_json(accept: &str) -> Option<bool> {
+    // (q, position) of the most specific range matching each type; specific beats wildcard.
+    let mut json: Option<(u8, f32, usize)> = None;
+    let mut html: Option<(u8, f32, usize)> = None;
+    for (pos, item) in accept.split(',').enumerate() {
+        let mut parts = item.split(';');
+        let range = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").map(str::to_string))
+            .find_map(|v| v.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let rank = |full: &str, major: &str| -> u8 {
+            if range == full {
+                3
+            } else if range == major {
+                2
+            } else if range == "*/*" {
+                1
+            } else {
+                0
+            }
+        };
+        for (slot, r) in [
+            (&mut json, rank("application/json", "application/*")),
+            (&mut html, rank("text/html", "text/*")),
+        ] {
+            if r > 0 && slot.is_none_or(|(best, _, _)| r > best) {
+                *slot = Some((r, q, pos));
+            }
+        }
+    }
+    let specific = |s: &Option<(u8, f32, usize)>| s.is_some_and(|(r, _, _)| r > 1);
+    if !specific(&json) && !specific(&html) {
+        return None;
+    }
+    let (jq, jpos) = json.map(|(_, q, p)| (q, p)).unwrap_or((0.0, usize::MAX));
+    let (hq, hpos) = html.map(|(_, q, p)| (q, p)).unwrap_or((0.0, usize::MAX));
+    Some(jq > hq || (jq == hq && jq > 0.0 && jpos < hpos))
 }
 
 /// `%XX` and `+` decoding for query strings and form bodies; bad escapes are kept literally.
@@ -336,6 +404,42 @@ mod tests {
             ]
         );
         assert_eq!(url_encode("a b/c"), "a%20b%2Fc");
+    }
+
+    #[test]
+    fn negotiation() {
+        let req = |accept: Option<&str>, ctype: Option<&str>, path: &str| {
+            let mut headers = Vec::new();
+            if let Some(a) = accept {
+                headers.push(("accept".to_string(), a.to_string()));
+            }
+            if let Some(c) = ctype {
+                headers.push(("content-type".to_string(), c.to_string()));
+            }
+            Request {
+                method: "GET".into(),
+                path: path.into(),
+                headers,
+                ..Request::default()
+            }
+            .wants_json()
+        };
+        let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        assert!(!req(Some(browser), None, "/"));
+        assert!(!req(Some(browser), Some("application/json"), "/"));
+        assert!(req(Some("application/json"), None, "/"));
+        assert!(req(Some("application/json, text/plain, */*"), None, "/"));
+        assert!(req(Some("text/html;q=0.5, application/json"), None, "/"));
+        assert!(!req(Some("text/html, application/json"), None, "/"));
+        // hydra-cli: a JSON content type and no Accept (or */*).
+        assert!(req(None, Some("application/json"), "/build/1"));
+        assert!(req(Some("*/*"), Some("application/json"), "/build/1"));
+        assert!(!req(None, None, "/build/1"));
+        assert!(!req(Some("*/*"), None, "/"));
+        assert!(!req(Some("text/plain"), None, "/"));
+        assert!(req(Some("text/plain"), Some("application/json"), "/"));
+        assert!(req(None, None, "/api/queue"));
+        assert!(req(Some(browser), None, "/api/latestbuilds"));
     }
 
     #[test]

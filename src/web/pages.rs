@@ -204,7 +204,7 @@ pub fn error_page(pc: &PageCtx, status: u16, message: &str) -> Markup {
             h1 { (status) " " (title) }
             div.error #error-message { (message) }
             p {
-                @if status == 401 { a href={ "/login?return=" (super::url_encode(pc.here)) } { "Log in" } " · " }
+                @if status == 401 || (status == 403 && pc.user.is_none()) { a href={ "/login?return=" (super::url_encode(pc.here)) } { "Log in" } " · " }
                 a href="/" { "Back to the projects" }
             }
         },

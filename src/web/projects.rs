@@ -246,18 +246,12 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             p.allowed_uris.join(" ")
         );
     }
-    let names: Vec<String> = ctx
-        .app
-        .db
-        .jobsets(&name)?
-        .into_iter()
-        .map(|j| j.name)
-        .collect();
     Ok(saved(
         ctx,
         created,
         &format!("/project/{}", enc(&name)),
-        api::project_json(&p, &names),
+        "project",
+        &name,
     ))
 }
 

@@ -304,7 +304,10 @@ fn api_latestbuilds(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
         finished_only: true,
     };
     let builds = newest_builds(ctx.app, &f, nr)?;
-    let v: Vec<Value> = builds.iter().map(api::build_json).collect();
+    let v = builds
+        .iter()
+        .map(|b| super::builds::build_json_listed(ctx.app, b))
+        .collect::<Result<Vec<Value>, HttpError>>()?;
     Ok(Response::json(&Value::Array(v)))
 }
 

@@ -29,8 +29,19 @@ pub enum Match<'a> {
     NotFound,
 }
 
+/// A last segment `*` matches the rest of the path (zero or more segments), which arrives as
+/// one argument joined by `/`.
 fn match_pattern(pattern: &str, segs: &[String]) -> Option<Vec<String>> {
     let pat: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+    if pat.last() == Some(&"*") {
+        let fixed = pat.len() - 1;
+        if segs.len() < fixed {
+            return None;
+        }
+        let mut args = match_pattern(&pat[..fixed].join("/"), &segs[..fixed])?;
+        args.push(segs[fixed..].join("/"));
+        return Some(args);
+    }
     if pat.len() != segs.len() {
         return None;
     }
@@ -86,5 +97,21 @@ mod tests {
         assert!(matches!(find("PATCH", "/project/x"), Match::WrongMethod(_)));
         assert!(matches!(find("GET", "/nope/x"), Match::NotFound));
         assert!(matches!(find("GET", "/"), Match::Found(..)));
+        let segs = |p: &str| -> Vec<String> {
+            p.split('/')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(
+            match_pattern("/b/:n/d/*", &segs("/b/1/d")),
+            Some(vec!["1".into(), "".into()])
+        );
+        assert_eq!(
+            match_pattern("/b/:n/d/*", &segs("/b/1/d/2/x/y.txt")),
+            Some(vec!["1".into(), "2/x/y.txt".into()])
+        );
+        assert_eq!(match_pattern("/b/:n/d/*", &segs("/b/1")), None);
+        assert_eq!(match_pattern("/b/:n/d/*", &segs("/b/1/e/2")), None);
     }
 }

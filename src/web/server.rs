@@ -672,11 +672,24 @@ fn write_response(
     };
     add("Server", "hydrant");
     add("Content-Type", &resp.content_type);
+    // The same URL answers HTML or JSON by the request's headers: caches must keep both apart.
+    add("Vary", "Accept, Content-Type");
+    let csp = "Content-Security-Policy";
     for (k, v) in &resp.headers {
-        add(k, v);
+        if !k.eq_ignore_ascii_case(csp) {
+            add(k, v);
+        }
     }
     for (k, v) in SECURITY_HEADERS {
-        add(k, v);
+        // A response's own policy (a build product's `sandbox`) adds to ours, in one header.
+        match resp
+            .headers
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(csp))
+        {
+            Some((_, extra)) if *k == csp => add(k, &format!("{v}; {extra}")),
+            _ => add(k, v),
+        }
     }
     let no_body = head_only || matches!(resp.status, 100..=199 | 204 | 304);
     let out = tiny_http::Response::new(
