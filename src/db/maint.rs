@@ -118,6 +118,7 @@ macro_rules! each_table {
         $m!(cache::CACHE_GC_GEN);
         $m!(cache::CACHE_ERRORS);
         $m!(cache::CACHE_STATS);
+        $m!(super::steps::MACHINES_DISABLED);
     };
 }
 

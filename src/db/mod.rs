@@ -12,6 +12,7 @@ pub mod cache;
 mod maint;
 mod migrate;
 pub mod queue;
+pub mod steps;
 pub mod views;
 
 pub use maint::{BackupReport, CheckReport};
@@ -403,6 +404,9 @@ pub struct BuildStep {
     pub starttime: Option<i64>,
     pub stoptime: Option<i64>,
     pub errormsg: Option<String>,
+    /// Hydra's step type: 0 build, 1 substitution (`drvpath` then holds the substituted path).
+    #[serde(default)]
+    pub steptype: i32,
 }
 
 pub const ROLES: &[&str] = &[
@@ -535,6 +539,7 @@ impl Db {
             tx.open_table(TOKENS)?;
             queue::create_tables(&tx)?;
             cache::create_tables(&tx)?;
+            steps::create_tables(&tx)?;
         }
         tx.commit()?;
         Ok(())
