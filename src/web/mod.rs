@@ -9,6 +9,7 @@ pub mod assets;
 pub mod auth;
 pub mod cache_pages;
 pub mod http;
+pub mod machines;
 pub mod pages;
 pub mod queue_pages;
 pub mod routes;

@@ -34,6 +34,7 @@ pub const TABLES: &[&[Route]] = &[
     super::queue_pages::ROUTES,
     super::cache_pages::ROUTES,
     super::account::ROUTES,
+    super::machines::ROUTES,
 ];
 
 pub const CORE: &[Route] = &[
