@@ -487,3 +487,59 @@ fn kill_9_mid_remote_build_then_restart_finishes_once() {
     assert!(snap.running.is_empty() && snap.nrqueued == 0);
     stop(app, h);
 }
+
+#[test]
+fn timeout_applies_to_remote_builds() {
+    let dir = TempDir::new("farm-timeout");
+    let r = RemoteStore::new(dir.path(), "r");
+    let app = farm_app(
+        dir.path(),
+        &[r.line(1, 1.0, "-", "-")],
+        "systems = none-local",
+    );
+    let pidfile = dir.path().join("builder.pid");
+    let n = nonce();
+    let mut j = job(
+        "slow",
+        &n,
+        &[
+            "--argstr",
+            "sleep",
+            "60",
+            "--argstr",
+            "pidfile",
+            &pidfile.display().to_string(),
+        ],
+    );
+    j.timeout = 3;
+    let ids = queue_jobs(&app, vec![j]);
+    let h = queue::spawn(app.clone());
+    let b = wait_finished(&app, ids[0], Duration::from_secs(60));
+    assert_eq!(
+        b.buildstatus,
+        Some(status::TIMED_OUT),
+        "{b:?}\n{}",
+        log_of(&app, ids[0])
+    );
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let start = Instant::now();
+    while alive(pid) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "remote builder {pid} survived the timeout"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let steps = app.db.build_steps(ids[0]).unwrap();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].status, Some(status::TIMED_OUT));
+    // A timeout is the build's fault, not the machine's.
+    let farm = queue::farm_state(&app);
+    let m = &farm.machines[farm.find(&r.uri).unwrap()];
+    assert!(m.last_failure.is_none() && m.disabled_until == 0);
+    stop(app, h);
+}
