@@ -671,6 +671,7 @@ mod tests {
             ("max_jobs = 100000\n", "max_jobs"),
             ("max_body_bytes = 99999999999\n", "max_body_bytes"),
             ("s3_gc_interval = 18446744073709551615\n", "s3_gc_interval"),
+            ("machine_retry_interval = 0\n", "machine_retry_interval"),
             (
                 "<s3config>\nname=b\njobs=.*\nupload_jobs = 1000000\n</s3config>\n",
                 "upload_jobs",
@@ -687,6 +688,14 @@ mod tests {
             "h.conf",
         )
         .unwrap();
+        let f = Config::from_str(
+            "system_features = kvm big-parallel\nmachine_retry_interval = 5\n",
+            "h.conf",
+        )
+        .unwrap();
+        assert_eq!(f.system_features, vec!["kvm", "big-parallel"]);
+        assert_eq!(f.machine_retry_interval, 5);
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
         assert_eq!((c.eval_timeout, c.max_jobs), (31536000, 1));
         assert_eq!(
             c.allowed_path_inputs,

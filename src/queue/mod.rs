@@ -209,16 +209,20 @@ pub fn snapshot(app: &App, limit: usize) -> Result<QueueSnapshot> {
         .machines
         .iter()
         .map(|m| {
+            // The database's running builds, each on the machine the runner put it on
+            // (localhost when no runner says otherwise).
             let mut per = BTreeMap::new();
-            for r in running.iter().filter(|r| m.current.contains(&r.build.id)) {
+            let mut used = 0;
+            for r in running.iter().filter(|r| r.machine == m.machine.uri) {
                 *per.entry(r.build.system.clone()).or_insert(0) += 1;
+                used += 1;
             }
             MachineStatus {
                 uri: m.machine.uri.clone(),
                 systems: m.machine.systems.clone(),
                 max_jobs: m.machine.max_jobs,
                 enabled: m.usable(now),
-                slots_used: m.current.len(),
+                slots_used: used,
                 running_per_system: per,
             }
         })
