@@ -543,3 +543,97 @@ fn timeout_applies_to_remote_builds() {
     assert!(m.last_failure.is_none() && m.disabled_until == 0);
     stop(app, h);
 }
+
+#[test]
+fn machine_lost_mid_build_is_backed_off_and_the_build_runs_elsewhere() {
+    let dir = TempDir::new("farm-lost");
+    let a = RemoteStore::new(dir.path(), "a");
+    let b = RemoteStore::new(dir.path(), "b");
+    let app = farm_app(
+        dir.path(),
+        &[a.line(1, 10.0, "-", "-"), b.line(1, 1.0, "-", "-")],
+        "systems = none-local",
+    );
+    let pidfile = dir.path().join("builder.pid");
+    let n = nonce();
+    let ids = queue_jobs(
+        &app,
+        vec![job(
+            "slow",
+            &n,
+            &[
+                "--argstr",
+                "sleep",
+                "3",
+                "--argstr",
+                "pidfile",
+                &pidfile.display().to_string(),
+            ],
+        )],
+    );
+    let h = queue::spawn(app.clone());
+    let start = Instant::now();
+    while !pidfile.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the build never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The fast machine takes it first; then its connection dies.
+    assert_eq!(app.db.build_steps(ids[0]).unwrap()[0].machine, a.uri);
+    assert!(a.kill_serve() >= 1, "no nix-store --serve of machine a");
+    let bd = wait_finished(&app, ids[0], Duration::from_secs(120));
+    assert_eq!(
+        bd.buildstatus,
+        Some(status::SUCCEEDED),
+        "{bd:?}\n{}",
+        log_of(&app, ids[0])
+    );
+    assert_eq!(step_machines(&app, ids[0]), vec![b.uri.clone()]);
+    let steps = app.db.build_steps(ids[0]).unwrap();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert_eq!(
+        (steps[0].machine.as_str(), steps[0].status),
+        (a.uri.as_str(), Some(status::ABORTED))
+    );
+    let farm = queue::farm_state(&app);
+    let m = &farm.machines[farm.find(&a.uri).unwrap()];
+    assert!(m.disabled_until > hydrant::db::now(), "{m:?}");
+    assert!(
+        m.last_failure.as_ref().unwrap().1.contains("end-of-file"),
+        "{m:?}"
+    );
+    stop(app, h);
+}
+
+#[test]
+fn a_failing_build_on_a_remote_fails_and_the_machine_stays_enabled() {
+    let dir = TempDir::new("farm-fail");
+    let r = RemoteStore::new(dir.path(), "r");
+    let app = farm_app(
+        dir.path(),
+        &[r.line(1, 1.0, "-", "-")],
+        "systems = none-local",
+    );
+    let n = nonce();
+    let ids = queue_jobs(&app, vec![job("fails", &n, &[])]);
+    let h = queue::spawn(app.clone());
+    let b = wait_finished(&app, ids[0], Duration::from_secs(60));
+    let log = log_of(&app, ids[0]);
+    assert_eq!(b.buildstatus, Some(status::FAILED), "{b:?}\n{log}");
+    assert!(log.contains(&format!("failing {n}")), "{log}");
+    let steps = app.db.build_steps(ids[0]).unwrap();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(
+        (steps[0].status, steps[0].machine.as_str()),
+        (Some(status::FAILED), r.uri.as_str())
+    );
+    let farm = queue::farm_state(&app);
+    let m = &farm.machines[farm.find(&r.uri).unwrap()];
+    assert!(
+        m.last_failure.is_none() && m.disabled_until == 0 && m.done_since(0) == 1,
+        "{m:?}"
+    );
+    stop(app, h);
+}

@@ -213,9 +213,13 @@ pub enum NixEvent {
     StepStop {
         act: u64,
     },
-    /// An error message named this derivation's builder as failed.
+    /// An error message named this derivation's builder as failed; `remote` when the message
+    /// is the build hook's report from the machine (`build of 'X' on 'M' failed: …`). Over a
+    /// lost connection Nix also says `builder for 'X' failed`, which then is not the build's
+    /// fault.
     StepFailed {
         drv: String,
+        remote: bool,
     },
     /// An error message that says the machine, not the build, failed (ssh, connection, disk).
     Infra(String),
@@ -300,13 +304,14 @@ pub fn infra_failure(msg: &str) -> bool {
     SIGNS.iter().any(|s| msg.contains(s))
 }
 
-/// The derivation a failure message names: `builder for 'X' failed` or `build of 'X' on …`.
-fn failed_drv(msg: &str) -> Option<String> {
-    for pat in ["build of '", "builder for '"] {
+/// The derivation a failure message names, and whether the remote reported it:
+/// `build of 'X' on 'M' failed: …` (remote) or `builder for 'X' failed …`.
+fn failed_drv(msg: &str) -> Option<(String, bool)> {
+    for (pat, remote) in [("build of '", true), ("builder for '", false)] {
         if let Some(rest) = msg.split(pat).nth(1) {
             if let Some(d) = rest.split('\'').next() {
                 if rest.contains("failed") {
-                    return Some(d.to_string());
+                    return Some((d.to_string(), remote));
                 }
             }
         }
@@ -336,8 +341,8 @@ fn parse_line(line: &str, out: &mut Vec<NixEvent>) {
         "msg" => {
             let msg = strip_ansi(v.get("msg").and_then(|m| m.as_str()).unwrap_or(""));
             if level == 0 {
-                if let Some(drv) = failed_drv(&msg) {
-                    out.push(NixEvent::StepFailed { drv });
+                if let Some((drv, remote)) = failed_drv(&msg) {
+                    out.push(NixEvent::StepFailed { drv, remote });
                 }
                 if infra_failure(&msg) {
                     out.push(NixEvent::Infra(msg.clone()));
@@ -449,7 +454,8 @@ mod tests {
         assert_eq!(
             ev[5],
             StepFailed {
-                drv: "/nix/store/a-x.drv".into()
+                drv: "/nix/store/a-x.drv".into(),
+                remote: true
             }
         );
         assert!(matches!(&ev[6], Text(t) if t.starts_with("error: build of")));

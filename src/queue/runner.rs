@@ -504,6 +504,7 @@ impl Runner {
                 let ctx = WatchCtx {
                     app: self.app.clone(),
                     machine: machine.uri.clone(),
+                    local: machine.is_local(),
                     build: b,
                     kill,
                     tx: self.tx.clone(),
@@ -839,6 +840,7 @@ struct WatchCtx {
     app: Arc<App>,
     /// URI of the machine the build runs on.
     machine: String,
+    local: bool,
     build: Build,
     kill: Arc<AtomicU8>,
     tx: Sender<Done>,
@@ -1052,6 +1054,10 @@ struct Steps<'a> {
     infra: Option<String>,
     secs: f64,
     kill: &'a AtomicU8,
+    /// The build runs on localhost (no build hook).
+    local: bool,
+    /// Finished steps by derivation (a failure message may name one after it stopped).
+    closed: HashMap<String, BuildStep>,
 }
 
 /// The status of a step that a kill ended.
@@ -1086,6 +1092,8 @@ impl<'a> Steps<'a> {
             infra: None,
             secs: 0.0,
             kill: &ctx.kill,
+            local: ctx.local,
+            closed: HashMap::new(),
         }
     }
 
@@ -1150,9 +1158,24 @@ impl<'a> Steps<'a> {
                         let _ = writeln!(f, "{line}");
                     }
                 }
-                NixEvent::StepFailed { drv } => {
-                    self.failed_builder.get_or_insert(drv.clone());
-                    self.failed.insert(drv);
+                NixEvent::StepFailed { drv, remote } => {
+                    // On a remote machine only the remote's own report blames the build; Nix's
+                    // generic "builder failed" also follows a lost connection.
+                    if remote || self.local {
+                        self.failed_builder.get_or_insert(drv.clone());
+                        self.failed.insert(drv.clone());
+                    }
+                    // The message may come after the step's activity stopped.
+                    if let Some(mut step) = self.closed.remove(&drv) {
+                        if step.status == Some(status::SUCCEEDED) {
+                            step.status = Some(if self.infra.is_some() {
+                                status::ABORTED
+                            } else {
+                                status::FAILED
+                            });
+                            self.put(&step);
+                        }
+                    }
                 }
                 NixEvent::Infra(msg) => {
                     self.infra.get_or_insert(msg);
@@ -1160,10 +1183,12 @@ impl<'a> Steps<'a> {
                 NixEvent::StepStop { act } => {
                     if let Some((mut step, f, t)) = self.open.remove(&act) {
                         let ok = !self.failed.contains(&step.drvpath);
-                        // Nix also stops the activities of builds it was told to kill.
+                        // Nix also stops the activities of builds it was told to kill, and of
+                        // builds whose machine was lost.
                         let killed = killed_step_status(self.kill.load(Ordering::SeqCst));
                         step.status = Some(match killed {
                             Some(k) => k,
+                            None if self.infra.is_some() => status::ABORTED,
                             None if ok => status::SUCCEEDED,
                             None => status::FAILED,
                         });
@@ -1178,6 +1203,7 @@ impl<'a> Steps<'a> {
         step.stoptime = Some(crate::db::now());
         self.secs += started.elapsed().as_secs_f64();
         self.put(&step);
+        self.closed.insert(step.drvpath.clone(), step.clone());
         drop(f);
         let _ = log::compress_step(self.logs, self.build, step.nr);
     }

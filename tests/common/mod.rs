@@ -554,3 +554,29 @@ impl RemoteStore {
         self.nix_dir.join("store").join(base).exists()
     }
 }
+
+impl RemoteStore {
+    /// Kills (-9) this remote's `nix-store --serve` processes, as if the machine vanished
+    /// mid-build: they are the processes whose /nix is this remote's directory. Returns how
+    /// many were killed.
+    pub fn kill_serve(&self) -> usize {
+        let needle = format!(" {} /nix ", self.nix_dir.display());
+        let mut n = 0;
+        for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            if !cmd.starts_with(b"nix-store\0--serve") {
+                continue;
+            }
+            let mounts = std::fs::read_to_string(e.path().join("mountinfo")).unwrap_or_default();
+            if mounts.lines().any(|l| l.contains(&needle)) {
+                // SAFETY: kill(2) on a pid read from /proc; no memory involved.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                n += 1;
+            }
+        }
+        n
+    }
+}
