@@ -418,6 +418,26 @@ fn start_sshd() -> Sshd {
         "/usr/sbin/sshd is missing: run `bash .ci/install-sshd` (make test-deps does)"
     );
     let _ = std::fs::create_dir_all("/run/sshd");
+    // Earlier test processes' sshd dirs (the server died with its process) go.
+    for e in std::fs::read_dir(std::env::temp_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let p = e.path();
+        if !e.file_name().to_string_lossy().starts_with("hydrant-sshd-") {
+            continue;
+        }
+        let pid = std::fs::read_to_string(p.join("sshd.pid")).unwrap_or_default();
+        let alive = !pid.trim().is_empty() && Path::new("/proc").join(pid.trim()).exists();
+        let old = std::fs::metadata(&p)
+            .and_then(|m| m.modified())
+            .map(|t| t.elapsed().unwrap_or_default() > Duration::from_secs(3600))
+            .unwrap_or(false);
+        if !alive && (old || !pid.trim().is_empty()) {
+            let _ = std::fs::remove_dir_all(&p);
+        }
+    }
     let mut b = [0u8; 8];
     getrandom::getrandom(&mut b).expect("random");
     let dir = std::env::temp_dir().join(format!("hydrant-sshd-{}", u64::from_le_bytes(b)));
