@@ -637,3 +637,67 @@ fn a_failing_build_on_a_remote_fails_and_the_machine_stays_enabled() {
     );
     stop(app, h);
 }
+
+#[test]
+fn substituted_paths_are_steps_too() {
+    let dir = TempDir::new("farm-subst");
+    let cache = dir.path().join("cache");
+    let n = nonce();
+    let top = job("withdep", &n, &[]);
+    let dep_drv = common::nix_run("nix-store", &["-q", "--references", &top.drvpath])
+        .lines()
+        .find(|l| l.ends_with("farm-dep.drv"))
+        .unwrap()
+        .to_string();
+    let dep_out = common::nix_run("nix-store", &["--realise", &dep_drv]);
+    let st = common::nix_cmd("nix")
+        .args([
+            "--extra-experimental-features",
+            "nix-command",
+            "copy",
+            "--to",
+        ])
+        .arg(format!("file://{}", cache.display()))
+        .arg(&dep_out)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    common::nix_run("nix-store", &["--delete", &dep_out]);
+    assert!(!Path::new(&dep_out).exists());
+    let mut app = common::open_app(&dir.path().join("state"), "systems = x86_64-linux");
+    Arc::get_mut(&mut app).unwrap().nix.env.push((
+        "NIX_CONFIG".into(),
+        format!(
+            "{}substituters = file://{}\nrequire-sigs = false\n",
+            common::NIX_CONFIG.replace("substituters =\n", ""),
+            cache.display()
+        ),
+    ));
+    let ids = queue_jobs(&app, vec![top]);
+    let h = queue::spawn(app.clone());
+    let b = wait_finished(&app, ids[0], Duration::from_secs(60));
+    assert_eq!(
+        b.buildstatus,
+        Some(status::SUCCEEDED),
+        "{b:?}\n{}",
+        log_of(&app, ids[0])
+    );
+    let steps = app.db.build_steps(ids[0]).unwrap();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert_eq!(steps[0].steptype, hydrant::db::steps::STEP_SUBSTITUTION);
+    assert_eq!(steps[0].drvpath, dep_out);
+    assert_eq!(
+        (steps[0].machine.as_str(), steps[0].status),
+        ("localhost", Some(0))
+    );
+    assert_eq!(steps[1].steptype, hydrant::db::steps::STEP_BUILD);
+    assert_eq!(
+        (steps[1].machine.as_str(), steps[1].status),
+        ("localhost", Some(0))
+    );
+    stop(app, h);
+}
