@@ -26,6 +26,7 @@ run: build
 test-deps:
 	bash .ci/install-nix
 	bash .ci/install-s3s
+	bash .ci/install-sshd
 
 # Ends with one total line over every test binary (cargo's own last line is per binary).
 test: test-deps

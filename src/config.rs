@@ -249,6 +249,10 @@ pub struct Config {
     pub max_jobs: usize,
     pub systems: Vec<String>,
     pub machines_file: Option<PathBuf>,
+    /// Features of localhost (Nix's `system-features`), for `requiredSystemFeatures`.
+    pub system_features: Vec<String>,
+    /// Seconds a failing machine is first disabled for (then ×3 per failure, Hydra's back-off).
+    pub machine_retry_interval: u64,
     pub max_unsupported_time: u64,
     pub max_output_size: u64,
     /// Cache
@@ -291,6 +295,8 @@ impl Default for Config {
                 .unwrap_or(1),
             systems: vec![local_system().to_string()],
             machines_file: None,
+            system_features: default_system_features(),
+            machine_retry_interval: 60,
             max_unsupported_time: 0,
             max_output_size: 2 << 30,
             s3: Vec::new(),
@@ -310,6 +316,18 @@ impl Default for Config {
 }
 
 /// The Nix system type of this machine.
+/// Nix's default `system-features` (kvm only where /dev/kvm exists).
+pub fn default_system_features() -> Vec<String> {
+    let mut f: Vec<String> = ["nixos-test", "benchmark", "big-parallel"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if std::path::Path::new("/dev/kvm").exists() {
+        f.push("kvm".into());
+    }
+    f
+}
+
 pub fn local_system() -> &'static str {
     match (std::env::consts::ARCH, std::env::consts::OS) {
         ("x86_64", "linux") => "x86_64-linux",
@@ -333,6 +351,8 @@ const TOP_KEYS: &[&str] = &[
     "max_jobs",
     "systems",
     "machines_file",
+    "system_features",
+    "machine_retry_interval",
     "max_unsupported_time",
     "max_output_size",
     "extra_gc_roots",
@@ -438,6 +458,12 @@ impl Config {
                 "max_jobs" => c.max_jobs = parse_in::<usize>(e, file, 0, 4096, "")?.max(1),
                 "systems" => c.systems = e.value.split_whitespace().map(String::from).collect(),
                 "machines_file" => c.machines_file = Some(PathBuf::from(&e.value)),
+                "system_features" => {
+                    c.system_features = e.value.split_whitespace().map(String::from).collect()
+                }
+                "machine_retry_interval" => {
+                    c.machine_retry_interval = parse_in(e, file, 1, YEAR, " seconds")?
+                }
                 "max_unsupported_time" => {
                     c.max_unsupported_time = parse_in(e, file, 0, 10 * YEAR, " seconds")?
                 }
@@ -706,6 +732,7 @@ mod tests {
             ("max_jobs = 100000\n", "max_jobs"),
             ("max_body_bytes = 99999999999\n", "max_body_bytes"),
             ("s3_gc_interval = 18446744073709551615\n", "s3_gc_interval"),
+            ("machine_retry_interval = 0\n", "machine_retry_interval"),
             (
                 "<s3config>\nname=b\njobs=.*\nupload_jobs = 1000000\n</s3config>\n",
                 "upload_jobs",
@@ -722,6 +749,14 @@ mod tests {
             "h.conf",
         )
         .unwrap();
+        let f = Config::from_str(
+            "system_features = kvm big-parallel\nmachine_retry_interval = 5\n",
+            "h.conf",
+        )
+        .unwrap();
+        assert_eq!(f.system_features, vec!["kvm", "big-parallel"]);
+        assert_eq!(f.machine_retry_interval, 5);
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
         assert_eq!((c.eval_timeout, c.max_jobs), (31536000, 1));
         assert_eq!(
             c.allowed_path_inputs,

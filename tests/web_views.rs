@@ -253,8 +253,15 @@ fn eval_comparison_lists_what_changed() {
         texts(&page, "#build-inputs td.name"),
         ["officialRelease", "src"]
     );
+    // The runner records each derivation it realised as a step, with its own log.
     let page = c.html().get(&format!("/build/{stable}?tab=steps")).body;
-    assert_eq!(texts(&page, "#no-steps").len(), 1, "{page}");
+    assert!(
+        texts(&page, "#build-steps td code")[0].ends_with("-stable.drv"),
+        "{page}"
+    );
+    let log = attrs(&page, "#build-steps a.step-log", "href");
+    assert_eq!(log, [format!("/build/{stable}/nixlog/1")]);
+    assert_eq!(c.get(&log[0]).status, 200);
     let page = c.html().get(&format!("/build/{stable}?tab=deps")).body;
     let out = c.get(&format!("/build/{stable}")).json()["buildoutputs"]["out"]["path"]
         .as_str()

@@ -126,6 +126,7 @@ macro_rules! each_table {
         $m!(index::JOB_NAMES);
         $m!(api::BUILD_PRODUCTS);
         $m!(api::AGGREGATE_CONSTITUENTS);
+        $m!(super::steps::MACHINES_DISABLED);
     };
 }
 

@@ -14,6 +14,7 @@ pub mod index;
 mod maint;
 mod migrate;
 pub mod queue;
+pub mod steps;
 pub mod views;
 
 pub use maint::{BackupReport, CheckReport};
@@ -405,6 +406,9 @@ pub struct BuildStep {
     pub starttime: Option<i64>,
     pub stoptime: Option<i64>,
     pub errormsg: Option<String>,
+    /// Hydra's step type: 0 build, 1 substitution (`drvpath` then holds the substituted path).
+    #[serde(default)]
+    pub steptype: i32,
 }
 
 pub const ROLES: &[&str] = &[
@@ -540,6 +544,7 @@ impl Db {
             index::create_tables(&tx)?;
             tx.open_table(api::BUILD_PRODUCTS)?;
             tx.open_table(api::AGGREGATE_CONSTITUENTS)?;
+            steps::create_tables(&tx)?;
         }
         tx.commit()?;
         Ok(())

@@ -593,18 +593,6 @@ impl Db {
 }
 
 impl Db {
-    /// The recorded steps of a build, by step number.
-    pub fn build_steps(&self, build: u64) -> Result<Vec<super::BuildStep>> {
-        let tx = self.inner.begin_read()?;
-        let t = tx.open_table(super::BUILD_STEPS)?;
-        let mut out = Vec::new();
-        for r in t.range((build, 0u32)..=(build, u32::MAX))? {
-            let (k, v) = r?;
-            out.push(decode(&format!("build step {:?}", k.value()), v.value())?);
-        }
-        Ok(out)
-    }
-
     /// Builds with one of `paths` among their outputs (the output-path index), other than
     /// `except`, newest first, at most `limit`.
     pub fn builds_with_outputs(

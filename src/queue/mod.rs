@@ -180,7 +180,7 @@ pub struct MachineStatus {
     pub uri: String,
     pub systems: Vec<String>,
     pub max_jobs: usize,
-    /// Remote machines are listed but not used yet.
+    /// Takes builds now (not disabled by an admin or backed off after failures).
     pub enabled: bool,
     pub slots_used: usize,
     /// system → running builds on this machine
@@ -199,15 +199,23 @@ pub struct QueueSnapshot {
 
 /// The queue page's data: two short read transactions, O(limit + running), whatever the queue size.
 pub fn snapshot(app: &App, limit: usize) -> Result<QueueSnapshot> {
-    let ms = machines::machines(&app.config)?;
+    let farm = farm_state(app);
+    let ms: Vec<machines::Machine> = farm.machines.iter().map(|m| m.machine.clone()).collect();
+    let machine_of = |id: u64| {
+        farm.machines
+            .iter()
+            .find(|m| m.current.contains(&id))
+            .map(|m| m.machine.uri.clone())
+            .unwrap_or_else(|| "localhost".into())
+    };
     let running: Vec<RunningBuild> = app
         .db
         .queue_running()?
         .into_iter()
         .map(|(build, starttime)| RunningBuild {
+            machine: machine_of(build.id),
             build,
             starttime,
-            machine: "localhost".into(),
         })
         .collect();
     let (waiting, nrqueued) = app.db.queue_waiting(limit)?;
@@ -218,22 +226,24 @@ pub fn snapshot(app: &App, limit: usize) -> Result<QueueSnapshot> {
             build,
         })
         .collect();
-    let machines = ms
+    let now = crate::db::now();
+    let machines = farm
+        .machines
         .iter()
         .map(|m| {
+            // The database's running builds, each on the machine the runner put it on
+            // (localhost when no runner says otherwise).
             let mut per = BTreeMap::new();
             let mut used = 0;
-            if m.is_local() {
-                for r in &running {
-                    *per.entry(r.build.system.clone()).or_insert(0) += 1;
-                    used += 1;
-                }
+            for r in running.iter().filter(|r| r.machine == m.machine.uri) {
+                *per.entry(r.build.system.clone()).or_insert(0) += 1;
+                used += 1;
             }
             MachineStatus {
-                uri: m.uri.clone(),
-                systems: m.systems.clone(),
-                max_jobs: m.max_jobs,
-                enabled: m.is_local(),
+                uri: m.machine.uri.clone(),
+                systems: m.machine.systems.clone(),
+                max_jobs: m.machine.max_jobs,
+                enabled: m.usable(now),
                 slots_used: used,
                 running_per_system: per,
             }
@@ -245,6 +255,49 @@ pub fn snapshot(app: &App, limit: usize) -> Result<QueueSnapshot> {
         nrqueued,
         machines,
     })
+}
+
+/// The machines' live state; before the runner loaded them (or without a runner), as the
+/// config and machines file say.
+pub fn farm_state(app: &App) -> machines::FarmState {
+    let s = app.farm.snapshot();
+    if s.loaded {
+        return s;
+    }
+    let (ms, errors) = machines::load(&app.config);
+    let mut f = machines::FarmState::default();
+    f.reload(ms, errors);
+    let off = app.db.machines_disabled().unwrap_or_default();
+    for m in f.machines.iter_mut() {
+        m.admin_disabled = off.contains(&m.machine.uri);
+    }
+    f
+}
+
+/// An admin disables or enables a machine (kept in the database; running builds go on).
+pub fn set_machine_disabled(app: &App, uri: &str, disabled: bool) -> Result<bool> {
+    let known = farm_state(app).find(uri).is_some();
+    if !known {
+        return Ok(false);
+    }
+    app.db.set_machine_disabled(uri, disabled)?;
+    {
+        let mut farm = app.farm.lock();
+        if let Some(i) = farm.find(uri) {
+            farm.machines[i].admin_disabled = disabled;
+            if !disabled {
+                // Enabling also ends a back-off: the admin says it works again.
+                farm.machines[i].disabled_until = 0;
+            }
+        }
+    }
+    app.queue_wake.notify();
+    Ok(true)
+}
+
+/// The log of one build step, or None.
+pub fn step_log_read(app: &App, build: u64, nr: u32) -> Result<Option<Vec<u8>>> {
+    Ok(log::read_step(&app.config.logs_dir(), build, nr)?)
 }
 
 /// The newest successful build of a job (for `/job/P/J/JOB/latest`).

@@ -1,15 +1,19 @@
 //! The scheduling thread and its child processes. One thread owns the `Policy` and makes every
-//! decision; each build is `nix-store --realise DRV` in its own process group, watched by a thread
-//! that streams its output to the log, enforces `timeout`/`maxSilent` and reports back through a
-//! channel (then wakes the scheduler). The database is the truth: the runner mirrors the QUEUE
-//! table, follows the action events of `store`, and records every outcome in one transaction.
+//! decision, the choice of machine included; each build is `nix-store --realise DRV` in its own
+//! process group (for a remote machine with `--builders 'THAT-MACHINE' --max-jobs 0`, so Nix's
+//! build hook copies, builds over SSH and copies back), watched by a thread that turns Nix's
+//! structured log into the build's log and its steps, enforces `timeout`/`maxSilent` and reports
+//! back through a channel (then wakes the scheduler). The database is the truth: the runner
+//! mirrors the QUEUE table, follows the action events of `store`, and records every outcome in
+//! one transaction. A machine that fails for infrastructure reasons is backed off and its build
+//! queued again, never failed.
 
-use super::log;
-use super::machines::{self, Machine};
+use super::log::{self, NixEvent, NixLogParser};
+use super::machines::{self, FileStamp, Machine};
 use super::policy::{JobsetId, Policy, QueuedBuild, SystemId, WINDOW};
 use super::store::{Finish, Recorded};
 use crate::app::App;
-use crate::db::{status, Build};
+use crate::db::{status, Build, BuildStep};
 use crate::nix::cli::NixCli;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
@@ -80,11 +84,16 @@ struct Done {
     stop: f64,
     /// Killed for a cancel the database already holds (a restart may have followed it).
     cancelled: bool,
+    /// The machine failed (ssh, connection, disk): the build goes back to the queue.
+    infra: Option<String>,
+    /// Seconds of its steps (built or substituted), charged to the jobset as Hydra does.
+    step_secs: f64,
 }
 
 struct Running {
     pgid: i32,
-    machine: usize,
+    /// URI of the machine it runs on.
+    machine: String,
     start: f64,
     kill: Arc<AtomicU8>,
     drvpath: String,
@@ -96,10 +105,11 @@ struct Runner {
     app: Arc<App>,
     policy: Policy,
     jobsets: HashMap<(String, String), JobsetId>,
-    systems: HashMap<String, SystemId>,
-    machines: Vec<Machine>,
-    machine_systems: Vec<Vec<SystemId>>,
-    slots_used: Vec<usize>,
+    /// Platform types (system, required features, sorted) → the policy's "system" id: a
+    /// machine serves the types it accepts, so one pick per machine respects features.
+    types: HashMap<(String, Vec<String>), SystemId>,
+    type_info: Vec<(String, Vec<String>)>,
+    machines_stamp: FileStamp,
     running: HashMap<u64, Running>,
     /// Derivations being built → the running build: a second build of the same derivation (in
     /// another jobset, or another job) waits for it, then takes its result as a cached build.
@@ -141,19 +151,13 @@ fn run(app: Arc<App>) {
 
 impl Runner {
     fn start(app: Arc<App>) -> Result<Runner, super::QueueError> {
-        let machines = machines::machines(&app.config).unwrap_or_else(|e| {
-            // A broken machines file must not stop local builds.
-            eprintln!("hydrant: {e}; building on localhost only");
-            vec![Machine::localhost(&app.config)]
-        });
         let (tx, rx) = channel();
         let mut r = Runner {
             policy: Policy::new(),
             jobsets: HashMap::new(),
-            systems: HashMap::new(),
-            machine_systems: Vec::new(),
-            slots_used: vec![0; machines.len()],
-            machines,
+            types: HashMap::new(),
+            type_info: Vec::new(),
+            machines_stamp: None,
             running: HashMap::new(),
             running_drvs: HashMap::new(),
             waiting_drvs: HashMap::new(),
@@ -165,18 +169,11 @@ impl Runner {
             pruned: Arc::new(Mutex::new(HashMap::new())),
             app: app.clone(),
         };
-        for i in 0..r.machines.len() {
-            let ids = r.machines[i]
-                .systems
-                .clone()
-                .iter()
-                .map(|s| r.system_id(s))
-                .collect();
-            r.machine_systems.push(ids);
-        }
+        r.reload_machines(true);
         let _ = std::fs::create_dir_all(app.config.logs_dir());
         let _ = std::fs::create_dir_all(app.config.gcroots_dir());
         tidy_roots(&app);
+        app.db.steps_abort_running()?;
         let queued = app.db.queue_recover()?;
         let now = now_f64();
         for ((p, j), shares) in app.db.queue_jobset_shares()? {
@@ -195,13 +192,72 @@ impl Runner {
         Ok(r)
     }
 
-    fn system_id(&mut self, s: &str) -> SystemId {
-        if let Some(&id) = self.systems.get(s) {
+    /// The policy's id of a platform type; a new one is added to every machine accepting it.
+    fn type_id(&mut self, system: &str, features: &[String]) -> SystemId {
+        let key = (system.to_string(), features.to_vec());
+        if let Some(&id) = self.types.get(&key) {
             return id;
         }
         let id = self.policy.add_system();
-        self.systems.insert(s.to_string(), id);
+        self.types.insert(key.clone(), id);
+        self.type_info.push(key);
+        let mut farm = self.app.farm.lock();
+        for m in farm.machines.iter_mut() {
+            if m.machine.accepts(system, features) {
+                m.types.push(id);
+            }
+        }
         id
+    }
+
+    /// (Re)reads the machines file when it changed (always at start): machines keep their
+    /// state, bad lines are reported and skipped, builds waiting for a now-supported platform
+    /// are queued.
+    fn reload_machines(&mut self, force: bool) {
+        let stamp = match &self.app.config.machines_file {
+            Some(p) => machines::stamp(p),
+            None => None,
+        };
+        if !force && stamp == self.machines_stamp {
+            return;
+        }
+        self.machines_stamp = stamp;
+        let (ms, errors) = machines::load(&self.app.config);
+        for e in &errors {
+            eprintln!("hydrant: {e} (the other machines keep working)");
+        }
+        let admin_off = self.app.db.machines_disabled().unwrap_or_default();
+        {
+            let mut farm = self.app.farm.lock();
+            farm.reload(ms, errors);
+            for m in farm.machines.iter_mut() {
+                m.admin_disabled = admin_off.contains(&m.machine.uri);
+                m.types = self
+                    .type_info
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (sys, f))| m.machine.accepts(sys, f))
+                    .map(|(i, _)| i as SystemId)
+                    .collect();
+            }
+        }
+        if !force {
+            let now = now_f64();
+            let ids: Vec<u64> = self.unsupported.keys().copied().collect();
+            for id in ids {
+                if let Ok(Some(b)) = self.app.db.build(id) {
+                    if !b.finished && self.supported(&b) {
+                        self.unsupported.remove(&id);
+                        self.enqueue(&b, now);
+                    }
+                }
+            }
+        }
+    }
+
+    fn supported(&self, b: &Build) -> bool {
+        let features = required_features(&b.drvpath);
+        self.app.farm.lock().accepts(&b.system, &features)
     }
 
     fn jobset_id(&mut self, p: &str, j: &str) -> JobsetId {
@@ -219,12 +275,13 @@ impl Runner {
         if self.running.contains_key(&b.id) {
             return;
         }
-        if !machines::supported(&self.machines, &b.system) {
+        let features = required_features(&b.drvpath);
+        if !self.app.farm.lock().accepts(&b.system, &features) {
             self.unsupported.entry(b.id).or_insert(now);
             return;
         }
         let js = self.jobset_id(&b.project, &b.jobset);
-        let sys = self.system_id(&b.system);
+        let sys = self.type_id(&b.system, &features);
         self.policy.enqueue(
             QueuedBuild {
                 id: b.id,
@@ -242,6 +299,7 @@ impl Runner {
         while let Ok(d) = self.rx.try_recv() {
             self.finished(d)?;
         }
+        self.reload_machines(false);
         let now = now_f64();
         for (_, id) in self.app.db.queue_take_events()? {
             if id == 0 {
@@ -263,7 +321,21 @@ impl Runner {
         if self.app.config.max_unsupported_time > 0 && !self.unsupported.is_empty() {
             return Duration::from_millis(500);
         }
-        Duration::from_secs(2)
+        // A backed-off machine comes back at its time, not up to 2 s later.
+        let now = crate::db::now();
+        let soonest = self
+            .app
+            .farm
+            .lock()
+            .machines
+            .iter()
+            .filter(|m| m.disabled_until > now)
+            .map(|m| m.disabled_until - now)
+            .min();
+        match soonest {
+            Some(secs) if secs < 2 => Duration::from_millis(secs.max(0) as u64 * 1000 + 50),
+            _ => Duration::from_secs(2),
+        }
     }
 
     /// Brings the policy in line with the database record of one build after an action.
@@ -349,23 +421,30 @@ impl Runner {
         Ok(())
     }
 
+    /// Gives free slots builds: each time to the least loaded usable machine (Hydra's order,
+    /// `machines::choose`) the best build it can take; a machine with nothing to take is left
+    /// out for the rest of the round.
     fn fill_slots(&mut self) -> Result<(), super::QueueError> {
-        for m in 0..self.machines.len() {
-            if !self.machines[m].is_local() {
-                continue;
-            }
-            while self.slots_used[m] < self.machines[m].max_jobs {
-                let now = now_f64();
-                let Some(p) = self.policy.pick(&self.machine_systems[m], now) else {
+        let mut candidates: Vec<usize> = (0..self.app.farm.lock().machines.len()).collect();
+        loop {
+            let now = now_f64();
+            let (i, machine, types) = {
+                let farm = self.app.farm.lock();
+                let Some(i) = machines::choose(&farm.machines, &candidates, now as i64) else {
                     break;
                 };
-                self.launch(p.id, m, now)?;
+                let m = &farm.machines[i];
+                (i, m.machine.clone(), m.types.clone())
+            };
+            match self.policy.pick(&types, now) {
+                Some(p) => self.launch(p.id, &machine, now)?,
+                None => candidates.retain(|&c| c != i),
             }
         }
         Ok(())
     }
 
-    fn launch(&mut self, id: u64, machine: usize, now: f64) -> Result<(), super::QueueError> {
+    fn launch(&mut self, id: u64, machine: &Machine, now: f64) -> Result<(), super::QueueError> {
         let picked = Instant::now();
         let Some(queued) = self.app.db.build(id)?.filter(|b| !b.finished) else {
             self.policy.forget_running(id, now);
@@ -399,7 +478,7 @@ impl Runner {
         let logs = self.app.config.logs_dir();
         log::remove(&logs, id);
         let kill = Arc::new(AtomicU8::new(KILL_NONE));
-        match start_child(&self.app.nix, &b, &logs) {
+        match start_child(&self.app.nix, &b, &logs, machine) {
             Ok((child, out)) => {
                 let pgid = child.id() as i32;
                 let recorded = crate::children::record(child.id());
@@ -408,7 +487,7 @@ impl Runner {
                     id,
                     Running {
                         pgid,
-                        machine,
+                        machine: machine.uri.clone(),
                         start: now,
                         kill: kill.clone(),
                         drvpath: b.drvpath.clone(),
@@ -416,9 +495,16 @@ impl Runner {
                     },
                 );
                 self.running_drvs.insert(b.drvpath.clone(), id);
-                self.slots_used[machine] += 1;
+                {
+                    let mut farm = self.app.farm.lock();
+                    if let Some(i) = farm.find(&machine.uri) {
+                        farm.machines[i].current.insert(id);
+                    }
+                }
                 let ctx = WatchCtx {
                     app: self.app.clone(),
+                    machine: machine.uri.clone(),
+                    local: machine.is_local(),
                     build: b,
                     kill,
                     tx: self.tx.clone(),
@@ -444,6 +530,8 @@ impl Runner {
                         outputs: BTreeMap::new(),
                         stop: now_f64(),
                         cancelled: false,
+                        infra: None,
+                        step_secs: 0.0,
                     });
                 }
             }
@@ -524,7 +612,29 @@ impl Runner {
         let Some(r) = self.running.remove(&d.id) else {
             return Ok(());
         };
-        self.slots_used[r.machine] = self.slots_used[r.machine].saturating_sub(1);
+        {
+            let interval = self.app.config.machine_retry_interval;
+            let mut farm = self.app.farm.lock();
+            if let Some(i) = farm.find(&r.machine) {
+                let m = &mut farm.machines[i];
+                m.current.remove(&d.id);
+                match &d.infra {
+                    Some(msg) => {
+                        m.record_failure(d.stop as i64, msg, interval);
+                        eprintln!(
+                            "hydrant: machine {} failed ({msg}); disabled until {}, build {} queued again",
+                            m.machine.uri, m.disabled_until, d.id
+                        );
+                    }
+                    None if d.status.is_some() => {
+                        m.consecutive_failures = 0;
+                        m.record_done(d.stop as i64);
+                    }
+                    None => {}
+                }
+            }
+            farm.drop_idle_gone();
+        }
         if self.running_drvs.get(&r.drvpath) == Some(&d.id) {
             self.running_drvs.remove(&r.drvpath);
         }
@@ -543,7 +653,7 @@ impl Runner {
         }
         if self.app.db.build(d.id)?.is_none() {
             // Deleted while it ran: its log and the roots its watcher may have made go too.
-            log::remove(&self.app.config.logs_dir(), d.id);
+            log::remove_all(&self.app.config.logs_dir(), d.id);
             let (p, j) = &r.jobset;
             let dir = jobset_roots(&self.app.config.gcroots_dir(), p, j);
             if self.app.db.jobset(p, j)?.is_none() {
@@ -569,7 +679,16 @@ impl Runner {
             }
             return Ok(());
         };
-        let charge = self.policy.finish(d.id, d.stop).unwrap_or(0.0);
+        let charge = if d.step_secs > 0.0 {
+            // Hydra charges the steps' durations (parallel steps count each).
+            self.policy.forget_running(d.id, d.stop);
+            let (p, j) = &r.jobset;
+            let js = self.jobset_id(p, j);
+            self.policy.charge(js, d.step_secs, d.stop, d.stop);
+            d.step_secs
+        } else {
+            self.policy.finish(d.id, d.stop).unwrap_or(0.0)
+        };
         if d.cancelled {
             // The cancel is recorded already; writing it again would undo a restart that came
             // after it. That restart's event queues the build again, unless it was followed
@@ -690,6 +809,7 @@ fn start_child(
     nix: &NixCli,
     b: &Build,
     logs: &Path,
+    machine: &Machine,
 ) -> std::io::Result<(std::process::Child, std::fs::File)> {
     // Evaluation checks drvPath; an older record that slipped through is refused, not run.
     let drv = nix.parse_path(&b.drvpath).map_err(|e| {
@@ -700,7 +820,22 @@ fn start_child(
     let w2 = w.try_clone()?;
     // nix::cli is the one place that knows how to run Nix; the runner only adds its own stdio.
     let mut realise = nix.command("nix-store");
-    realise.arg("--realise").arg("--").arg(drv.to_string());
+    realise
+        .arg("--realise")
+        .arg("--log-format")
+        .arg("internal-json");
+    if machine.is_local() {
+        // hydrant chooses the machine: nix.conf's builders are not used behind its back.
+        realise.arg("--builders").arg("");
+    } else {
+        // Nix's build hook does the rest: copy the closure over SSH, build, copy back.
+        realise
+            .arg("--builders")
+            .arg(machine.builders_line())
+            .arg("--max-jobs")
+            .arg("0");
+    }
+    realise.arg("--").arg(drv.to_string());
     // Supervised, with a death signal tied to the scheduling thread, which lives as long as
     // hydrant serves (if it panicked, its builds would stop with it, as they should).
     let mut cmd = crate::children::prepare(realise);
@@ -716,6 +851,9 @@ fn start_child(
 
 struct WatchCtx {
     app: Arc<App>,
+    /// URI of the machine the build runs on.
+    machine: String,
+    local: bool,
     build: Build,
     kill: Arc<AtomicU8>,
     tx: Sender<Done>,
@@ -731,6 +869,9 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
     let start = Instant::now();
     let mut last_output = Instant::now();
     let mut logf = std::fs::File::create(log::live_path(&logs, b.id)).ok();
+    let mut steps = Steps::new(&ctx, &logs);
+    let mut parser = NixLogParser::default();
+    let mut events = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     let fd = out.as_raw_fd();
     let mut exited = None;
@@ -757,9 +898,8 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
                 Ok(0) => break,
                 Ok(k) => {
                     last_output = Instant::now();
-                    if let Some(f) = logf.as_mut() {
-                        let _ = f.write_all(&buf[..k]);
-                    }
+                    parser.feed(&buf[..k], &mut events);
+                    steps.apply(&mut events, logf.as_mut());
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) => break,
@@ -800,6 +940,8 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
             break;
         }
     }
+    parser.finish(&mut events);
+    steps.apply(&mut events, logf.as_mut());
     drop(logf);
     let exit = match exited {
         Some(s) => Ok(s),
@@ -808,7 +950,13 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
     let exited_at = Instant::now();
     let reason = ctx.kill.load(Ordering::SeqCst);
     let mut outputs = b.outputs.clone();
+    // The machine, not the build, failed: Nix said so and no builder failed.
+    let infra = match (&exit, reason) {
+        (Ok(s), KILL_NONE) if !s.success() && steps.failed_builder.is_none() => steps.infra.clone(),
+        _ => None,
+    };
     let (st, errormsg) = match (reason, exit) {
+        _ if infra.is_some() => (None, None),
         (KILL_REQUEUE, _) => (None, None),
         (KILL_CANCEL, _) => (Some(status::CANCELLED), Some("cancelled".to_string())),
         (KILL_TIMEOUT, _) => (
@@ -859,6 +1007,18 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
         let dir = jobset_roots(&ctx.app.config.gcroots_dir(), &b.project, &b.jobset);
         add_gc_roots(&ctx.app.nix, &dir, &outputs);
     }
+    if let Some(msg) = &infra {
+        log::note(
+            &logs,
+            b.id,
+            &format!(
+                "hydrant: machine {} failed: {msg}\nhydrant: the build goes back to the queue",
+                ctx.machine
+            ),
+        );
+    }
+    let step_status = killed_step_status(reason).unwrap_or(status::ABORTED);
+    let step_secs = steps.close_all(step_status, infra.as_deref());
     if st.is_some() {
         if let Err(e) = log::compress(&logs, b.id) {
             eprintln!("hydrant: {e}");
@@ -872,6 +1032,8 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
         outputs: outputs.clone(),
         stop: now_f64(),
         cancelled: reason == KILL_CANCEL,
+        infra,
+        step_secs,
     });
     ctx.app.queue_wake.notify();
     if with_output {
@@ -886,6 +1048,225 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
         }
         prune_roots(&ctx.app, b, &ctx.pruned);
     }
+}
+
+/// The steps of one run, as Nix's structured log reports them: each derivation built (on which
+/// machine) or path substituted, with its own log, written to the database as it starts and
+/// stops.
+struct Steps<'a> {
+    app: &'a App,
+    build: u64,
+    machine: &'a str,
+    logs: &'a Path,
+    next_nr: u32,
+    /// Nix activity id → (step, its log file, started).
+    open: HashMap<u64, (BuildStep, Option<std::fs::File>, Instant)>,
+    /// Derivations whose builder failed (error messages come before the activity stops).
+    failed: std::collections::HashSet<String>,
+    failed_builder: Option<String>,
+    infra: Option<String>,
+    secs: f64,
+    kill: &'a AtomicU8,
+    /// The build runs on localhost (no build hook).
+    local: bool,
+    /// Finished steps by derivation (a failure message may name one after it stopped).
+    closed: HashMap<String, BuildStep>,
+}
+
+/// The status of a step that a kill ended.
+fn killed_step_status(reason: u8) -> Option<i32> {
+    match reason {
+        KILL_NONE => None,
+        KILL_CANCEL => Some(status::CANCELLED),
+        KILL_TIMEOUT | KILL_SILENT => Some(status::TIMED_OUT),
+        _ => Some(status::ABORTED),
+    }
+}
+
+impl<'a> Steps<'a> {
+    fn new(ctx: &'a WatchCtx, logs: &'a Path) -> Steps<'a> {
+        let next_nr = ctx
+            .app
+            .db
+            .steps_begin_run(ctx.build.id)
+            .unwrap_or_else(|e| {
+                eprintln!("hydrant: build {}: steps: {e}", ctx.build.id);
+                1
+            });
+        Steps {
+            app: &ctx.app,
+            build: ctx.build.id,
+            machine: &ctx.machine,
+            logs,
+            next_nr,
+            open: HashMap::new(),
+            failed: Default::default(),
+            failed_builder: None,
+            infra: None,
+            secs: 0.0,
+            kill: &ctx.kill,
+            local: ctx.local,
+            closed: HashMap::new(),
+        }
+    }
+
+    fn put(&self, s: &BuildStep) {
+        if let Err(e) = self.app.db.put_build_step(s) {
+            eprintln!("hydrant: build {} step {}: {e}", s.build, s.nr);
+        }
+    }
+
+    fn apply(&mut self, events: &mut Vec<NixEvent>, mut logf: Option<&mut std::fs::File>) {
+        for ev in events.drain(..) {
+            match ev {
+                NixEvent::Text(t) => {
+                    if let Some(f) = logf.as_mut() {
+                        let _ = writeln!(f, "{t}");
+                    }
+                }
+                NixEvent::StepStart {
+                    act,
+                    drv,
+                    machine,
+                    substitution,
+                } => {
+                    let machine = if substitution || machine.is_empty() {
+                        // Nix names no machine for a local build; ours is the one we chose
+                        // (a substitution happens where nix-store runs: here).
+                        if substitution {
+                            "localhost"
+                        } else {
+                            self.machine
+                        }
+                        .to_string()
+                    } else {
+                        machine
+                    };
+                    let step = BuildStep {
+                        build: self.build,
+                        nr: self.next_nr,
+                        drvpath: drv.chars().take(4096).collect(),
+                        system: String::new(),
+                        machine,
+                        status: None,
+                        starttime: Some(crate::db::now()),
+                        stoptime: None,
+                        errormsg: None,
+                        steptype: if substitution {
+                            crate::db::steps::STEP_SUBSTITUTION
+                        } else {
+                            crate::db::steps::STEP_BUILD
+                        },
+                    };
+                    self.next_nr += 1;
+                    self.put(&step);
+                    let _ = std::fs::create_dir_all(log::steps_dir(self.logs, self.build));
+                    let f =
+                        std::fs::File::create(log::step_live_path(self.logs, self.build, step.nr))
+                            .ok();
+                    self.open.insert(act, (step, f, Instant::now()));
+                }
+                NixEvent::StepLine { act, line } => {
+                    if let Some((_, Some(f), _)) = self.open.get_mut(&act) {
+                        let _ = writeln!(f, "{line}");
+                    }
+                }
+                NixEvent::StepFailed { drv, remote } => {
+                    // On a remote machine only the remote's own report blames the build; Nix's
+                    // generic "builder failed" also follows a lost connection.
+                    if remote || self.local {
+                        self.failed_builder.get_or_insert(drv.clone());
+                        self.failed.insert(drv.clone());
+                    }
+                    // The message may come after the step's activity stopped.
+                    if let Some(mut step) = self.closed.remove(&drv) {
+                        if step.status == Some(status::SUCCEEDED) {
+                            step.status = Some(if self.infra.is_some() {
+                                status::ABORTED
+                            } else {
+                                status::FAILED
+                            });
+                            self.put(&step);
+                        }
+                    }
+                }
+                NixEvent::Infra(msg) => {
+                    self.infra.get_or_insert(msg);
+                }
+                NixEvent::StepStop { act } => {
+                    if let Some((mut step, f, t)) = self.open.remove(&act) {
+                        let ok = !self.failed.contains(&step.drvpath);
+                        // Nix also stops the activities of builds it was told to kill, and of
+                        // builds whose machine was lost.
+                        let killed = killed_step_status(self.kill.load(Ordering::SeqCst));
+                        step.status = Some(match killed {
+                            Some(k) => k,
+                            None if self.infra.is_some() => status::ABORTED,
+                            None if ok => status::SUCCEEDED,
+                            None => status::FAILED,
+                        });
+                        self.stop(step, f, t);
+                    }
+                }
+            }
+        }
+    }
+
+    fn stop(&mut self, mut step: BuildStep, f: Option<std::fs::File>, started: Instant) {
+        step.stoptime = Some(crate::db::now());
+        self.secs += started.elapsed().as_secs_f64();
+        self.put(&step);
+        self.closed.insert(step.drvpath.clone(), step.clone());
+        drop(f);
+        let _ = log::compress_step(self.logs, self.build, step.nr);
+    }
+
+    /// Steps Nix did not finish (killed, machine lost) get `status`; returns the seconds of all
+    /// steps of this run.
+    fn close_all(&mut self, status: i32, msg: Option<&str>) -> f64 {
+        let open: Vec<(BuildStep, Option<std::fs::File>, Instant)> =
+            self.open.drain().map(|(_, v)| v).collect();
+        for (mut step, f, t) in open {
+            step.status = Some(status);
+            step.errormsg = msg.map(|m| m.chars().take(1000).collect());
+            self.stop(step, f, t);
+        }
+        self.secs
+    }
+}
+
+/// `requiredSystemFeatures` of a derivation, sorted, read from its .drv (ATerm: the env pair
+/// `("requiredSystemFeatures","kvm big-parallel")`). A missing or unreadable file has none.
+pub fn required_features(drv: &str) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(drv) else {
+        return Vec::new();
+    };
+    drv_required_features(&text)
+}
+
+pub fn drv_required_features(text: &str) -> Vec<String> {
+    const KEY: &str = "(\"requiredSystemFeatures\",\"";
+    let Some(rest) = text.split(KEY).nth(1) else {
+        return Vec::new();
+    };
+    // The value ends at the first unescaped quote; `\n`, `\t` and `\r` are whitespace.
+    let mut value = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some('n' | 't' | 'r') => value.push(' '),
+                Some(o) => value.push(o),
+                None => break,
+            },
+            c => value.push(c),
+        }
+    }
+    let mut f: Vec<String> = value.split_whitespace().map(String::from).collect();
+    f.sort();
+    f.dedup();
+    f
 }
 
 /// Nix 2.x reports a failed dependency as "N dependencies of derivation 'X' failed to build" or
@@ -1118,6 +1499,9 @@ mod tests {
         assert_eq!(m["dev"], "/nix/store/aaa-x-dev");
         assert_eq!(m["out"], "/nix/store/bbb-x");
         assert!(drv_outputs("garbage").is_empty());
+        let env = r#"Derive([("out","/nix/store/bbb-x","","")],[],[],"x86_64-linux","/bin/sh",[],[("builder","/bin/sh"),("requiredSystemFeatures","kvm big-parallel\nkvm"),("system","x86_64-linux")])"#;
+        assert_eq!(drv_required_features(env), vec!["big-parallel", "kvm"]);
+        assert!(drv_required_features(t).is_empty());
         let drv = "/nix/store/top.drv";
         assert_eq!(
             classify_failure(

@@ -318,16 +318,16 @@ fn steps_tab(v: &BuildView) -> Markup {
         @if v.extra.steps.is_empty() { p.muted #no-steps { "No steps recorded for this build." } } @else {
             div.scroll {
             table #build-steps {
-                thead { tr { th { "#" } th { "Derivation" } th { "System" } th { "Machine" } th { "Status" } th.num { "Duration" } } }
+                thead { tr { th { "#" } th { "Derivation" } th { "Machine" } th { "Status" } th.num { "Duration" } th { "Log" } } }
                 tbody {
                     @for s in &v.extra.steps {
                         tr {
                             td { (s.nr) }
-                            td { code { (s.drvpath) } }
-                            td { (s.system) }
-                            td { (s.machine) }
+                            td { code { (s.drvpath) } @if s.steptype == 1 { " " span.muted { "(substituted)" } } }
+                            td { @if s.machine.is_empty() { "localhost" } @else { (s.machine) } }
                             td class={ "status " (attempt_class(s.status)) } { @match s.status { Some(st) => (db::status::name(st)), None => "Running" } }
                             td.num { @if let (Some(a), Some(e)) = (s.starttime, s.stoptime) { (fmt_duration(e - a)) } }
+                            td { a.step-log href=(format!("/build/{}/nixlog/{}", s.build, s.nr)) { "log" } }
                         }
                         @if let Some(e) = &s.errormsg { tr { td {} td colspan="5" { div.error { (e) } } } }
                     }

@@ -17,6 +17,7 @@ pub mod evals;
 pub mod http;
 pub mod jobs;
 pub mod jobsets;
+pub mod machines;
 pub mod pages;
 pub mod projects;
 pub mod queue;
@@ -40,6 +41,7 @@ pub const ROUTES: &[&[router::Route]] = &[
     queue::ROUTES,
     search::ROUTES,
     status::ROUTES,
+    machines::ROUTES,
     cache_pages::ROUTES,
     account::ROUTES,
 ];

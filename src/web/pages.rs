@@ -164,6 +164,7 @@ pub fn layout_refresh(
                     a #nav-queue href="/queue" { "Queue" }
                     a #nav-status href="/status" { "Status" }
                     a #nav-evals href="/evals" { "Evaluations" }
+                    a #nav-machines href="/machines" { "Machines" }
                     a #nav-cache href="/cache" { "Cache" }
                     form.nav-search method="get" action="/search" {
                         input type="search" name="query" placeholder="Search" aria-label="Search";

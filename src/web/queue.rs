@@ -167,7 +167,7 @@ pub fn queue_page(pc: &PageCtx, v: &QueueView) -> Markup {
                 tbody {
                     @for m in v.machines {
                         tr {
-                            td { (m.uri) @if !m.enabled { " " span.muted { "(not used yet)" } } }
+                            td { (m.uri) @if !m.enabled { " " span.muted { "(disabled)" } } }
                             td { (m.systems.join(", ")) }
                             td.num.slots { (m.slots_used) " / " (m.max_jobs) }
                             td { @for (s, n) in &m.running_per_system { span.per-system { (s) ": " (n) } " " } }

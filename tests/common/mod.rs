@@ -393,3 +393,210 @@ pub fn git(dir: &Path, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A real sshd on loopback for remote-builder tests, one per test process (the port reaches
+/// Nix through `NIX_SSHOPTS`, which this sets). It runs from a thread that lives as long as
+/// the process, with SIGKILL as its death signal, so it never outlives the tests.
+pub struct Sshd {
+    pub dir: PathBuf,
+    pub port: u16,
+    /// Private key whose public half is authorized (for root).
+    pub key: PathBuf,
+    /// `NIX_SSHOPTS` for this server.
+    pub ssh_opts: String,
+}
+
+/// Starts the shared sshd on first use (`.ci/install-sshd` installs it; `/run/sshd` is made).
+pub fn sshd() -> &'static Sshd {
+    static SSHD: std::sync::OnceLock<Sshd> = std::sync::OnceLock::new();
+    SSHD.get_or_init(start_sshd)
+}
+
+fn start_sshd() -> Sshd {
+    assert!(
+        Path::new("/usr/sbin/sshd").exists(),
+        "/usr/sbin/sshd is missing: run `bash .ci/install-sshd` (make test-deps does)"
+    );
+    let _ = std::fs::create_dir_all("/run/sshd");
+    // Earlier test processes' sshd dirs (the server died with its process) go.
+    for e in std::fs::read_dir(std::env::temp_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let p = e.path();
+        if !e.file_name().to_string_lossy().starts_with("hydrant-sshd-") {
+            continue;
+        }
+        let pid = std::fs::read_to_string(p.join("sshd.pid")).unwrap_or_default();
+        let alive = !pid.trim().is_empty() && Path::new("/proc").join(pid.trim()).exists();
+        let old = std::fs::metadata(&p)
+            .and_then(|m| m.modified())
+            .map(|t| t.elapsed().unwrap_or_default() > Duration::from_secs(3600))
+            .unwrap_or(false);
+        if !alive && (old || !pid.trim().is_empty()) {
+            let _ = std::fs::remove_dir_all(&p);
+        }
+    }
+    let mut b = [0u8; 8];
+    getrandom::getrandom(&mut b).expect("random");
+    let dir = std::env::temp_dir().join(format!("hydrant-sshd-{}", u64::from_le_bytes(b)));
+    std::fs::create_dir_all(&dir).expect("sshd dir");
+    for k in ["host_key", "user_key"] {
+        let st = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(dir.join(k))
+            .status()
+            .expect("ssh-keygen");
+        assert!(st.success(), "ssh-keygen failed");
+    }
+    std::fs::copy(dir.join("user_key.pub"), dir.join("authorized_keys")).expect("authorized");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let d = dir.clone();
+    // The spawning thread must outlive the sshd (the death signal follows the thread).
+    std::thread::spawn(move || {
+        for _ in 0..5 {
+            let port = free_port();
+            let conf = d.join("sshd_config");
+            std::fs::write(
+                &conf,
+                format!(
+                    "Port {port}\nListenAddress 127.0.0.1\nHostKey {dir}/host_key\nAuthorizedKeysFile {dir}/authorized_keys\nPidFile {dir}/sshd.pid\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nStrictModes no\nUsePAM no\nMaxStartups 200\nMaxSessions 200\nLogLevel ERROR\n",
+                    dir = d.display()
+                ),
+            )
+            .expect("sshd config");
+            let mut cmd = Command::new("/usr/sbin/sshd");
+            cmd.arg("-D").arg("-e").arg("-f").arg(&conf);
+            cmd.stderr(std::fs::File::create(d.join("sshd.log")).expect("sshd log"));
+            // SAFETY: only prctl(2), async-signal-safe, between fork and exec.
+            unsafe {
+                use std::os::unix::process::CommandExt;
+                cmd.pre_exec(|| {
+                    libc::prctl(
+                        libc::PR_SET_PDEATHSIG,
+                        libc::SIGKILL as libc::c_ulong,
+                        0,
+                        0,
+                        0,
+                    );
+                    Ok(())
+                });
+            }
+            let mut child = cmd.spawn().expect("start sshd");
+            let start = Instant::now();
+            let mut up = false;
+            while start.elapsed() < Duration::from_secs(5) {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    up = true;
+                    break;
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if up {
+                tx.send(port).expect("report port");
+                let _ = child.wait();
+                return;
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!(
+            "sshd did not start: {}",
+            std::fs::read_to_string(d.join("sshd.log")).unwrap_or_default()
+        );
+    });
+    let port = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("sshd started");
+    let ssh_opts = format!(
+        "-p {port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=5"
+    );
+    std::env::set_var("NIX_SSHOPTS", &ssh_opts);
+    Sshd {
+        key: dir.join("user_key"),
+        dir,
+        port,
+        ssh_opts,
+    }
+}
+
+/// A "remote machine": Nix with its own store and database (`NIX_DIR` bound on /nix in a
+/// private mount namespace by the `remote-program` wrapper), reached over the shared sshd.
+pub struct RemoteStore {
+    /// What the remote sees as /nix.
+    pub nix_dir: PathBuf,
+    pub wrapper: PathBuf,
+    /// `ssh://root@127.0.0.1?remote-program=WRAPPER`.
+    pub uri: String,
+}
+
+impl RemoteStore {
+    /// A new remote store under `dir/NAME-nix`.
+    pub fn new(dir: &Path, name: &str) -> RemoteStore {
+        sshd();
+        let nix_dir = dir.join(format!("{name}-nix"));
+        std::fs::create_dir_all(&nix_dir).expect("remote nix dir");
+        let wrapper = dir.join(format!("{name}-nix-store"));
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nexport NIX_CONFIG='build-users-group =\nsandbox = false\nsubstituters =\nsystem-features = farm-remote farm-special benchmark big-parallel nixos-test'\nexec unshare -m --propagation private sh -c 'mount --bind {} /nix && exec nix-store \"$@\"' sh \"$@\"\n",
+                nix_dir.display()
+            ),
+        )
+        .expect("wrapper");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let uri = format!("ssh://root@127.0.0.1?remote-program={}", wrapper.display());
+        RemoteStore {
+            nix_dir,
+            wrapper,
+            uri,
+        }
+    }
+
+    /// A machines-file line: `URI x86_64-linux KEY maxJobs speed features mandatory`.
+    pub fn line(&self, max_jobs: usize, speed: f64, features: &str, mandatory: &str) -> String {
+        format!(
+            "{} x86_64-linux {} {max_jobs} {speed} {features} {mandatory}",
+            self.uri,
+            sshd().key.display()
+        )
+    }
+
+    /// Whether the store path (e.g. an output) exists in this remote's store.
+    pub fn has(&self, store_path: &str) -> bool {
+        let base = Path::new(store_path).file_name().expect("store path");
+        self.nix_dir.join("store").join(base).exists()
+    }
+}
+
+impl RemoteStore {
+    /// Kills (-9) this remote's `nix-store --serve` processes, as if the machine vanished
+    /// mid-build: they are the processes whose /nix is this remote's directory. Returns how
+    /// many were killed.
+    pub fn kill_serve(&self) -> usize {
+        let needle = format!(" {} /nix ", self.nix_dir.display());
+        let mut n = 0;
+        for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            if !cmd.starts_with(b"nix-store\0--serve") {
+                continue;
+            }
+            let mounts = std::fs::read_to_string(e.path().join("mountinfo")).unwrap_or_default();
+            if mounts.lines().any(|l| l.contains(&needle)) {
+                // SAFETY: kill(2) on a pid read from /proc; no memory involved.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                n += 1;
+            }
+        }
+        n
+    }
+}
