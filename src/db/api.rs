@@ -94,8 +94,9 @@ impl Db {
         let tx = self.inner.begin_read()?;
         let builds = tx.open_table(BUILDS)?;
         let finished = tx.open_table(index::FINISHED)?;
-        let members = tx.open_table(EVAL_MEMBERS)?;
-        let evals_idx = tx.open_table(JOBSET_EVALS)?;
+        if within == LatestIn::FinishedEval {
+            return self.latest_in_finished_eval(&tx, f);
+        }
         let mut found = None;
         let mut consider = |id: u64| -> Result<bool> {
             if finished.get(id)?.map(|s| s.value()) != Some(super::status::SUCCEEDED) {
@@ -107,32 +108,79 @@ impl Db {
             if !f.matches(&b) {
                 return Ok(false);
             }
-            if within == LatestIn::FinishedEval {
-                let (p, j) = (b.project.as_str(), b.jobset.as_str());
-                let mut any_done = false;
-                for r in evals_idx
-                    .range((p, j, 0u64)..=(p, j, u64::MAX))?
-                    .rev()
-                    .take(1000)
-                {
-                    let e = r?.0.value().2;
-                    if members.get((e, b.id))?.is_none() {
-                        continue;
-                    }
-                    if all_finished(&members, &finished, e)? {
-                        any_done = true;
-                        break;
-                    }
-                }
-                if !any_done {
-                    return Ok(false);
-                }
-            }
             found = Some(b);
             Ok(true)
         };
         for_newest(&tx, f, &mut consider)?;
         Ok(found)
+    }
+
+    /// `latest-finished`: walks each jobset's evals newest first (at most 1000), skips those
+    /// with an unfinished member, and takes the newest successful member that matches (by the
+    /// eval's job index when a job is named); the newest such build over the jobsets.
+    fn latest_in_finished_eval(
+        &self,
+        tx: &ReadTransaction,
+        f: &BuildFilter,
+    ) -> Result<Option<Build>> {
+        let builds = tx.open_table(BUILDS)?;
+        let finished = tx.open_table(index::FINISHED)?;
+        let members = tx.open_table(EVAL_MEMBERS)?;
+        let evals_idx = tx.open_table(JOBSET_EVALS)?;
+        let eval_jobs = tx.open_table(index::EVAL_JOBS)?;
+        let jobsets: Vec<String> = if f.jobset.is_empty() {
+            let t = tx.open_table(super::JOBSETS)?;
+            let p = f.project.as_str();
+            let mut v = Vec::new();
+            for r in t.range((p, "")..=(p, "\u{10FFFF}"))? {
+                v.push(r?.0.value().1.to_string());
+            }
+            v
+        } else {
+            vec![f.jobset.clone()]
+        };
+        let ok = |id: u64| -> Result<Option<Build>> {
+            if finished.get(id)?.map(|s| s.value()) != Some(super::status::SUCCEEDED) {
+                return Ok(None);
+            }
+            Ok(get_build(&builds, id)?.filter(|b| f.matches(b)))
+        };
+        let mut best: Option<Build> = None;
+        for j in &jobsets {
+            let p = f.project.as_str();
+            for r in evals_idx
+                .range((p, j.as_str(), 0u64)..=(p, j.as_str(), u64::MAX))?
+                .rev()
+                .take(1000)
+            {
+                let e = r?.0.value().2;
+                if !all_finished(&members, &finished, e)? {
+                    continue;
+                }
+                let hit = if f.job.is_empty() {
+                    let mut hit = None;
+                    for m in members.range((e, 0u64)..=(e, u64::MAX))?.rev() {
+                        if let Some(b) = ok(m?.0.value().1)? {
+                            hit = Some(b);
+                            break;
+                        }
+                    }
+                    hit
+                } else {
+                    match eval_jobs.get((e, f.job.as_str()))? {
+                        Some(id) => ok(id.value())?,
+                        None => None,
+                    }
+                };
+                if let Some(b) = hit {
+                    if best.as_ref().is_none_or(|x| b.id > x.id) {
+                        best = Some(b);
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(best)
     }
 
     /// Finished builds matching `f` counted per `period` seconds of their queue time, for the
