@@ -396,6 +396,10 @@ fn hydra_api_tests_translated() {
         info,
         json!({"buildId": ok, "drvPath": okb["drvpath"], "outPath": okb["buildoutputs"]["out"]["path"]})
     );
+    // A path input's revision is its contents' hash: it changes with them.
+    let rev =
+        anon.get(&format!("/eval/{eval}")).json()["jobsetevalinputs"]["src"]["revision"].clone();
+    assert_eq!(rev.as_str().map(str::len), Some(64), "{rev}");
     let paths = anon.get(&format!("/eval/{eval}/store-paths")).json();
     let mut want = vec![
         okb["buildoutputs"]["out"]["path"].as_str().unwrap(),

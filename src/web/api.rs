@@ -415,12 +415,23 @@ pub fn jobset_json(js: &Jobset, inputs: &[JobsetInput]) -> Value {
     })
 }
 
+/// An input's revision as Hydra's API shows it: a git commit, or for a path input (which has
+/// none) the SHA-256 of its contents, so it changes exactly when the contents do. (Hydra uses
+/// the time it first saw those contents; a hash says the same and is reproducible.)
+pub fn input_revision(i: &crate::db::EvalInput) -> &str {
+    if i.revision.is_empty() && i.kind == "path" {
+        &i.sha256hash
+    } else {
+        &i.revision
+    }
+}
+
 pub fn eval_json(e: &Eval, builds: &[u64]) -> Value {
     let mut inputs = Map::new();
     for i in &e.inputs {
         inputs.insert(
             i.name.clone(),
-            json!({"type": i.kind, "uri": i.uri, "value": i.value, "revision": i.revision, "dependency": null}),
+            json!({"type": i.kind, "uri": i.uri, "value": i.value, "revision": input_revision(i), "dependency": null}),
         );
     }
     json!({
