@@ -776,3 +776,132 @@ fn channels(c: &Client, base: &str, eval: u64, jobs: &[(&Value, &str, &str)]) {
         404
     );
 }
+
+/// `api-test.t`: log in with JSON, create a project and a path jobset with the cookie alone,
+/// evaluate twice with the source changed in between (the input's revision changes), read a
+/// queued build, search for the project and the build's output path, delete the project with
+/// its evaluations and builds.
+#[test]
+fn api_test_t() {
+    let (state, admin_token) = admin_state("hydra-api-test-t");
+    let src = TempDir::new("hydra-api-test-t-src");
+    // A job for a system no machine has: it stays queued, as the Perl test's unbuilt job.
+    let expr = format!(
+        "{{ job = derivation {{ name = \"job\"; builder = \"/bin/sh\"; args = [\"-c\" \"mkdir $out\"]; system = \"mips64-plan9\"; nonce = \"{}\"; }}; }}\n",
+        nonce()
+    );
+    write_file(src.path(), "default.nix", &expr);
+    let srv = Server::start(state.path());
+    let plain = Client {
+        origin: false,
+        ..srv.client().anonymous()
+    };
+    let referer = format!("{}/", plain.base);
+    let login = |password: &str| {
+        let body = json!({"username": "admin", "password": password}).to_string();
+        plain.request(
+            minreq::Method::Post,
+            "/login",
+            Some(("application/json", body.into_bytes())),
+            &[("Origin", referer.as_str())],
+        )
+    };
+    assert_eq!(login("wrong").status, 403, "Incorrect password rejected.");
+    let r = login("adminpw");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["username"], "admin");
+    assert_eq!(r.json()["userroles"][0], "admin");
+    let cookie = r.headers["set-cookie"]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let c = Client {
+        cookie: Some(cookie),
+        ..plain.clone()
+    };
+    assert_eq!(c.get("/current-user").json()["username"], "admin");
+
+    assert_eq!(c.get("/project/sample").status, 404);
+    let r = c.put_json(
+        "/project/sample",
+        &json!({"displayname": "Sample", "enabled": "1", "visible": "1"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(c.get("/project/sample").json()["jobsets"], json!([]));
+    let dir = src.path().to_str().unwrap();
+    let r = c.put_json(
+        "/jobset/sample/default",
+        &json!({"nixexprpath": "default.nix", "nixexprinput": "my-src",
+                "inputs": {"my-src": {"type": "path", "value": dir}},
+                "enabled": "1", "visible": "1", "checkinterval": "3600"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let js = c.get("/jobset/sample/default").json();
+    assert_eq!(js["inputs"]["my-src"]["value"], dir);
+
+    let admin = srv.client().with_bearer(&admin_token);
+    let evaluate = |n: usize| {
+        let r = admin.post_json("/api/push?jobsets=sample:default&force=1", &json!({}));
+        assert_eq!(r.status, 200, "{}", r.body);
+        wait_for("an evaluation", Duration::from_secs(60), &srv, || {
+            let v = c.get("/jobset/sample/default/evals").json();
+            let evals = v["evals"].as_array().cloned().unwrap_or_default();
+            (evals.len() >= n).then_some(evals)
+        })
+    };
+    let evals = evaluate(1);
+    assert_eq!(
+        evals[0]["hasnewbuilds"], 1,
+        "The first eval of a jobset has new builds"
+    );
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(src.path().join("default.nix"))
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"\n").unwrap();
+    let evals = evaluate(2);
+    assert_eq!(
+        evals.len(),
+        2,
+        "Changing a jobset source creates the second evaluation"
+    );
+    let rev = |e: &Value| e["jobsetevalinputs"]["my-src"]["revision"].clone();
+    assert_ne!(
+        rev(&evals[0]),
+        rev(&evals[1]),
+        "Changing a jobset source changes its revision"
+    );
+    let b = c.get(&format!("/build/{}", evals[0]["builds"][0])).json();
+    assert_eq!(b["job"], "job");
+    assert_eq!(b["finished"], 0, "The build isn't finished yet");
+    let out = b["buildoutputs"]["out"]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        out.starts_with("/nix/store/") && out.ends_with("-job"),
+        "{out}"
+    );
+    let s = c.get("/search/?query=sample").json();
+    assert_eq!(s["projects"][0]["name"], "sample", "{s}");
+    let s = c.get(&format!("/search/?query={out}")).json();
+    assert_eq!(
+        s["builds"][0]["buildoutputs"]["out"]["path"],
+        out.as_str(),
+        "{s}"
+    );
+
+    let r = c.delete("/project/sample");
+    assert_eq!(
+        r.status, 200,
+        "DELETEing a project with evaluations and builds: {}",
+        r.body
+    );
+    let r = c.put_json(
+        "/project/sample2",
+        &json!({"displayname": "Sample2", "enabled": "1", "visible": "1"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(c.delete("/project/sample2").status, 200);
+}

@@ -488,6 +488,12 @@ fn every_operation_of_hydra_api_yaml() {
         "{}",
         r.body
     );
+    let r = anon.get("/search?query=spec");
+    conforms(&r, 200, &search_result(), "GET /search (a project)");
+    assert_eq!(r.json()["projects"][0]["name"], "spec", "{}", r.body);
+    let r = anon.get("/search?query=mai");
+    conforms(&r, 200, &search_result(), "GET /search (a jobset)");
+    assert_eq!(r.json()["jobsets"][0]["name"], "main", "{}", r.body);
     // Spec: 500 for an empty term; hydrant answers a client error, never a 500.
     let r = anon.get("/search?query=");
     assert!(

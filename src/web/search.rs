@@ -1,6 +1,6 @@
 //! Search: projects, jobsets, jobs by name, builds by derivation or output path (prefix or
 //! hash part), as a page and as Hydra's JSON (`{projects, jobsets, builds, buildsdrv,
-//! buildsoutpaths}`). Every lookup is an index range (`Db::search`).
+//! buildsoutpaths, jobs}`: Hydra's `builds` are output-path matches). Every lookup is an index range (`Db::search`).
 
 use super::api;
 use super::pages::{self, build_state, job_link, PageCtx};
@@ -103,15 +103,38 @@ fn search_get(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
         h.jobsets.retain(|j| j.visible);
     }
     if ctx.wants_json() {
-        let builds = |l: &[Build]| Value::Array(l.iter().map(api::build_json).collect());
+        let builds = |l: &[&Build]| Value::Array(l.iter().map(|b| api::build_json(b)).collect());
+        // Hydra's `builds` are the builds with a matching output path; job-name matches
+        // follow them (and are also under `jobs`), so a name search finds builds too.
+        let mut all: Vec<&Build> = h.by_out.iter().collect();
+        for b in &h.jobs {
+            if !all.iter().any(|x| x.id == b.id) {
+                all.push(b);
+            }
+        }
+        let mut projects = Vec::new();
+        for p in &h.projects {
+            let names: Vec<String> = ctx
+                .app
+                .db
+                .jobsets(&p.name)?
+                .into_iter()
+                .map(|j| j.name)
+                .collect();
+            projects.push(api::project_json(p, &names));
+        }
+        let mut jobsets = Vec::new();
+        for j in &h.jobsets {
+            let inputs = ctx.app.db.jobset_inputs(&j.project, &j.name)?;
+            jobsets.push(api::jobset_json(j, &inputs));
+        }
         return Ok(Response::json(&json!({
-            "projects": h.projects.iter().map(|p| api::project_json(p, &[])).collect::<Vec<_>>(),
-            "jobsets": h.jobsets.iter().map(|j| json!({
-                "project": j.project, "name": j.name, "description": j.description,
-            })).collect::<Vec<_>>(),
-            "builds": builds(&h.jobs),
-            "buildsdrv": builds(&h.by_drv),
-            "buildsoutpaths": builds(&h.by_out),
+            "projects": projects,
+            "jobsets": jobsets,
+            "builds": builds(&all),
+            "buildsdrv": builds(&h.by_drv.iter().collect::<Vec<_>>()),
+            "buildsoutpaths": builds(&h.by_out.iter().collect::<Vec<_>>()),
+            "jobs": builds(&h.jobs.iter().collect::<Vec<_>>()),
         })));
     }
     Ok(Response::html(search_page(&ctx.page(), q, Some(&h))))
