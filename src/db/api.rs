@@ -254,10 +254,18 @@ impl Db {
         let tx = self.inner.begin_read()?;
         let members = tx.open_table(EVAL_MEMBERS)?;
         let builds = tx.open_table(BUILDS)?;
+        let finished = tx.open_table(index::FINISHED)?;
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for m in members.range((eval, 0u64)..=(eval, u64::MAX))? {
-            let Some(b) = get_build(&builds, m?.0.value().1)? else {
+            let id = m?.0.value().1;
+            // The finished index answers "succeeded?" without decoding the record.
+            if succeeded_only
+                && finished.get(id)?.map(|s| s.value()) != Some(super::status::SUCCEEDED)
+            {
+                continue;
+            }
+            let Some(b) = get_build(&builds, id)? else {
                 continue;
             };
             if succeeded_only && !(b.finished && b.buildstatus == Some(super::status::SUCCEEDED)) {
