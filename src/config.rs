@@ -180,6 +180,7 @@ fn comment_start(s: &str) -> Option<usize> {
 pub enum Compression {
     Bzip2,
     Xz,
+    Zstd,
     None,
 }
 
@@ -188,6 +189,7 @@ impl Compression {
         match s {
             "bzip2" | "" => Some(Compression::Bzip2),
             "xz" => Some(Compression::Xz),
+            "zstd" => Some(Compression::Zstd),
             "none" => Some(Compression::None),
             _ => None,
         }
@@ -197,6 +199,7 @@ impl Compression {
         match self {
             Compression::Bzip2 => "bzip2",
             Compression::Xz => "xz",
+            Compression::Zstd => "zstd",
             Compression::None => "none",
         }
     }
@@ -205,6 +208,7 @@ impl Compression {
         match self {
             Compression::Bzip2 => ".nar.bz2",
             Compression::Xz => ".nar.xz",
+            Compression::Zstd => ".nar.zst",
             Compression::None => ".nar",
         }
     }
@@ -222,8 +226,13 @@ pub struct S3Config {
     pub path_style: bool,
     pub secret_key_file: Option<PathBuf>,
     pub upload_jobs: usize,
-    /// Threads of one xz upload (default 1); see `cache::Target::xz_threads`.
-    pub xz_threads: u32,
+    /// Threads compressing one path (xz, zstd); 0 (the default) is one per core, within
+    /// `upload_memory_mb`. `xz_threads` is the older name. See `cache::Target`.
+    pub compression_threads: u32,
+    /// zstd level, 1..=19 (default 3, as Nix).
+    pub zstd_level: i32,
+    /// Memory the compressors of this bucket's uploads share, MiB (default 256).
+    pub upload_memory_mb: u64,
     pub line: usize,
 }
 
@@ -351,6 +360,9 @@ const S3_KEYS: &[&str] = &[
     "secret_key_file",
     "upload_jobs",
     "xz_threads",
+    "compression_threads",
+    "zstd_level",
+    "upload_memory_mb",
 ];
 
 fn parse_num<T: std::str::FromStr>(e: &Entry, file: &str) -> Result<T, ConfigError> {
@@ -547,7 +559,7 @@ impl S3Config {
                 err(
                     e.line,
                     format!(
-                        "{what} for bucket `{name}`: unknown compression_type `{}` (bzip2, xz or none)",
+                        "{what} for bucket `{name}`: unknown compression_type `{}` (bzip2, xz, zstd or none)",
                         e.value
                     ),
                 )
@@ -557,9 +569,17 @@ impl S3Config {
             Some(e) => parse_in::<usize>(e, file, 0, 256, "")?.max(1),
             None => 4,
         };
-        let xz_threads = match s.get("xz_threads") {
-            Some(e) => parse_num::<u32>(e, file)?.clamp(1, 64),
-            None => 1,
+        let compression_threads = match s.get("compression_threads").or(s.get("xz_threads")) {
+            Some(e) => parse_in::<u32>(e, file, 0, 64, "")?,
+            None => 0,
+        };
+        let zstd_level = match s.get("zstd_level") {
+            Some(e) => parse_in::<i32>(e, file, 1, 19, "")?,
+            None => 3,
+        };
+        let upload_memory_mb = match s.get("upload_memory_mb") {
+            Some(e) => parse_in::<u64>(e, file, 16, 1 << 20, "")?,
+            None => 256,
         };
         Ok(S3Config {
             name,
@@ -577,7 +597,9 @@ impl S3Config {
             },
             secret_key_file: s.get("secret_key_file").map(|e| PathBuf::from(&e.value)),
             upload_jobs,
-            xz_threads,
+            compression_threads,
+            zstd_level,
+            upload_memory_mb,
             line: s.line,
         })
     }
@@ -610,7 +632,8 @@ mod tests {
         assert_eq!(c.s3[0].compression, Compression::Bzip2);
         assert_eq!(c.s3[1].compression, Compression::Xz);
         assert_eq!(c.s3[1].prefix, "cache/");
-        assert_eq!(c.s3[1].xz_threads, 1);
+        assert_eq!(c.s3[1].compression_threads, 0);
+        assert_eq!((c.s3[1].zstd_level, c.s3[1].upload_memory_mb), (3, 256));
         // Anchored: a partial match is no match.
         assert!(!c.s3[1].matches("x", "y", "zz"));
     }
