@@ -56,12 +56,18 @@ pub struct App {
     pub login_throttle: Mutex<crate::users::LoginThrottle>,
     /// While no admin exists: the secret of the one-time `/setup?token=…` page.
     pub setup_token: Mutex<Option<String>>,
+    /// The local store as a binary cache (`binary_cache = true`).
+    pub binary_cache: crate::cache::local::LocalCache,
 }
 
 impl App {
     pub fn new(config: Config, db: Db) -> App {
         App {
             nix: NixCli::for_store(&config.store_dir),
+            binary_cache: crate::cache::local::LocalCache::new(
+                &config,
+                &NixCli::for_store(&config.store_dir),
+            ),
             config,
             db,
             eval_wake: Wake::default(),

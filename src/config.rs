@@ -214,6 +214,34 @@ impl Compression {
     }
 }
 
+/// `hydrant serve` as a binary cache (Hydra's `binary_cache_secret_key_file`).
+#[derive(Debug, Clone)]
+pub struct BinaryCacheConfig {
+    /// `binary_cache = true`: answer `/nix-cache-info`, `/<hash>.narinfo`, `/nar/…`.
+    pub enabled: bool,
+    /// Keys the narinfos are signed with (one signature each).
+    pub secret_key_files: Vec<PathBuf>,
+    /// `binary_cache_all_paths = true` serves every valid store path; by default only the
+    /// closure of hydrant's GC roots (what its builds produced), so a shared store does not
+    /// hand out other users' paths.
+    pub all_paths: bool,
+    /// How NARs are offered in narinfos (`none`, `zstd`, `xz`); every form is served anyway.
+    pub compression: Compression,
+    pub priority: u32,
+}
+
+impl Default for BinaryCacheConfig {
+    fn default() -> Self {
+        BinaryCacheConfig {
+            enabled: false,
+            secret_key_files: Vec::new(),
+            all_paths: false,
+            compression: Compression::None,
+            priority: 30,
+        }
+    }
+}
+
 /// One `<s3config>` (or Hydra's `<s3backup>`) section.
 #[derive(Debug, Clone)]
 pub struct S3Config {
@@ -264,6 +292,8 @@ pub struct Config {
     pub s3: Vec<S3Config>,
     pub extra_gc_roots: Vec<PathBuf>,
     pub s3_gc_interval: u64,
+    /// `hydrant serve` as a binary cache of the local store (`binary_cache*` keys).
+    pub binary_cache: BinaryCacheConfig,
     pub max_body_bytes: usize,
     /// Directories whose files non-admins may use as `path` inputs (empty: only admins may
     /// create path inputs). Kept as written; compared after resolving symlinks.
@@ -302,6 +332,7 @@ impl Default for Config {
             s3: Vec::new(),
             extra_gc_roots: Vec::new(),
             s3_gc_interval: 0,
+            binary_cache: BinaryCacheConfig::default(),
             max_body_bytes: 4 << 20,
             allowed_path_inputs: Vec::new(),
             web_timeout: 10,
@@ -342,6 +373,11 @@ const TOP_KEYS: &[&str] = &[
     "max_output_size",
     "extra_gc_roots",
     "s3_gc_interval",
+    "binary_cache",
+    "binary_cache_secret_key_file",
+    "binary_cache_all_paths",
+    "binary_cache_priority",
+    "binary_cache_compression",
     "max_body_bytes",
     "allowed_path_inputs",
     "web_timeout",
@@ -456,6 +492,30 @@ impl Config {
                     .extra_gc_roots
                     .extend(e.value.split_whitespace().map(PathBuf::from)),
                 "s3_gc_interval" => c.s3_gc_interval = parse_in(e, file, 0, 10 * YEAR, " seconds")?,
+                "binary_cache" => c.binary_cache.enabled = parse_bool(e, file)?,
+                "binary_cache_secret_key_file" => c
+                    .binary_cache
+                    .secret_key_files
+                    .extend(e.value.split_whitespace().map(PathBuf::from)),
+                "binary_cache_all_paths" => c.binary_cache.all_paths = parse_bool(e, file)?,
+                "binary_cache_priority" => {
+                    c.binary_cache.priority = parse_in(e, file, 0, 1000, "")?
+                }
+                "binary_cache_compression" => {
+                    c.binary_cache.compression = match Compression::parse(e.value.trim()) {
+                        Some(Compression::Bzip2) | None => {
+                            return Err(ConfigError {
+                                file: file.into(),
+                                line: e.line,
+                                message: format!(
+                                    "binary_cache_compression must be none, zstd or xz, not `{}`",
+                                    e.value
+                                ),
+                            })
+                        }
+                        Some(c) => c,
+                    }
+                }
                 "max_body_bytes" => c.max_body_bytes = parse_in(e, file, 0, GIB, " bytes")?,
                 "allowed_path_inputs" => c
                     .allowed_path_inputs

@@ -30,6 +30,17 @@ pub struct Plan {
     xz_block: u64,
 }
 
+impl Plan {
+    /// One thread, outside any budget (serving a NAR on the fly).
+    pub fn single() -> Plan {
+        Plan {
+            threads: 1,
+            bytes: 0,
+            xz_block: XZ_BLOCKS[0],
+        }
+    }
+}
+
 fn xz_mt(threads: u32, block: u64) -> xz2::stream::MtStreamBuilder {
     let mut b = xz2::stream::MtStreamBuilder::new();
     b.threads(threads)

@@ -5,6 +5,7 @@
 pub mod cmd;
 pub mod compress;
 pub mod gc;
+pub mod local;
 pub mod queue;
 pub mod upload;
 

@@ -2,7 +2,8 @@
 //!
 //! Extension point: another module writes handlers `fn(&Ctx, &[String]) -> Result<Response,
 //! HttpError>` and adds a `pub const ROUTES: &[Route]` of its own to `TABLES` below (one line).
-//! Patterns are `/`-separated; `:name` segments match anything and arrive, decoded, in order.
+//! Patterns are `/`-separated; `:name` segments match anything and arrive, decoded, in order;
+//! `:name.ext` matches a segment ending in `.ext` and passes what comes before it.
 //! CSRF, body limits and auth resolution happen before a handler runs; handlers check roles.
 
 use super::api::{self, Params};
@@ -34,6 +35,7 @@ pub const TABLES: &[&[Route]] = &[
     super::queue_pages::ROUTES,
     super::cache_pages::ROUTES,
     super::account::ROUTES,
+    super::binary_cache::ROUTES,
 ];
 
 pub const CORE: &[Route] = &[
@@ -84,7 +86,16 @@ fn match_pattern(pattern: &str, segs: &[String]) -> Option<Vec<String>> {
     }
     let mut args = Vec::new();
     for (p, s) in pat.iter().zip(segs) {
-        if p.starts_with(':') {
+        // `:hash.narinfo` matches a segment with that suffix and a non-empty stem.
+        if let Some(suffix) = p
+            .strip_prefix(':')
+            .and_then(|n| n.find('.').map(|i| &n[i..]))
+        {
+            match s.strip_suffix(suffix) {
+                Some(stem) if !stem.is_empty() => args.push(stem.to_string()),
+                _ => return None,
+            }
+        } else if p.starts_with(':') {
             args.push(s.clone());
         } else if p != s {
             return None;
