@@ -161,11 +161,6 @@ impl LocalCache {
         let Some(full) = self.resolve(hash)? else {
             return Ok(None);
         };
-        let sp = self
-            .nix
-            .parse_path(&full)
-            .map_err(|e| CacheError::Nix(format!("{full}: {e}")))?;
-        let fs_path = Path::new(&self.store_dir).join(sp.basename());
         if let Some(s) = self.cached(hash) {
             // Deleted by a garbage collection since: gone from the cache too.
             if std::fs::symlink_metadata(&s.fs_path).is_ok() {
@@ -174,6 +169,11 @@ impl LocalCache {
             self.forget(hash);
             return Ok(None);
         }
+        let sp = self
+            .nix
+            .parse_path(&full)
+            .map_err(|e| CacheError::Nix(format!("{full}: {e}")))?;
+        let fs_path = Path::new(&self.store_dir).join(sp.basename());
         if std::fs::symlink_metadata(&fs_path).is_err() {
             return Ok(None);
         }

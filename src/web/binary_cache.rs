@@ -15,6 +15,25 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/log/:drv", log),
 ];
 
+/// `/nix-cache-info` and `/<hash>.narinfo` answered on the connection's own thread, without
+/// the trip to a handler worker: they need no session, and a known path is a map lookup. None
+/// for anything else (and for failures, which the ordinary route then reports).
+pub fn answer_inline(app: &crate::app::App, req: &super::Request) -> Option<Response> {
+    let c = &app.binary_cache;
+    if !c.enabled || !matches!(req.method.as_str(), "GET" | "HEAD") {
+        return None;
+    }
+    if req.path == "/nix-cache-info" {
+        return Some(text("text/x-nix-cache-info", c.cache_info()));
+    }
+    let hash = req.path.strip_prefix('/')?.strip_suffix(".narinfo")?;
+    match c.lookup(hash) {
+        Ok(Some(s)) => Some(text("text/x-nix-narinfo", s.narinfo.clone())),
+        Ok(None) => Some(missing("narinfo")),
+        Err(_) => None,
+    }
+}
+
 fn not_found(ctx: &Ctx) -> HttpError {
     HttpError::not_found(format!("no page at {}", ctx.req.path))
 }

@@ -547,6 +547,13 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
             Err(ReadFail::Answer(e)) => return conn.fail(&req, &e, head.minor),
         };
         let head_only = req.method == "HEAD";
+        if let Some(resp) = super::binary_cache::answer_inline(&shared.app, &req) {
+            let keep_alive = head.keep_alive && !shared.stop.load(Ordering::SeqCst);
+            if conn.send(resp, head_only, keep_alive, head.minor).is_err() || !keep_alive {
+                return;
+            }
+            continue;
+        }
         let (tx, rx) = mpsc::sync_channel(1);
         if shared.jobs.send(Msg::Request(Box::new(req), tx)).is_err() {
             return;
