@@ -18,6 +18,18 @@ use std::sync::Arc;
 pub trait ObjectStore: Send + Sync {
     fn put(&self, key: &str, body: &[u8], content_type: &str) -> Result<(), CacheError>;
     fn put_file(&self, key: &str, path: &Path, content_type: &str) -> Result<(), CacheError>;
+    /// [`ObjectStore::put_file`] for a file whose SHA-256 (hex) is known: no second read to
+    /// sign it.
+    fn put_file_sha256(
+        &self,
+        key: &str,
+        path: &Path,
+        content_type: &str,
+        sha256_hex: &str,
+    ) -> Result<(), CacheError> {
+        let _ = sha256_hex;
+        self.put_file(key, path, content_type)
+    }
     fn exists(&self, key: &str) -> Result<bool, CacheError>;
     /// `Ok(None)` when the object does not exist.
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError>;
@@ -67,6 +79,18 @@ impl ObjectStore for S3Store {
     fn put_file(&self, key: &str, path: &Path, content_type: &str) -> Result<(), CacheError> {
         self.client
             .upload_file(&self.bucket, key, path, Some(content_type))
+            .map(|_| ())
+            .map_err(s3e)
+    }
+    fn put_file_sha256(
+        &self,
+        key: &str,
+        path: &Path,
+        content_type: &str,
+        sha256_hex: &str,
+    ) -> Result<(), CacheError> {
+        self.client
+            .upload_file_hashed(&self.bucket, key, path, Some(content_type), sha256_hex)
             .map(|_| ())
             .map_err(s3e)
     }
@@ -278,8 +302,13 @@ impl Uploader {
         }
         let url = self.target.nar_url(&file_hash.nix32_digest());
         let nar_key = format!("{}{url}", self.target.prefix);
-        self.store
-            .put_file(&nar_key, &tmp.0, "application/x-nix-nar")?;
+        // The FileHash is the compressed file's SHA-256: it signs the PUT without a re-read.
+        self.store.put_file_sha256(
+            &nar_key,
+            &tmp.0,
+            "application/x-nix-nar",
+            &file_hash.to_hex(),
+        )?;
         drop(tmp);
         progress.file_bytes.fetch_add(file_size, Ordering::Relaxed);
         let mut ni = info.to_narinfo();
@@ -332,11 +361,12 @@ impl Uploader {
         drop(lease);
         let (mut buf, file_hash, file_size) = hw.finish();
         buf.flush().map_err(io_err(tmp))?;
-        let f = buf.into_inner().map_err(|e| CacheError::Io {
+        // No fsync: the file is read back at once and removed; the narinfo, written after the
+        // upload, is what makes the path count as cached.
+        buf.into_inner().map_err(|e| CacheError::Io {
             path: tmp.to_path_buf(),
             err: e.into_error(),
         })?;
-        f.sync_all().map_err(io_err(tmp))?;
         Ok((summary, file_hash, file_size))
     }
 }
