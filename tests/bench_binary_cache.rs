@@ -294,11 +294,12 @@ fn substitute_fresh(root: &Path, top: &str, substituter: &str, key: &str) -> f64
 /// A command's seconds and peak RSS (MiB) by wait4.
 fn run_with_rss(mut cmd: Command) -> (f64, f64) {
     let t = Instant::now();
+    let err_file = std::env::temp_dir().join(format!("hydrant-bench16-{}.err", nonce()));
     // Reaped by wait4 below, which also reports its peak RSS.
     #[allow(clippy::zombie_processes)]
     let child = cmd
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&err_file).unwrap())
         .spawn()
         .unwrap();
     let mut status = 0;
@@ -309,9 +310,14 @@ fn run_with_rss(mut cmd: Command) -> (f64, f64) {
         assert_eq!(r, child.id() as i32);
         ru.ru_maxrss
     };
+    let err = std::fs::read_to_string(&err_file).unwrap_or_default();
+    let _ = std::fs::remove_file(&err_file);
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "command failed"
+        "command failed: {}",
+        err.rsplit(['\r', '\n'])
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
     );
     (t.elapsed().as_secs_f64(), rss as f64 / 1024.0)
 }
