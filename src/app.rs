@@ -58,12 +58,18 @@ pub struct App {
     pub setup_token: Mutex<Option<String>>,
     /// Build machines: slots, failures, back-off (the queue runner writes, the web reads).
     pub farm: crate::queue::machines::Farm,
+    /// The local store as a binary cache (`binary_cache = true`).
+    pub binary_cache: crate::cache::local::LocalCache,
 }
 
 impl App {
     pub fn new(config: Config, db: Db) -> App {
         App {
             nix: NixCli::for_store(&config.store_dir),
+            binary_cache: crate::cache::local::LocalCache::new(
+                &config,
+                &NixCli::for_store(&config.store_dir),
+            ),
             config,
             db,
             eval_wake: Wake::default(),

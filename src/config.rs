@@ -180,6 +180,7 @@ fn comment_start(s: &str) -> Option<usize> {
 pub enum Compression {
     Bzip2,
     Xz,
+    Zstd,
     None,
 }
 
@@ -188,6 +189,7 @@ impl Compression {
         match s {
             "bzip2" | "" => Some(Compression::Bzip2),
             "xz" => Some(Compression::Xz),
+            "zstd" => Some(Compression::Zstd),
             "none" => Some(Compression::None),
             _ => None,
         }
@@ -197,6 +199,7 @@ impl Compression {
         match self {
             Compression::Bzip2 => "bzip2",
             Compression::Xz => "xz",
+            Compression::Zstd => "zstd",
             Compression::None => "none",
         }
     }
@@ -205,7 +208,36 @@ impl Compression {
         match self {
             Compression::Bzip2 => ".nar.bz2",
             Compression::Xz => ".nar.xz",
+            Compression::Zstd => ".nar.zst",
             Compression::None => ".nar",
+        }
+    }
+}
+
+/// `hydrant serve` as a binary cache (Hydra's `binary_cache_secret_key_file`).
+#[derive(Debug, Clone)]
+pub struct BinaryCacheConfig {
+    /// `binary_cache = true`: answer `/nix-cache-info`, `/<hash>.narinfo`, `/nar/…`.
+    pub enabled: bool,
+    /// Keys the narinfos are signed with (one signature each).
+    pub secret_key_files: Vec<PathBuf>,
+    /// `binary_cache_all_paths = true` serves every valid store path; by default only the
+    /// closure of hydrant's GC roots (what its builds produced), so a shared store does not
+    /// hand out other users' paths.
+    pub all_paths: bool,
+    /// How NARs are offered in narinfos (`none`, `zstd`, `xz`); every form is served anyway.
+    pub compression: Compression,
+    pub priority: u32,
+}
+
+impl Default for BinaryCacheConfig {
+    fn default() -> Self {
+        BinaryCacheConfig {
+            enabled: false,
+            secret_key_files: Vec::new(),
+            all_paths: false,
+            compression: Compression::None,
+            priority: 30,
         }
     }
 }
@@ -222,8 +254,13 @@ pub struct S3Config {
     pub path_style: bool,
     pub secret_key_file: Option<PathBuf>,
     pub upload_jobs: usize,
-    /// Threads of one xz upload (default 1); see `cache::Target::xz_threads`.
-    pub xz_threads: u32,
+    /// Threads compressing one path (xz, zstd); 0 (the default) is one per core, within
+    /// `upload_memory_mb`. `xz_threads` is the older name. See `cache::Target`.
+    pub compression_threads: u32,
+    /// zstd level, 1..=19 (default 3, as Nix).
+    pub zstd_level: i32,
+    /// Memory the compressors of this bucket's uploads share, MiB (default 256).
+    pub upload_memory_mb: u64,
     pub line: usize,
 }
 
@@ -259,6 +296,8 @@ pub struct Config {
     pub s3: Vec<S3Config>,
     pub extra_gc_roots: Vec<PathBuf>,
     pub s3_gc_interval: u64,
+    /// `hydrant serve` as a binary cache of the local store (`binary_cache*` keys).
+    pub binary_cache: BinaryCacheConfig,
     pub max_body_bytes: usize,
     /// Directories whose files non-admins may use as `path` inputs (empty: only admins may
     /// create path inputs). Kept as written; compared after resolving symlinks.
@@ -302,6 +341,7 @@ impl Default for Config {
             s3: Vec::new(),
             extra_gc_roots: Vec::new(),
             s3_gc_interval: 0,
+            binary_cache: BinaryCacheConfig::default(),
             max_body_bytes: 4 << 20,
             allowed_path_inputs: Vec::new(),
             web_timeout: 10,
@@ -357,6 +397,11 @@ const TOP_KEYS: &[&str] = &[
     "max_output_size",
     "extra_gc_roots",
     "s3_gc_interval",
+    "binary_cache",
+    "binary_cache_secret_key_file",
+    "binary_cache_all_paths",
+    "binary_cache_priority",
+    "binary_cache_compression",
     "max_body_bytes",
     "allowed_path_inputs",
     "web_timeout",
@@ -375,6 +420,9 @@ const S3_KEYS: &[&str] = &[
     "secret_key_file",
     "upload_jobs",
     "xz_threads",
+    "compression_threads",
+    "zstd_level",
+    "upload_memory_mb",
 ];
 
 fn parse_num<T: std::str::FromStr>(e: &Entry, file: &str) -> Result<T, ConfigError> {
@@ -474,6 +522,30 @@ impl Config {
                     .extra_gc_roots
                     .extend(e.value.split_whitespace().map(PathBuf::from)),
                 "s3_gc_interval" => c.s3_gc_interval = parse_in(e, file, 0, 10 * YEAR, " seconds")?,
+                "binary_cache" => c.binary_cache.enabled = parse_bool(e, file)?,
+                "binary_cache_secret_key_file" => c
+                    .binary_cache
+                    .secret_key_files
+                    .extend(e.value.split_whitespace().map(PathBuf::from)),
+                "binary_cache_all_paths" => c.binary_cache.all_paths = parse_bool(e, file)?,
+                "binary_cache_priority" => {
+                    c.binary_cache.priority = parse_in(e, file, 0, 1000, "")?
+                }
+                "binary_cache_compression" => {
+                    c.binary_cache.compression = match Compression::parse(e.value.trim()) {
+                        Some(Compression::Bzip2) | None => {
+                            return Err(ConfigError {
+                                file: file.into(),
+                                line: e.line,
+                                message: format!(
+                                    "binary_cache_compression must be none, zstd or xz, not `{}`",
+                                    e.value
+                                ),
+                            })
+                        }
+                        Some(c) => c,
+                    }
+                }
                 "max_body_bytes" => c.max_body_bytes = parse_in(e, file, 0, GIB, " bytes")?,
                 "allowed_path_inputs" => c
                     .allowed_path_inputs
@@ -620,7 +692,7 @@ impl S3Config {
                 err(
                     e.line,
                     format!(
-                        "{what} for bucket `{name}`: unknown compression_type `{}` (bzip2, xz or none)",
+                        "{what} for bucket `{name}`: unknown compression_type `{}` (bzip2, xz, zstd or none)",
                         e.value
                     ),
                 )
@@ -630,9 +702,17 @@ impl S3Config {
             Some(e) => parse_in::<usize>(e, file, 0, 256, "")?.max(1),
             None => 4,
         };
-        let xz_threads = match s.get("xz_threads") {
-            Some(e) => parse_num::<u32>(e, file)?.clamp(1, 64),
-            None => 1,
+        let compression_threads = match s.get("compression_threads").or(s.get("xz_threads")) {
+            Some(e) => parse_in::<u32>(e, file, 0, 64, "")?,
+            None => 0,
+        };
+        let zstd_level = match s.get("zstd_level") {
+            Some(e) => parse_in::<i32>(e, file, 1, 19, "")?,
+            None => 3,
+        };
+        let upload_memory_mb = match s.get("upload_memory_mb") {
+            Some(e) => parse_in::<u64>(e, file, 16, 1 << 20, "")?,
+            None => 256,
         };
         Ok(S3Config {
             name,
@@ -650,7 +730,9 @@ impl S3Config {
             },
             secret_key_file: s.get("secret_key_file").map(|e| PathBuf::from(&e.value)),
             upload_jobs,
-            xz_threads,
+            compression_threads,
+            zstd_level,
+            upload_memory_mb,
             line: s.line,
         })
     }
@@ -697,7 +779,8 @@ mod tests {
         assert_eq!(c.s3[0].compression, Compression::Bzip2);
         assert_eq!(c.s3[1].compression, Compression::Xz);
         assert_eq!(c.s3[1].prefix, "cache/");
-        assert_eq!(c.s3[1].xz_threads, 1);
+        assert_eq!(c.s3[1].compression_threads, 0);
+        assert_eq!((c.s3[1].zstd_level, c.s3[1].upload_memory_mb), (3, 256));
         // Anchored: a partial match is no match.
         assert!(!c.s3[1].matches("x", "y", "zz"));
     }

@@ -106,6 +106,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     }
     let listen = config.listen.clone();
     let app = Arc::new(App::new(config, db));
+    app.binary_cache.check()?;
     let signals = block_signals();
 
     let no_admin = !app
@@ -143,6 +144,12 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .clamp(4, 8);
     let web = crate::web::start(app.clone(), &listen, threads).map_err(|e| e.to_string())?;
     eprintln!("hydrant: listening on http://{}", web.addr);
+    if app.binary_cache.enabled {
+        eprintln!(
+            "hydrant: binary cache of the local store at http://{}/",
+            web.addr
+        );
+    }
     // `hydrant user …` reaches this server through the control socket while it holds the db.
     let control = match crate::control::spawn(app.clone()) {
         Ok(h) => Some(h),

@@ -352,3 +352,83 @@ fn kill_dash_nine_during_queue_upload_then_restart() {
     assert_eq!(narinfo_hashes(&bucket, "q/"), all);
     assert_substitutes(&top, &bucket.join("q"), &pk, &wrong);
 }
+
+/// zstd, as Nix writes it (`nar/<filehash>.nar.zst`, `Compression: zstd`): once through
+/// `hydrant cache push`, once through the `<s3config>` backup, each substituted by stock Nix.
+#[test]
+fn zstd_push_and_backup_substitute_with_stock_nix() {
+    let s3 = S3Server::start();
+    set_creds(&s3);
+    let bucket = s3.create_bucket("zst");
+    let dir = TempDir::new("cache-zstd");
+    let (sk, pk) = keypair(dir.path(), "zstd-cache-1");
+    let (_, wrong) = keypair(dir.path(), "zstd-wrong-1");
+    let check_layout = |prefix: &str, top: &str| {
+        assert_no_dangling(&bucket, prefix);
+        let want: BTreeSet<String> = closure(top).iter().map(|p| hash_part(p)).collect();
+        assert_eq!(narinfo_hashes(&bucket, prefix), want);
+        for h in &want {
+            let ni = std::fs::read_to_string(bucket.join(format!("{prefix}{h}.narinfo"))).unwrap();
+            assert!(ni.contains("\nCompression: zstd\n"), "{ni}");
+            let url = ni.lines().find_map(|l| l.strip_prefix("URL: ")).unwrap();
+            let file_hash = ni
+                .lines()
+                .find_map(|l| l.strip_prefix("FileHash: sha256:"))
+                .unwrap();
+            assert_eq!(url, format!("nar/{file_hash}.nar.zst"));
+            let nar = std::fs::read(bucket.join(format!("{prefix}{url}"))).unwrap();
+            assert_eq!(&nar[..4], &[0x28, 0xb5, 0x2f, 0xfd], "not a zstd frame");
+        }
+    };
+
+    // 1. cache push, two compression threads asked for.
+    let top = build_fixture(dir.path(), "ztop", 3 * 1024);
+    let to = format!(
+        "s3://zst/push?endpoint={}&compression=zstd&compression-threads=2&secret-key={}",
+        s3.endpoint(),
+        sk.display()
+    );
+    let out = hydrant(&s3)
+        .args(["cache", "push", "--to", &to, "--state-dir"])
+        .arg(dir.path().join("state"))
+        .arg(&top)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "push failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_layout("push/", &top);
+    assert_substitutes(&top, &bucket.join("push"), &pk, &wrong);
+
+    // 2. The backup after a build, `compression_type = zstd` with a level.
+    let top = build_fixture(dir.path(), "zbackup", 64);
+    let conf = format!(
+        "state_dir = {state}\n<s3config>\n name = zst\n jobs = proj:js:.*\n prefix = backup/\n \
+         compression_type = zstd\n zstd_level = 9\n endpoint = {ep}\n path_style = true\n \
+         secret_key_file = {sk}\n</s3config>\n",
+        state = dir.path().join("state2").display(),
+        ep = s3.endpoint(),
+        sk = sk.display()
+    );
+    let config = Config::from_str(&conf, "test.conf").unwrap();
+    let db = Db::open(&config.db_path()).unwrap();
+    let app = Arc::new(App::new(config, db));
+    finished_build(&app.db, 1, "top", &top);
+    let handle = hydrant::cache::spawn(app.clone());
+    app.cache_wake.notify();
+    let start = Instant::now();
+    while cached(&app.db, 1).get("zst/backup/").map(String::as_str) != Some("ok") {
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "backup did not finish: {:?}",
+            cached(&app.db, 1)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    app.shutdown();
+    handle.join().unwrap();
+    check_layout("backup/", &top);
+    assert_substitutes(&top, &bucket.join("backup"), &pk, &wrong);
+}

@@ -134,3 +134,88 @@ fn errors_are_one_line_and_name_the_object() {
     let out = hydrant(&s, &home, &["put", "s3://cli/x", "/nonexistent/file"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/file"));
 }
+
+/// A sparse file of `len` bytes (s3s-fs reads what we send; the bytes do not matter).
+fn big_file(dir: &TempDir, name: &str, len: u64) -> std::path::PathBuf {
+    let p = dir.path().join(name);
+    let f = std::fs::File::create(&p).unwrap();
+    f.set_len(len).unwrap();
+    p
+}
+
+#[test]
+fn early_refusals_arrive_at_once_with_one_attempt() {
+    let s = S3Server::start();
+    s.create_bucket("fast");
+    let home = TempDir::new("s3cli-fast");
+    // 5 MB goes as one in-memory PutObject, 200 MB as one streamed PutObject from the file.
+    for (name, len) in [("five", 5_000_000u64), ("two-hundred", 200_000_000)] {
+        let file = big_file(&home, name, len);
+        let started = std::time::Instant::now();
+        let out = Command::new(hydrant_bin())
+            .args(["s3", "--endpoint", &s.endpoint(), "--path-style", "put"])
+            .arg(format!("s3://fast/{name}"))
+            .arg(&file)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("AWS_ACCESS_KEY_ID", &s.access_key)
+            .env("AWS_SECRET_ACCESS_KEY", "definitely-wrong")
+            .output()
+            .unwrap();
+        let took = started.elapsed();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains(&format!(
+                "PutObject s3://fast/{name}: HTTP 403 SignatureDoesNotMatch"
+            )) && !err.contains("attempts"),
+            "{name}: {err}"
+        );
+        assert!(took < std::time::Duration::from_secs(1), "{name}: {took:?}");
+        // Any other early refusal too (s3s-fs creates a missing bucket on PutObject, so a
+        // bucket name it rejects stands in for it here): its own answer at once.
+        let started = std::time::Instant::now();
+        let out = hydrant(
+            &s,
+            &home,
+            &["put", &format!("s3://zz/{name}"), file.to_str().unwrap()],
+        );
+        let took = started.elapsed();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "PutObject s3://zz/{name}: HTTP 400 InvalidBucketName"
+            )) && !err.contains("attempts"),
+            "{name}: {err}"
+        );
+        assert!(took < std::time::Duration::from_secs(1), "{name}: {took:?}");
+    }
+    // A missing bucket: NoSuchBucket at once.
+    for args in [
+        &["ls", "s3://no-such-bucket/"][..],
+        &["rm", "s3://no-such-bucket/k"],
+    ] {
+        let started = std::time::Instant::now();
+        let out = hydrant(&s, &home, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("s3://no-such-bucket") && err.contains("HTTP 404 NoSuchBucket"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("attempts"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+    // With the right key both still go up.
+    let file = big_file(&home, "ok", 20_000_000);
+    ok(&hydrant(
+        &s,
+        &home,
+        &["put", "s3://fast/ok", file.to_str().unwrap()],
+    ));
+    assert_eq!(
+        std::fs::metadata(s.root.path().join("fast/ok"))
+            .unwrap()
+            .len(),
+        20_000_000
+    );
+}

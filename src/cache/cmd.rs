@@ -28,7 +28,7 @@ pub enum CacheCommand {
 #[derive(clap::Args, Debug)]
 pub struct PushArgs {
     /// A bucket `name` from an <s3config> section, or
-    /// s3://BUCKET/PREFIX[?endpoint=URL&region=R&compression=xz|bzip2|none&secret-key=FILE&path-style=true&xz-threads=N]
+    /// s3://BUCKET/PREFIX[?endpoint=URL&region=R&compression=xz|zstd|bzip2|none&secret-key=FILE&path-style=true&compression-threads=N&compression-level=N&upload-memory-mb=N]
     #[arg(long)]
     pub to: String,
     /// Config file (for a bucket given by name, and the state directory)
@@ -98,7 +98,9 @@ pub fn parse_s3_url(url: &str) -> Result<Target, CacheError> {
         path_style: false,
         secret_key_file: None,
         upload_jobs: 4,
-        xz_threads: 1,
+        compression_threads: 0,
+        zstd_level: 3,
+        upload_memory_mb: 256,
     };
     let mut scheme = "https".to_string();
     let mut path_style = None;
@@ -115,11 +117,29 @@ pub fn parse_s3_url(url: &str) -> Result<Target, CacheError> {
             }
             "secret-key" => t.secret_key_file = Some(PathBuf::from(v)),
             "path-style" => path_style = Some(matches!(v.as_str(), "true" | "1" | "yes")),
-            "xz-threads" => {
-                t.xz_threads = v
+            "xz-threads" | "compression-threads" => {
+                t.compression_threads = v
                     .parse::<u32>()
-                    .map_err(|_| bad("xz-threads must be a number"))?
-                    .clamp(1, 64)
+                    .map_err(|_| bad("compression-threads must be a number"))?
+                    .min(64)
+            }
+            // Nix's switch: false keeps one thread per path.
+            "parallel-compression" if !matches!(v.as_str(), "true" | "1" | "yes") => {
+                t.compression_threads = 1
+            }
+            "compression-level" => {
+                t.zstd_level = v
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|l| (1..=19).contains(l))
+                    .ok_or_else(|| bad("compression-level must be 1 to 19"))?
+            }
+            "upload-memory-mb" => {
+                t.upload_memory_mb = v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|m| *m >= 16)
+                    .ok_or_else(|| bad("upload-memory-mb must be a number of at least 16"))?
             }
             "upload-jobs" | "jobs" => {
                 t.upload_jobs = v
@@ -546,8 +566,16 @@ mod tests {
         assert!(t.path_style);
         assert_eq!(t.compression, Compression::Bzip2);
         assert_eq!(t.secret_key_file, Some(PathBuf::from("/k")));
-        assert_eq!(t.xz_threads, 1, "one xz thread per upload unless asked");
-        assert_eq!(parse_s3_url("s3://b?xz-threads=3").unwrap().xz_threads, 3);
+        assert_eq!(t.compression_threads, 0, "one thread per core unless asked");
+        assert_eq!(
+            parse_s3_url("s3://b?xz-threads=3")
+                .unwrap()
+                .compression_threads,
+            3
+        );
+        let z = parse_s3_url("s3://b?compression=zstd&compression-level=9").unwrap();
+        assert_eq!((z.compression, z.zstd_level), (Compression::Zstd, 9));
+        assert!(parse_s3_url("s3://b?compression-level=99").is_err());
         assert!(parse_s3_url("s3://b?xz-threads=many").is_err());
         let t = parse_s3_url("s3://b").unwrap();
         assert_eq!((t.prefix.as_str(), t.path_style), ("", false));

@@ -520,7 +520,9 @@ mod tests {
             path_style: true,
             secret_key_file: None,
             upload_jobs: 1,
-            xz_threads: 1,
+            compression_threads: 1,
+            zstd_level: 3,
+            upload_memory_mb: 256,
         };
         let s1 = GcLock::try_shared(&dir, &t).unwrap().unwrap();
         let s2 = GcLock::try_shared(&dir, &t).unwrap();

@@ -3,7 +3,9 @@
 //! background threads (`queue`), and a collector deletes what no GC root keeps alive (`gc`).
 
 pub mod cmd;
+pub mod compress;
 pub mod gc;
+pub mod local;
 pub mod queue;
 pub mod upload;
 
@@ -89,13 +91,16 @@ pub struct Target {
     pub path_style: bool,
     pub secret_key_file: Option<PathBuf>,
     pub upload_jobs: usize,
-    /// Threads of liblzma's encoder for ONE path (`xz_threads`, `?xz-threads=N`), default 1.
-    /// Memory grows with threads: at preset 6 the multi-threaded encoder holds ~94 MiB of state
-    /// plus 24 MiB blocks in and out per thread (a 1 GiB push peaked at 337 MiB with 2 threads),
-    /// while the single-threaded encoder stays near 94 MiB. Parallelism comes from `upload_jobs`
-    /// across paths instead, which also keeps every core busy on closures of many paths; raise
-    /// this only for closures dominated by one huge path, and budget ~120 MiB per thread.
-    pub xz_threads: u32,
+    /// Threads compressing ONE path with xz or zstd (`compression_threads`, older name
+    /// `xz_threads`; `?compression-threads=N`); 0, the default, is one per core. A path gets no
+    /// more threads than it has blocks (24 MiB for xz, 4 windows for zstd), and no more than
+    /// fit in `upload_memory_mb` next to the other paths compressing at the same time: at xz
+    /// preset 6 a thread costs ~100 MiB (liblzma's own estimate decides), at zstd level 3 ~20.
+    pub compression_threads: u32,
+    /// zstd level (`zstd_level`, `?compression-level=N`), default 3.
+    pub zstd_level: i32,
+    /// Memory the compressors of this target's uploads share (`upload_memory_mb`), MiB.
+    pub upload_memory_mb: u64,
 }
 
 impl Target {
@@ -109,7 +114,18 @@ impl Target {
             path_style: s.path_style,
             secret_key_file: s.secret_key_file.clone(),
             upload_jobs: s.upload_jobs.max(1),
-            xz_threads: s.xz_threads.max(1),
+            compression_threads: s.compression_threads,
+            zstd_level: s.zstd_level,
+            upload_memory_mb: s.upload_memory_mb,
+        }
+    }
+
+    /// The compressor settings of this target.
+    pub fn compress_settings(&self) -> compress::Settings {
+        compress::Settings {
+            compression: self.compression,
+            zstd_level: self.zstd_level,
+            threads: self.compression_threads,
         }
     }
 
@@ -236,7 +252,9 @@ mod tests {
             path_style: true,
             secret_key_file: None,
             upload_jobs: 1,
-            xz_threads: 1,
+            compression_threads: 1,
+            zstd_level: 3,
+            upload_memory_mb: 256,
         };
         assert_eq!(t.id(), "b/cache/");
         assert_eq!(t.narinfo_key("abc"), "cache/abc.narinfo");

@@ -2,8 +2,8 @@
 //! compressed bytes → a temp file under `state_dir/tmp` (the NAR key holds the file hash, known
 //! only at the end) → S3 upload → the signed narinfo, always after its NAR.
 
+use super::compress::{Budget, Encoder};
 use super::{io_err, CacheError, Target, CACHE_INFO};
-use crate::config::Compression;
 use crate::nix::cli::NixCli;
 use crate::nix::nar::{self, HashingWriter};
 use crate::nix::signing::SecretKey;
@@ -18,6 +18,18 @@ use std::sync::Arc;
 pub trait ObjectStore: Send + Sync {
     fn put(&self, key: &str, body: &[u8], content_type: &str) -> Result<(), CacheError>;
     fn put_file(&self, key: &str, path: &Path, content_type: &str) -> Result<(), CacheError>;
+    /// [`ObjectStore::put_file`] for a file whose SHA-256 (hex) is known: no second read to
+    /// sign it.
+    fn put_file_sha256(
+        &self,
+        key: &str,
+        path: &Path,
+        content_type: &str,
+        sha256_hex: &str,
+    ) -> Result<(), CacheError> {
+        let _ = sha256_hex;
+        self.put_file(key, path, content_type)
+    }
     fn exists(&self, key: &str) -> Result<bool, CacheError>;
     /// `Ok(None)` when the object does not exist.
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError>;
@@ -67,6 +79,18 @@ impl ObjectStore for S3Store {
     fn put_file(&self, key: &str, path: &Path, content_type: &str) -> Result<(), CacheError> {
         self.client
             .upload_file(&self.bucket, key, path, Some(content_type))
+            .map(|_| ())
+            .map_err(s3e)
+    }
+    fn put_file_sha256(
+        &self,
+        key: &str,
+        path: &Path,
+        content_type: &str,
+        sha256_hex: &str,
+    ) -> Result<(), CacheError> {
+        self.client
+            .upload_file_hashed(&self.bucket, key, path, Some(content_type), sha256_hex)
             .map(|_| ())
             .map_err(s3e)
     }
@@ -200,6 +224,7 @@ pub struct Uploader {
     pub nix: NixCli,
     key: Option<SecretKey>,
     tmp_dir: PathBuf,
+    budget: Budget,
 }
 
 impl Uploader {
@@ -222,6 +247,7 @@ impl Uploader {
         std::fs::create_dir_all(&tmp_dir).map_err(io_err(&tmp_dir))?;
         remove_orphan_temp_files(&tmp_dir);
         Ok(Uploader {
+            budget: Budget::new(target.upload_memory_mb),
             target,
             store,
             nix,
@@ -263,7 +289,7 @@ impl Uploader {
         let file = std::fs::File::create(&tmp.0).map_err(io_err(&tmp.0))?;
         let fs_path = Path::new(&self.nix.store_dir).join(path.basename());
         let (summary, file_hash, file_size) =
-            self.compress(&fs_path, file, &tmp.0, &progress.nar_bytes)?;
+            self.compress(&fs_path, info.nar_size, file, &tmp.0, &progress.nar_bytes)?;
         if summary.nar_hash != info.nar_hash || summary.nar_size != info.nar_size {
             return Err(CacheError::Format(format!(
                 "{path}: our NAR ({}, {} bytes) differs from the store's record ({}, {} bytes); \
@@ -276,8 +302,13 @@ impl Uploader {
         }
         let url = self.target.nar_url(&file_hash.nix32_digest());
         let nar_key = format!("{}{url}", self.target.prefix);
-        self.store
-            .put_file(&nar_key, &tmp.0, "application/x-nix-nar")?;
+        // The FileHash is the compressed file's SHA-256: it signs the PUT without a re-read.
+        self.store.put_file_sha256(
+            &nar_key,
+            &tmp.0,
+            "application/x-nix-nar",
+            &file_hash.to_hex(),
+        )?;
         drop(tmp);
         progress.file_bytes.fetch_add(file_size, Ordering::Relaxed);
         let mut ni = info.to_narinfo();
@@ -307,70 +338,35 @@ impl Uploader {
     fn compress(
         &self,
         fs_path: &Path,
+        nar_size: u64,
         file: std::fs::File,
         tmp: &Path,
         nar_counter: &AtomicU64,
     ) -> Result<(nar::NarSummary, crate::nix::hash::Hash, u64), CacheError> {
         let nar_err = |e: nar::NarError| CacheError::Format(format!("NAR of {fs_path:?}: {e}"));
         let hw = HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
-        let (summary, hw) = match self.target.compression {
-            Compression::None => {
-                let mut hw = hw;
-                let s = nar::dump_path(
-                    fs_path,
-                    Counting {
-                        inner: &mut hw,
-                        counter: nar_counter,
-                    },
-                )
-                .map_err(nar_err)?;
-                (s, hw)
-            }
-            Compression::Bzip2 => {
-                let mut enc = bzip2::write::BzEncoder::new(hw, bzip2::Compression::best());
-                let s = nar::dump_path(
-                    fs_path,
-                    Counting {
-                        inner: &mut enc,
-                        counter: nar_counter,
-                    },
-                )
-                .map_err(nar_err)?;
-                (s, enc.finish().map_err(io_err(tmp))?)
-            }
-            Compression::Xz => {
-                // One thread (the default) uses the plain encoder: the multi-threaded one
-                // buffers whole blocks even with a single worker (see `Target::xz_threads`).
-                let threads = self.target.xz_threads;
-                let stream = if threads <= 1 {
-                    xz2::stream::Stream::new_easy_encoder(6, xz2::stream::Check::Crc64)
-                } else {
-                    xz2::stream::MtStreamBuilder::new()
-                        .threads(threads)
-                        .preset(6)
-                        .check(xz2::stream::Check::Crc64)
-                        .encoder()
-                }
-                .map_err(|e| CacheError::Format(format!("xz encoder: {e}")))?;
-                let mut enc = xz2::write::XzEncoder::new_stream(hw, stream);
-                let s = nar::dump_path(
-                    fs_path,
-                    Counting {
-                        inner: &mut enc,
-                        counter: nar_counter,
-                    },
-                )
-                .map_err(nar_err)?;
-                (s, enc.finish().map_err(io_err(tmp))?)
-            }
-        };
+        let settings = self.target.compress_settings();
+        // Held until the compressor is done: its memory counts against the budget.
+        let lease = self.budget.lease(&settings, nar_size);
+        let mut enc = Encoder::new(&settings, &lease.plan, hw).map_err(io_err(tmp))?;
+        let summary = nar::dump_path(
+            fs_path,
+            Counting {
+                inner: &mut enc,
+                counter: nar_counter,
+            },
+        )
+        .map_err(nar_err)?;
+        let hw = enc.finish().map_err(io_err(tmp))?;
+        drop(lease);
         let (mut buf, file_hash, file_size) = hw.finish();
         buf.flush().map_err(io_err(tmp))?;
-        let f = buf.into_inner().map_err(|e| CacheError::Io {
+        // No fsync: the file is read back at once and removed; the narinfo, written after the
+        // upload, is what makes the path count as cached.
+        buf.into_inner().map_err(|e| CacheError::Io {
             path: tmp.to_path_buf(),
             err: e.into_error(),
         })?;
-        f.sync_all().map_err(io_err(tmp))?;
         Ok((summary, file_hash, file_size))
     }
 }

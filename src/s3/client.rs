@@ -1,9 +1,12 @@
-//! The one S3 client: builds and signs requests, sends them over minreq (http, or https via
-//! rustls), retries transient failures with backoff and jitter, and streams large bodies in
-//! bounded memory (multipart uploads in reused part buffers, ranged downloads).
+//! The one S3 client: builds and signs requests, sends them over plain HTTP/1.1 of our own
+//! (`stream_put`: `Expect: 100-continue`, streamed bodies, big-buffer GETs) or over minreq for
+//! https (rustls), retries transient failures with backoff and jitter (never a permanent 4xx),
+//! and streams large bodies in bounded memory (multipart uploads in reused part buffers,
+//! ranged downloads).
 
 use super::credentials::{CredentialsError, ProvideCredentials};
 use super::sigv4::{self, EMPTY_SHA256, UNSIGNED_PAYLOAD};
+use super::stream_put::{self, Body};
 use super::xml::{self, DeleteFailure, ListPage, ObjectInfo};
 use base64::Engine;
 use md5::{Digest, Md5};
@@ -41,6 +44,9 @@ pub struct Config {
     /// Largest file [`Client::upload_file`] sends as one streamed PutObject over http (S3
     /// allows 5 GiB); a failed attempt resends the whole file.
     pub stream_put_max: u64,
+    /// How long a PUT with `Expect: 100-continue` waits for the go-ahead (or an early refusal)
+    /// before sending its body anyway (plain http only).
+    pub continue_wait: Duration,
 }
 
 impl Default for Config {
@@ -59,6 +65,7 @@ impl Default for Config {
             download_chunk: 64 * MIB as u64,
             sign_payload: true,
             stream_put_max: 5 * 1024 * MIB as u64,
+            continue_wait: Duration::from_secs(1),
         }
     }
 }
@@ -117,6 +124,7 @@ impl Error {
             Error::Http { status, code, .. } => {
                 *status >= 500
                     || *status == 429
+                    || *status == 408
                     || matches!(
                         code.as_str(),
                         "SlowDown"
@@ -555,6 +563,19 @@ impl Client {
     }
 
     fn send_once(&self, req: &Req<'_>, attempt: u32) -> Result<Resp, Error> {
+        if !self.endpoint.https {
+            let body = if req.body.is_empty() {
+                Body::Empty
+            } else {
+                Body::Bytes(req.body)
+            };
+            let r = self.send_raw(req, body, attempt)?;
+            return Ok(Resp {
+                status: r.status,
+                headers: r.headers,
+                body: r.body,
+            });
+        }
         let r = self.build(
             req,
             req.method == Method::Put || req.method == Method::Post,
@@ -574,6 +595,75 @@ impl Client {
             headers,
             body,
         })
+    }
+
+    /// Host to connect to and to name in `Host:` (without the port) for plain-http requests.
+    fn raw_host(&self, bucket: &str) -> String {
+        if self.config.path_style {
+            self.endpoint.host.clone()
+        } else {
+            format!("{bucket}.{}", self.endpoint.host)
+        }
+    }
+
+    fn raw_target<'h>(&self, host: &'h str) -> stream_put::Target<'h> {
+        stream_put::Target {
+            host,
+            port: self.endpoint.port.unwrap_or(80),
+            connect_timeout: self.config.connect_timeout,
+            io_timeout: self.config.read_timeout,
+            continue_wait: self.config.continue_wait,
+        }
+    }
+
+    /// Request line and signed headers for one plain-http attempt, without the closing blank
+    /// line (the transport adds length, `Expect` and `Connection`).
+    fn raw_head(&self, req: &Req<'_>, host: &str) -> Result<String, Error> {
+        let SignedAttempt {
+            request_target,
+            headers,
+            ..
+        } = self.sign(req)?;
+        let mut head = format!(
+            "{} {request_target} HTTP/1.1\r\nHost: {host}",
+            req.method.as_str()
+        );
+        if let Some(p) = self.endpoint.port {
+            head.push_str(&format!(":{p}"));
+        }
+        head.push_str("\r\n");
+        for (k, v) in &headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        Ok(head)
+    }
+
+    /// One plain-http attempt with a small response; an error status becomes `Error::Http`.
+    fn send_raw(
+        &self,
+        req: &Req<'_>,
+        body: Body<'_>,
+        attempt: u32,
+    ) -> Result<stream_put::Response, Error> {
+        let host = self.raw_host(req.bucket);
+        let head = self.raw_head(req, &host)?;
+        let t = self.raw_target(&host);
+        match stream_put::send(&t, &head, body, req.method == Method::Head) {
+            Ok(r) if (200..300).contains(&r.status) => Ok(r),
+            Ok(r) => Err(Self::http_error(req, r.status, &r.body, attempt)),
+            Err(stream_put::Failure::Source(e)) => Err(Error::Local {
+                op: req.op,
+                target: req.target(),
+                context: "reading the source file",
+                source: e,
+            }),
+            Err(stream_put::Failure::Transport(e)) => Err(Error::Transport {
+                op: req.op,
+                target: req.target(),
+                detail: io_detail(&e),
+                attempts: attempt,
+            }),
+        }
     }
 
     fn protocol(req: &Req<'_>, detail: String) -> Error {
@@ -858,50 +948,10 @@ impl Client {
         if let Some(ct) = content_type {
             req = req.header("content-type", ct);
         }
-        let port = self.endpoint.port.unwrap_or(80);
-        let host = if self.config.path_style {
-            self.endpoint.host.clone()
-        } else {
-            format!("{bucket}.{}", self.endpoint.host)
-        };
-        let t = super::stream_put::Target {
-            host: &host,
-            port,
-            connect_timeout: self.config.connect_timeout,
-            io_timeout: self.config.read_timeout,
-        };
         let resp = self.retrying(|attempt| {
             f.seek(io::SeekFrom::Start(0))
                 .map_err(|e| local("rewinding the source file", e))?;
-            let SignedAttempt {
-                request_target,
-                headers,
-                ..
-            } = self.sign(&req)?;
-            let mut head = format!("PUT {request_target} HTTP/1.1\r\nHost: {host}");
-            if let Some(p) = self.endpoint.port {
-                head.push_str(&format!(":{p}"));
-            }
-            head.push_str("\r\n");
-            for (k, v) in &headers {
-                head.push_str(&format!("{k}: {v}\r\n"));
-            }
-            head.push_str(&format!(
-                "content-length: {len}\r\nconnection: close\r\n\r\n"
-            ));
-            match super::stream_put::send(&t, &head, f, len) {
-                Ok(r) if (200..300).contains(&r.status) => Ok(r),
-                Ok(r) => Err(Self::http_error(&req, r.status, &r.body, attempt)),
-                Err(super::stream_put::Failure::Source(e)) => {
-                    Err(local("reading the source file", e))
-                }
-                Err(super::stream_put::Failure::Transport(e)) => Err(Error::Transport {
-                    op: req.op,
-                    target: req.target(),
-                    detail: io_detail(&e),
-                    attempts: attempt,
-                }),
-            }
+            self.send_raw(&req, Body::File(f, len), attempt)
         })?;
         let etag = resp.headers.get("etag").cloned().unwrap_or_default();
         Ok(Uploaded {
@@ -979,13 +1029,7 @@ impl Client {
         etag: &mut Option<String>,
         attempt: u32,
     ) -> Result<ChunkEnd, (u64, Error)> {
-        let r = self
-            .build(req, false, self.config.download_chunk)
-            .map_err(|e| (0, e))?;
-        let mut resp = r
-            .send_lazy()
-            .map_err(|e| (0, Self::transport_error(req, e, attempt)))?;
-        let status = resp.status_code as u16;
+        let (status, headers, mut resp) = self.open_get(req, attempt).map_err(|e| (0, e))?;
         if status == 416 && offset == 0 {
             // Empty object: S3 rejects any range on it.
             *total = Some(0);
@@ -997,7 +1041,7 @@ impl Client {
             return Err((0, Self::http_error(req, status, &body, attempt)));
         }
         if etag.is_none() {
-            *etag = resp.headers.get("etag").cloned();
+            *etag = headers.get("etag").cloned();
         }
         let whole = status == 200;
         if whole && offset > 0 {
@@ -1008,17 +1052,18 @@ impl Client {
         }
         if total.is_none() {
             *total = if whole {
-                resp.headers
+                headers
                     .get("content-length")
                     .and_then(|s| s.trim().parse().ok())
             } else {
-                resp.headers
+                headers
                     .get("content-range")
                     .and_then(|s| s.rsplit_once('/'))
                     .and_then(|(_, t)| t.trim().parse().ok())
             };
         }
-        let mut buf = vec![0u8; 256 * 1024];
+        // Big reads: the plain-http body reader hands these straight to the socket.
+        let mut buf = vec![0u8; 4 * MIB];
         let mut written = 0u64;
         loop {
             let n = match resp.read(&mut buf) {
@@ -1075,6 +1120,32 @@ impl Client {
             ));
         }
         Ok(ChunkEnd::Advanced(written))
+    }
+
+    /// Sends one GET and returns the status, the headers and the body still to read.
+    fn open_get(&self, req: &Req<'_>, attempt: u32) -> Result<OpenGet, Error> {
+        if !self.endpoint.https {
+            let host = self.raw_host(req.bucket);
+            let head = self.raw_head(req, &host)?;
+            return match stream_put::get(&self.raw_target(&host), &head) {
+                Ok(s) => Ok((s.status, s.headers, Box::new(s.body))),
+                Err(stream_put::Failure::Transport(e)) | Err(stream_put::Failure::Source(e)) => {
+                    Err(Error::Transport {
+                        op: req.op,
+                        target: req.target(),
+                        detail: io_detail(&e),
+                        attempts: attempt,
+                    })
+                }
+            };
+        }
+        let r = self.build(req, false, self.config.download_chunk)?;
+        let resp = r
+            .send_lazy()
+            .map_err(|e| Self::transport_error(req, e, attempt))?;
+        let status = resp.status_code as u16;
+        let headers = resp.headers.clone();
+        Ok((status, headers, Box::new(resp)))
     }
 
     /// GetObject into memory.
@@ -1178,6 +1249,13 @@ impl Client {
         Ok(all)
     }
 }
+
+/// A GET answer's status and headers, and its body still to read.
+type OpenGet = (
+    u16,
+    std::collections::HashMap<String, String>,
+    Box<dyn Read>,
+);
 
 /// One signed attempt: what both transports need.
 struct SignedAttempt {

@@ -1,4 +1,4 @@
-//! S3 client: SigV4 signing (pure), requests over minreq with retries, the credentials chain,
+//! S3 client: SigV4 signing (pure), requests over plain HTTP/1.1 or minreq (https) with retries, the credentials chain,
 //! response XML parsing and the `hydrant s3 ...` operator commands.
 pub mod client;
 pub mod cmd;

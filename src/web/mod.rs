@@ -8,6 +8,7 @@ pub mod account;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod binary_cache;
 pub mod builds;
 pub mod cache_pages;
 pub mod channels;
@@ -30,6 +31,7 @@ pub mod status;
 /// Every family's routes; the first match wins, so list specific patterns first. A new family
 /// adds one line here.
 pub const ROUTES: &[&[router::Route]] = &[
+    binary_cache::ROUTES,
     session::ROUTES,
     compat::ROUTES,
     channels::ROUTES,
@@ -138,6 +140,45 @@ pub struct Response {
     pub content_type: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// A body written while it is sent (a NAR), instead of `body`.
+    pub stream: Option<BodyStream>,
+}
+
+type WriteBody = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send>;
+
+/// A body produced on the connection's thread as it is sent: `len` bytes (Content-Length),
+/// or chunked when the length is not known up front.
+#[derive(Clone)]
+pub struct BodyStream {
+    pub len: Option<u64>,
+    write: std::sync::Arc<std::sync::Mutex<Option<WriteBody>>>,
+}
+
+impl BodyStream {
+    pub fn new(
+        len: Option<u64>,
+        f: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
+    ) -> BodyStream {
+        BodyStream {
+            len,
+            write: std::sync::Arc::new(std::sync::Mutex::new(Some(Box::new(f)))),
+        }
+    }
+
+    /// Writes the body (once; later calls write nothing).
+    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let f = self.write.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match f {
+            Some(f) => f(w),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for BodyStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BodyStream({:?} bytes)", self.len)
+    }
 }
 
 impl Response {
@@ -147,6 +188,7 @@ impl Response {
             content_type: content_type.to_string(),
             headers: Vec::new(),
             body,
+            stream: None,
         }
     }
     pub fn html(markup: maud::Markup) -> Response {

@@ -1,6 +1,8 @@
 //! The route table's machinery: `Route`, `Handler` and `find`. The table itself is assembled in
 //! `web/mod.rs` from each endpoint family's `ROUTES`; handler modules are leaves that import this.
-//! Patterns are `/`-separated; `:name` segments match anything and arrive, decoded, in order.
+//! Patterns are `/`-separated; `:name` segments match anything and arrive, decoded, in order;
+//! `:name.ext` matches a segment ending in `.ext` and passes what comes before it; a last `*`
+//! matches the rest of the path.
 //! CSRF, body limits and auth resolution happen before a handler runs; handlers check roles.
 
 use super::{Ctx, HttpError, Response};
@@ -47,7 +49,16 @@ fn match_pattern(pattern: &str, segs: &[String]) -> Option<Vec<String>> {
     }
     let mut args = Vec::new();
     for (p, s) in pat.iter().zip(segs) {
-        if p.starts_with(':') {
+        // `:hash.narinfo` matches a segment with that suffix and a non-empty stem.
+        if let Some(suffix) = p
+            .strip_prefix(':')
+            .and_then(|n| n.find('.').map(|i| &n[i..]))
+        {
+            match s.strip_suffix(suffix) {
+                Some(stem) if !stem.is_empty() => args.push(stem.to_string()),
+                _ => return None,
+            }
+        } else if p.starts_with(':') {
             args.push(s.clone());
         } else if p != s {
             return None;

@@ -483,9 +483,17 @@ impl Conn<'_> {
     }
 
     fn send(&self, resp: Response, head_only: bool, keep_alive: bool, minor: u8) -> io::Result<()> {
+        let deadline = match &resp.stream {
+            None => self.shared.limits.deadline(resp.body.len()),
+            Some(s) => match s.len {
+                Some(n) => self.shared.limits.deadline(n as usize),
+                // Unknown length (compressed on the fly): only the idle timeout applies.
+                None => Instant::now() + Duration::from_secs(7 * 24 * 3600),
+            },
+        };
         let mut io = DeadlineIo {
             stream: &self.stream,
-            deadline: self.shared.limits.deadline(resp.body.len()),
+            deadline,
             idle: self.shared.limits.timeout,
         };
         write_response(&mut io, resp, head_only, keep_alive, minor)
@@ -539,6 +547,13 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
             Err(ReadFail::Answer(e)) => return conn.fail(&req, &e, head.minor),
         };
         let head_only = req.method == "HEAD";
+        if let Some(resp) = super::binary_cache::answer_inline(&shared.app, &req) {
+            let keep_alive = head.keep_alive && !shared.stop.load(Ordering::SeqCst);
+            if conn.send(resp, head_only, keep_alive, head.minor).is_err() || !keep_alive {
+                return;
+            }
+            continue;
+        }
         let (tx, rx) = mpsc::sync_channel(1);
         if shared.jobs.send(Msg::Request(Box::new(req), tx)).is_err() {
             return;
@@ -692,11 +707,16 @@ fn write_response(
         }
     }
     let no_body = head_only || matches!(resp.status, 100..=199 | 204 | 304);
+    let stream_len = resp.stream.as_ref().map(|s| s.len);
+    let length = match stream_len {
+        None => resp.body.len(),
+        Some(n) => n.unwrap_or(0) as usize,
+    };
     let out = tiny_http::Response::new(
         tiny_http::StatusCode(resp.status),
         headers,
         io::empty(),
-        Some(resp.body.len()),
+        Some(length),
         None,
     )
     .with_chunked_threshold(usize::MAX);
@@ -705,6 +725,9 @@ fn write_response(
     if !keep_alive && head.ends_with(b"\r\n\r\n") {
         head.truncate(head.len() - 2);
         head.extend_from_slice(b"Connection: close\r\n\r\n");
+    }
+    if let (Some(stream), Some(len)) = (&resp.stream, stream_len) {
+        return write_stream(w, head, stream, len, no_body, minor);
     }
     if no_body {
         return w.write_all(&head);
@@ -716,6 +739,88 @@ fn write_response(
     }
     w.write_all(&head)?;
     w.write_all(&resp.body)
+}
+
+/// Sends a streamed body: exactly `len` bytes after a Content-Length, or chunked (close-
+/// delimited for HTTP/1.0) when the length is not known. A body that comes out shorter or
+/// longer than announced is an error, which ends the connection.
+fn write_stream(
+    w: &mut DeadlineIo,
+    mut head: Vec<u8>,
+    stream: &super::BodyStream,
+    len: Option<u64>,
+    no_body: bool,
+    minor: u8,
+) -> io::Result<()> {
+    if len.is_none() {
+        const ZERO: &[u8] = b"Content-Length: 0\r\n";
+        if let Some(i) = head.windows(ZERO.len()).position(|x| x == ZERO) {
+            let with: &[u8] = if minor >= 1 {
+                b"Transfer-Encoding: chunked\r\n"
+            } else {
+                b""
+            };
+            head.splice(i..i + ZERO.len(), with.iter().copied());
+        }
+    }
+    w.write_all(&head)?;
+    if no_body {
+        return Ok(());
+    }
+    match len {
+        Some(n) => {
+            let mut out = Exact { w, left: n };
+            stream.write_to(&mut out)?;
+            if out.left > 0 {
+                return Err(io::Error::other("streamed body ended early"));
+            }
+            Ok(())
+        }
+        None if minor >= 1 => {
+            stream.write_to(&mut Chunked(w))?;
+            w.write_all(b"0\r\n\r\n")
+        }
+        None => stream.write_to(w),
+    }
+}
+
+/// Passes exactly `left` bytes on and refuses more.
+struct Exact<'a, 'b> {
+    w: &'a mut DeadlineIo<'b>,
+    left: u64,
+}
+
+impl Write for Exact<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.len() as u64 > self.left {
+            return Err(io::Error::other("streamed body longer than announced"));
+        }
+        let n = self.w.write(buf)?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Each write as one HTTP/1.1 chunk.
+struct Chunked<'a, 'b>(&'a mut DeadlineIo<'b>);
+
+impl Write for Chunked<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.0
+            .write_all(format!("{:x}\r\n", buf.len()).as_bytes())?;
+        self.0.write_all(buf)?;
+        self.0.write_all(b"\r\n")?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Sent with every response. The pages need no script and no inline style, so the policy
