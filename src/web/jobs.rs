@@ -250,3 +250,27 @@ fn job_latest_finished(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError
         "job `{p}:{j}:{job}` has no successful build in a finished evaluation"
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_have_a_bar_per_value_or_say_they_have_none() {
+        let svg = bar_chart(
+            "c",
+            "Build time",
+            &[(1, Some(5)), (2, None), (3, Some(10))],
+            |v| format!("{v}s"),
+        )
+        .into_string();
+        assert_eq!(svg.matches("<rect").count(), 2, "{svg}");
+        assert!(svg.starts_with("<svg id=\"c\""), "{svg}");
+        assert!(svg.contains("build 3: 10s"), "{svg}");
+        let empty = bar_chart("c", "Size", &[(1, None)], |v| v.to_string()).into_string();
+        assert!(
+            empty.contains("class=\"muted chart-empty\" id=\"c\""),
+            "{empty}"
+        );
+    }
+}
