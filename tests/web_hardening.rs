@@ -62,8 +62,13 @@ fn homepages_must_be_web_urls() {
             "/project/x",
             &[("displayname", "X"), ("homepage", bad), ("enabled", "on")],
         );
-        assert_eq!(r.status, 400, "form {bad}: {}", r.body);
-        assert!(r.body.contains("homepage"), "{}", r.body);
+        // (the form comes back with the message beside the field)
+        assert_eq!(r.status, 422, "form {bad}: {}", r.body);
+        assert!(
+            texts(&r.body, "#error-homepage")[0].contains("`homepage`"),
+            "{}",
+            r.body
+        );
     }
     assert_eq!(maker.get("/project/x").status, 404, "nothing was created");
     let mut body = project_body("X");

@@ -40,7 +40,9 @@ pub fn bar_chart(
     const W: usize = 600;
     const H: usize = 110;
     const TOP: usize = 16;
-    let max = values.iter().filter_map(|v| v.1).max().unwrap_or(0);
+    let Some(max) = values.iter().filter_map(|v| v.1).max() else {
+        return html! { p.muted.chart-empty id=(id) { (title) ": no build has a value yet (cached builds have none)." } };
+    };
     let n = values.len().max(1);
     // Bars at most 24 units wide, so a few builds do not look like a wall.
     let bar_w = (W as f64 / n as f64).clamp(1.0, 24.0);

@@ -126,13 +126,14 @@ fn project_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         {
             let form = ctx.form.as_deref().unwrap_or(&[]);
             let url_name = arg(args, 0);
-            let editing = url_name != ".new";
-            let existing = if editing {
-                ctx.app.db.project(url_name)?
-            } else {
+            let existing = if url_name == ".new" {
                 None
+            } else {
+                ctx.app.db.project(url_name)?
             };
-            let p = typed_project(form, existing.as_ref(), editing.then_some(url_name));
+            let editing = existing.is_some();
+            let name = (url_name != ".new").then_some(url_name);
+            let p = typed_project(form, existing.as_ref(), name);
             let admin = ctx
                 .auth
                 .user
