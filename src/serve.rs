@@ -143,13 +143,6 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .unwrap_or(4)
         .clamp(4, 8);
     let web = crate::web::start(app.clone(), &listen, threads).map_err(|e| e.to_string())?;
-    eprintln!("hydrant: listening on http://{}", web.addr);
-    if app.binary_cache.enabled {
-        eprintln!(
-            "hydrant: binary cache of the local store at http://{}/",
-            web.addr
-        );
-    }
     // `hydrant user …` reaches this server through the control socket while it holds the db.
     let control = match crate::control::spawn(app.clone()) {
         Ok(h) => Some(h),
@@ -170,6 +163,14 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             state_dir_flag(&app.config.state_dir)
         );
     }
+    if app.binary_cache.enabled {
+        eprintln!(
+            "hydrant: binary cache of the local store at http://{}/",
+            web.addr
+        );
+    }
+    // Last: whoever waits for this line finds the control socket and the hints ready.
+    eprintln!("hydrant: listening on http://{}", web.addr);
 
     let sig = wait_for_signal(&signals);
     eprintln!("hydrant: signal {sig} received, shutting down");
