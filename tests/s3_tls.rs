@@ -246,7 +246,6 @@ fn sha256_file(p: &std::path::Path) -> String {
 /// substitutes the pushed closure from the bucket; without the CA the push fails at once
 /// naming it.
 #[test]
-#[ignore = "hangs in cache push over TLS: not diagnosed yet (see the tls branch report)"]
 fn cache_push_over_tls_substitutes() {
     use cache_util::*;
     let s3 = S3Server::start();

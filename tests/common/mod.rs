@@ -563,6 +563,15 @@ fn tls_proxy(
     let _ = back.set_nodelay(true);
     let _ = client.set_nodelay(true);
     let mut buf = vec![0u8; 256 * 1024];
+    // The client's first request may have come in with its Finished message: pass on what the
+    // handshake already decrypted before waiting for more.
+    let st = conn.process_new_packets().map_err(std::io::Error::other)?;
+    let mut left = st.plaintext_bytes_to_read();
+    while left > 0 {
+        let n = conn.reader().read(&mut buf[..left.min(256 * 1024)])?;
+        back.write_all(&buf[..n])?;
+        left -= n;
+    }
     let (mut client_open, mut back_open) = (true, true);
     while client_open || back_open {
         let mut fds = [
