@@ -261,6 +261,8 @@ pub struct S3Config {
     pub zstd_level: i32,
     /// Memory the compressors of this bucket's uploads share, MiB (default 256).
     pub upload_memory_mb: u64,
+    /// Extra CA certificates (PEM) trusted for this bucket's https endpoint.
+    pub ca_file: Option<PathBuf>,
     pub line: usize,
 }
 
@@ -423,6 +425,7 @@ const S3_KEYS: &[&str] = &[
     "compression_threads",
     "zstd_level",
     "upload_memory_mb",
+    "ca_file",
 ];
 
 fn parse_num<T: std::str::FromStr>(e: &Entry, file: &str) -> Result<T, ConfigError> {
@@ -733,6 +736,7 @@ impl S3Config {
             compression_threads,
             zstd_level,
             upload_memory_mb,
+            ca_file: s.get("ca_file").map(|e| PathBuf::from(&e.value)),
             line: s.line,
         })
     }

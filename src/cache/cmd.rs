@@ -101,6 +101,7 @@ pub fn parse_s3_url(url: &str) -> Result<Target, CacheError> {
         compression_threads: 0,
         zstd_level: 3,
         upload_memory_mb: 256,
+        ca_file: None,
     };
     let mut scheme = "https".to_string();
     let mut path_style = None;
@@ -116,6 +117,7 @@ pub fn parse_s3_url(url: &str) -> Result<Target, CacheError> {
                     .ok_or_else(|| bad(&format!("unknown compression {v:?}")))?
             }
             "secret-key" => t.secret_key_file = Some(PathBuf::from(v)),
+            "ca-file" => t.ca_file = Some(PathBuf::from(v)),
             "path-style" => path_style = Some(matches!(v.as_str(), "true" | "1" | "yes")),
             "xz-threads" | "compression-threads" => {
                 t.compression_threads = v

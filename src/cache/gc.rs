@@ -523,6 +523,7 @@ mod tests {
             compression_threads: 1,
             zstd_level: 3,
             upload_memory_mb: 256,
+            ca_file: None,
         };
         let s1 = GcLock::try_shared(&dir, &t).unwrap().unwrap();
         let s2 = GcLock::try_shared(&dir, &t).unwrap();

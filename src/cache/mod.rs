@@ -101,6 +101,8 @@ pub struct Target {
     pub zstd_level: i32,
     /// Memory the compressors of this target's uploads share (`upload_memory_mb`), MiB.
     pub upload_memory_mb: u64,
+    /// Extra CA certificates (PEM) for an https endpoint (`ca_file`, `?ca-file=`).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Target {
@@ -117,6 +119,7 @@ impl Target {
             compression_threads: s.compression_threads,
             zstd_level: s.zstd_level,
             upload_memory_mb: s.upload_memory_mb,
+            ca_file: s.ca_file.clone(),
         }
     }
 
@@ -255,6 +258,7 @@ mod tests {
             compression_threads: 1,
             zstd_level: 3,
             upload_memory_mb: 256,
+            ca_file: None,
         };
         assert_eq!(t.id(), "b/cache/");
         assert_eq!(t.narinfo_key("abc"), "cache/abc.narinfo");

@@ -55,6 +55,7 @@ impl S3Store {
             endpoint: target.endpoint.clone(),
             region: target.region.clone(),
             path_style: target.path_style,
+            ca_file: target.ca_file.clone(),
             ..S3ClientConfig::default()
         };
         let client = Client::new(config, creds).map_err(|e| CacheError::S3(e.to_string()))?;

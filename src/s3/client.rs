@@ -1,6 +1,6 @@
-//! The one S3 client: builds and signs requests, sends them over plain HTTP/1.1 of our own
-//! (`stream_put`: `Expect: 100-continue`, streamed bodies, big-buffer GETs) or over minreq for
-//! https (rustls), retries transient failures with backoff and jitter (never a permanent 4xx),
+//! The one S3 client: builds and signs requests, sends them over HTTP/1.1 of our own, plain or
+//! TLS (`stream_put`: `Expect: 100-continue`, streamed bodies, big-buffer GETs; rustls with the
+//! system's CAs, `AWS_CA_BUNDLE` and a per-bucket `ca_file`), retries transient failures with backoff and jitter (never a permanent 4xx),
 //! and streams large bodies in bounded memory (multipart uploads in reused part buffers,
 //! ranged downloads).
 
@@ -47,6 +47,9 @@ pub struct Config {
     /// How long a PUT with `Expect: 100-continue` waits for the go-ahead (or an early refusal)
     /// before sending its body anyway (plain http only).
     pub continue_wait: Duration,
+    /// PEM file of extra CA certificates to trust for an https endpoint (an internal CA), on
+    /// top of the system store, `SSL_CERT_FILE`/`SSL_CERT_DIR` and `AWS_CA_BUNDLE`.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             sign_payload: true,
             stream_put_max: 5 * 1024 * MIB as u64,
             continue_wait: Duration::from_secs(1),
+            ca_file: None,
         }
     }
 }
@@ -99,6 +103,12 @@ pub enum Error {
     },
     /// The server answered 2xx with something we cannot use.
     Protocol {
+        op: &'static str,
+        target: String,
+        detail: String,
+    },
+    /// The TLS handshake failed for good (untrusted or wrong certificate): never retried.
+    Tls {
         op: &'static str,
         target: String,
         detail: String,
@@ -184,6 +194,7 @@ impl fmt::Display for Error {
             Error::Protocol { op, target, detail } => {
                 write!(f, "{op} {target}: unexpected response: {detail}")
             }
+            Error::Tls { op, target, detail } => write!(f, "{op} {target}: {detail}"),
             Error::Credentials(e) => write!(f, "{e}"),
             Error::Config(m) => write!(f, "S3 configuration: {m}"),
         }
@@ -243,15 +254,6 @@ impl Method {
             Method::Put => "PUT",
             Method::Post => "POST",
             Method::Delete => "DELETE",
-        }
-    }
-    fn minreq(self) -> minreq::Method {
-        match self {
-            Method::Get => minreq::Method::Get,
-            Method::Head => minreq::Method::Head,
-            Method::Put => minreq::Method::Put,
-            Method::Post => minreq::Method::Post,
-            Method::Delete => minreq::Method::Delete,
         }
     }
 }
@@ -340,6 +342,8 @@ pub struct Client {
     config: Config,
     endpoint: Endpoint,
     credentials: Arc<dyn ProvideCredentials>,
+    /// Built once for an https endpoint.
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl fmt::Debug for Client {
@@ -380,10 +384,16 @@ impl Client {
         if config.max_attempts == 0 {
             return Err(Error::Config("max_attempts must be at least 1".into()));
         }
+        let tls = if endpoint.https {
+            Some(super::tls::client_config(config.ca_file.as_deref())?)
+        } else {
+            None
+        };
         Ok(Client {
             config,
             endpoint,
             credentials,
+            tls,
         })
     }
 
@@ -424,7 +434,7 @@ impl Client {
     fn sign(&self, req: &Req<'_>) -> Result<SignedAttempt, Error> {
         let creds = self.credentials.credentials().map_err(Error::Credentials)?;
         let query = sigv4::canonical_query(&req.query);
-        let (url, path, host) = self.locate(req.bucket, req.key, &query);
+        let (_url, path, host) = self.locate(req.bucket, req.key, &query);
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -463,33 +473,9 @@ impl Client {
             format!("{path}?{query}")
         };
         Ok(SignedAttempt {
-            url,
             request_target,
             headers,
         })
-    }
-
-    /// Builds the signed minreq request for one attempt.
-    fn build(
-        &self,
-        req: &Req<'_>,
-        body: bool,
-        deadline_bytes: u64,
-    ) -> Result<minreq::Request, Error> {
-        let SignedAttempt { url, headers, .. } = self.sign(req)?;
-        let secs = self.config.connect_timeout.as_secs_f64()
-            + self.config.read_timeout.as_secs_f64()
-            + deadline_bytes as f64 / self.config.min_throughput.max(1) as f64;
-        let mut r = minreq::Request::new(req.method.minreq(), url)
-            .with_follow_redirects(false)
-            .with_timeout(secs.ceil().max(1.0) as u64);
-        for (k, v) in headers {
-            r = r.with_header(k, v);
-        }
-        if body {
-            r = r.with_body(req.body.to_vec());
-        }
-        Ok(r)
     }
 
     /// Runs `attempt` until it succeeds, fails for good, or attempts run out.
@@ -518,19 +504,6 @@ impl Client {
             Err(_) => 0.5,
         };
         Duration::from_secs_f64(cap * (0.5 + frac / 2.0))
-    }
-
-    fn transport_error(req: &Req<'_>, e: minreq::Error, attempts: u32) -> Error {
-        let detail = match e {
-            minreq::Error::IoError(io) => io_detail(&io),
-            other => other.to_string(),
-        };
-        Error::Transport {
-            op: req.op,
-            target: req.target(),
-            detail,
-            attempts,
-        }
     }
 
     fn http_error(req: &Req<'_>, status: u16, body: &[u8], attempts: u32) -> Error {
@@ -563,41 +536,20 @@ impl Client {
     }
 
     fn send_once(&self, req: &Req<'_>, attempt: u32) -> Result<Resp, Error> {
-        if !self.endpoint.https {
-            let body = if req.body.is_empty() {
-                Body::Empty
-            } else {
-                Body::Bytes(req.body)
-            };
-            let r = self.send_raw(req, body, attempt)?;
-            return Ok(Resp {
-                status: r.status,
-                headers: r.headers,
-                body: r.body,
-            });
-        }
-        let r = self.build(
-            req,
-            req.method == Method::Put || req.method == Method::Post,
-            req.body.len() as u64,
-        )?;
-        let resp = r
-            .send()
-            .map_err(|e| Self::transport_error(req, e, attempt))?;
-        let status = resp.status_code as u16;
-        let headers = resp.headers.clone();
-        let body = resp.into_bytes();
-        if !(200..300).contains(&status) {
-            return Err(Self::http_error(req, status, &body, attempt));
-        }
+        let body = if req.body.is_empty() {
+            Body::Empty
+        } else {
+            Body::Bytes(req.body)
+        };
+        let r = self.send_raw(req, body, attempt)?;
         Ok(Resp {
-            status,
-            headers,
-            body,
+            status: r.status,
+            headers: r.headers,
+            body: r.body,
         })
     }
 
-    /// Host to connect to and to name in `Host:` (without the port) for plain-http requests.
+    /// Host to connect to and to name in `Host:` (without the port).
     fn raw_host(&self, bucket: &str) -> String {
         if self.config.path_style {
             self.endpoint.host.clone()
@@ -606,17 +558,21 @@ impl Client {
         }
     }
 
-    fn raw_target<'h>(&self, host: &'h str) -> stream_put::Target<'h> {
+    fn raw_target<'h>(&'h self, host: &'h str) -> stream_put::Target<'h> {
         stream_put::Target {
             host,
-            port: self.endpoint.port.unwrap_or(80),
+            port: self
+                .endpoint
+                .port
+                .unwrap_or(if self.tls.is_some() { 443 } else { 80 }),
             connect_timeout: self.config.connect_timeout,
             io_timeout: self.config.read_timeout,
             continue_wait: self.config.continue_wait,
+            tls: self.tls.as_ref(),
         }
     }
 
-    /// Request line and signed headers for one plain-http attempt, without the closing blank
+    /// Request line and signed headers for one attempt, without the closing blank
     /// line (the transport adds length, `Expect` and `Connection`).
     fn raw_head(&self, req: &Req<'_>, host: &str) -> Result<String, Error> {
         let SignedAttempt {
@@ -631,6 +587,8 @@ impl Client {
         if let Some(p) = self.endpoint.port {
             head.push_str(&format!(":{p}"));
         }
+        head.push_str("\r\nuser-agent: hydrant/");
+        head.push_str(env!("CARGO_PKG_VERSION"));
         head.push_str("\r\n");
         for (k, v) in &headers {
             head.push_str(&format!("{k}: {v}\r\n"));
@@ -638,7 +596,7 @@ impl Client {
         Ok(head)
     }
 
-    /// One plain-http attempt with a small response; an error status becomes `Error::Http`.
+    /// One attempt with a small response; an error status becomes `Error::Http`.
     fn send_raw(
         &self,
         req: &Req<'_>,
@@ -662,6 +620,11 @@ impl Client {
                 target: req.target(),
                 detail: io_detail(&e),
                 attempts: attempt,
+            }),
+            Err(stream_put::Failure::Tls(detail)) => Err(Error::Tls {
+                op: req.op,
+                target: req.target(),
+                detail,
             }),
         }
     }
@@ -843,7 +806,7 @@ impl Client {
         }
     }
 
-    /// Uploads a local file. Over `http://`, a file larger than one part and at most
+    /// Uploads a local file. A file larger than one part and at most
     /// `stream_put_max` goes up as one streamed PutObject (no part buffers, no server-side
     /// reassembly); otherwise this is [`Client::upload`].
     pub fn upload_file(
@@ -912,9 +875,7 @@ impl Client {
 
     /// Whether a file of `len` bytes goes up as one streamed PUT.
     fn streams(&self, len: u64) -> bool {
-        !self.endpoint.https
-            && len > self.config.part_size as u64
-            && len <= self.config.stream_put_max
+        len > self.config.part_size as u64 && len <= self.config.stream_put_max
     }
 
     /// PutObject with the body streamed from a seekable file; a retry starts from the top.
@@ -1124,28 +1085,24 @@ impl Client {
 
     /// Sends one GET and returns the status, the headers and the body still to read.
     fn open_get(&self, req: &Req<'_>, attempt: u32) -> Result<OpenGet, Error> {
-        if !self.endpoint.https {
-            let host = self.raw_host(req.bucket);
-            let head = self.raw_head(req, &host)?;
-            return match stream_put::get(&self.raw_target(&host), &head) {
-                Ok(s) => Ok((s.status, s.headers, Box::new(s.body))),
-                Err(stream_put::Failure::Transport(e)) | Err(stream_put::Failure::Source(e)) => {
-                    Err(Error::Transport {
-                        op: req.op,
-                        target: req.target(),
-                        detail: io_detail(&e),
-                        attempts: attempt,
-                    })
-                }
-            };
+        let host = self.raw_host(req.bucket);
+        let head = self.raw_head(req, &host)?;
+        match stream_put::get(&self.raw_target(&host), &head) {
+            Ok(s) => Ok((s.status, s.headers, Box::new(s.body))),
+            Err(stream_put::Failure::Transport(e)) | Err(stream_put::Failure::Source(e)) => {
+                Err(Error::Transport {
+                    op: req.op,
+                    target: req.target(),
+                    detail: io_detail(&e),
+                    attempts: attempt,
+                })
+            }
+            Err(stream_put::Failure::Tls(detail)) => Err(Error::Tls {
+                op: req.op,
+                target: req.target(),
+                detail,
+            }),
         }
-        let r = self.build(req, false, self.config.download_chunk)?;
-        let resp = r
-            .send_lazy()
-            .map_err(|e| Self::transport_error(req, e, attempt))?;
-        let status = resp.status_code as u16;
-        let headers = resp.headers.clone();
-        Ok((status, headers, Box::new(resp)))
     }
 
     /// GetObject into memory.
@@ -1257,9 +1214,8 @@ type OpenGet = (
     Box<dyn Read>,
 );
 
-/// One signed attempt: what both transports need.
+/// One signed attempt: what the transport needs.
 struct SignedAttempt {
-    url: String,
     /// Path and query as sent on the request line.
     request_target: String,
     /// Headers to send, `Authorization` included and `Host` left to the transport.

@@ -18,6 +18,10 @@ pub struct S3Args {
     /// Address buckets as ENDPOINT/BUCKET instead of BUCKET.ENDPOINT
     #[arg(long, global = true)]
     pub path_style: bool,
+    /// Also trust the CA certificates in this PEM file for an https endpoint (as do
+    /// SSL_CERT_FILE, SSL_CERT_DIR and AWS_CA_BUNDLE)
+    #[arg(long, global = true)]
+    pub ca_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: S3Command,
 }
@@ -111,6 +115,7 @@ fn make_client(args: &S3Args) -> Result<Client, Error> {
         endpoint: args.endpoint.clone(),
         region,
         path_style: args.path_style,
+        ca_file: args.ca_file.clone(),
         ..Config::default()
     };
     Ok(Client::from_default_chain(config)?)

@@ -1,10 +1,11 @@
-//! S3 client: SigV4 signing (pure), requests over plain HTTP/1.1 or minreq (https) with retries, the credentials chain,
+//! S3 client: SigV4 signing (pure), requests over our own HTTP/1.1 (plain or rustls TLS) with retries, the credentials chain,
 //! response XML parsing and the `hydrant s3 ...` operator commands.
 pub mod client;
 pub mod cmd;
 pub mod credentials;
 pub mod sigv4;
 mod stream_put;
+mod tls;
 pub mod xml;
 
 pub use client::{Client, Config, Error, ObjectMeta, Uploaded};

@@ -1,6 +1,7 @@
-//! Plain HTTP/1.1 over TCP for `http://` endpoints (https keeps to minreq and multipart).
+//! HTTP/1.1 of our own for every S3 request, over plain TCP or over TLS (rustls).
 //! minreq wants a whole body in one Vec and reads responses one byte at a time; this streams a
-//! request body from a file or a slice (sendfile for files), asks `Expect: 100-continue` so an
+//! request body from a file or a slice (sendfile for files over plain TCP, 256 KiB writes
+//! through TLS), asks `Expect: 100-continue` so an
 //! early refusal (403 SignatureDoesNotMatch, 404 NoSuchBucket) arrives before the body is sent,
 //! and hands GET bodies out as a reader that fills large buffers straight from the socket.
 
@@ -9,6 +10,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::os::fd::AsRawFd;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A response with a small, fully read body.
@@ -25,6 +27,9 @@ pub(crate) enum Failure {
     Transport(io::Error),
     /// Reading the local body failed, or it ended early.
     Source(io::Error),
+    /// The TLS handshake failed for a reason repeating cannot fix (an untrusted or wrong
+    /// certificate, no common protocol): the message names the host and the reason.
+    Tls(String),
 }
 
 pub(crate) struct Target<'a> {
@@ -36,6 +41,47 @@ pub(crate) struct Target<'a> {
     /// How long to wait for `100 Continue` (or an early final answer) before sending the body
     /// anyway, as RFC 9110 lets a client do with servers that ignore `Expect`.
     pub continue_wait: Duration,
+    /// Speak TLS with this configuration (the `Host` name is the server name checked).
+    pub tls: Option<&'a Arc<rustls::ClientConfig>>,
+}
+
+/// One connection, plain or TLS.
+pub(crate) enum Conn {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+}
+
+impl Conn {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Conn::Plain(s) => s,
+            Conn::Tls(s) => &s.sock,
+        }
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf),
+            Conn::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.write(buf),
+            Conn::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.flush(),
+            Conn::Tls(s) => s.flush(),
+        }
+    }
 }
 
 /// A request body.
@@ -59,7 +105,63 @@ impl Body<'_> {
 /// Bodies smaller than this go with the headers: a refusal costs less than the round trip.
 const EXPECT_MIN: u64 = 64 * 1024;
 
-fn connect(t: &Target<'_>) -> io::Result<TcpStream> {
+fn connect(t: &Target<'_>) -> Result<Conn, Failure> {
+    let tcp = connect_tcp(t).map_err(Failure::Transport)?;
+    let Some(cfg) = t.tls else {
+        return Ok(Conn::Plain(tcp));
+    };
+    let name = rustls::ServerName::try_from(t.host)
+        .map_err(|_| Failure::Tls(format!("{:?} is not a valid TLS server name", t.host)))?;
+    let mut conn = rustls::ClientConnection::new(Arc::clone(cfg), name)
+        .map_err(|e| Failure::Tls(format!("TLS setup for {}: {e}", t.host)))?;
+    let mut tcp = tcp;
+    while conn.is_handshaking() {
+        if let Err(e) = conn.complete_io(&mut tcp) {
+            return Err(handshake_failure(t.host, e));
+        }
+    }
+    Ok(Conn::Tls(Box::new(rustls::StreamOwned::new(conn, tcp))))
+}
+
+/// A handshake error: rustls's own errors are permanent and named plainly, network ones are
+/// transport failures like any other.
+fn handshake_failure(host: &str, e: io::Error) -> Failure {
+    let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
+        if e.kind() == io::ErrorKind::UnexpectedEof {
+            return Failure::Transport(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("{host} closed the connection during the TLS handshake"),
+            ));
+        }
+        return Failure::Transport(e);
+    };
+    Failure::Tls(tls_reason(host, tls))
+}
+
+pub(crate) fn tls_reason(host: &str, e: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => format!(
+            "certificate for {host} is signed by an unknown CA; set ca_file or SSL_CERT_FILE"
+        ),
+        rustls::Error::InvalidCertificate(C::NotValidForName) => {
+            format!("certificate presented by {host} is not valid for the name {host}")
+        }
+        rustls::Error::InvalidCertificate(C::Expired) => {
+            format!("certificate for {host} has expired")
+        }
+        rustls::Error::InvalidCertificate(C::NotValidYet) => {
+            format!("certificate for {host} is not valid yet (check the clock)")
+        }
+        rustls::Error::InvalidCertificate(c) => format!("certificate for {host} rejected: {c:?}"),
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateHandshakeMessage { .. } => {
+            format!("TLS handshake with {host} failed ({e}); is the endpoint really https?")
+        }
+        other => format!("TLS handshake with {host} failed: {other}"),
+    }
+}
+
+fn connect_tcp(t: &Target<'_>) -> io::Result<TcpStream> {
     let addrs: Vec<_> = (t.host, t.port).to_socket_addrs()?.collect();
     let mut last = io::Error::new(
         io::ErrorKind::NotFound,
@@ -79,8 +181,40 @@ fn connect(t: &Target<'_>) -> io::Result<TcpStream> {
     Err(last)
 }
 
-/// Waits until `s` has something to read (data or a close), at most `wait`.
-fn readable_within(s: &TcpStream, wait: Duration) -> io::Result<bool> {
+/// Waits until `c` has something to read (an answer or a close), at most `wait`. Over TLS the
+/// socket may also carry records with no data for us (session tickets), so this reads with a
+/// short timeout instead of polling the socket.
+fn readable_within(
+    r: &mut BufReader<Conn>,
+    wait: Duration,
+    io_timeout: Duration,
+) -> io::Result<bool> {
+    if !r.buffer().is_empty() {
+        return Ok(true);
+    }
+    if let Conn::Plain(s) = r.get_ref() {
+        return poll_readable(s, wait);
+    }
+    r.get_ref()
+        .tcp()
+        .set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+    let got = r.fill_buf().map(|_| true);
+    r.get_ref().tcp().set_read_timeout(Some(io_timeout))?;
+    match got {
+        Ok(b) => Ok(b),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn poll_readable(s: &TcpStream, wait: Duration) -> io::Result<bool> {
     let mut pfd = libc::pollfd {
         fd: s.as_raw_fd(),
         events: libc::POLLIN,
@@ -108,8 +242,7 @@ pub(crate) fn send(
     body: Body<'_>,
     head_request: bool,
 ) -> Result<Response, Failure> {
-    let s = connect(t).map_err(Failure::Transport)?;
-    let mut w = s.try_clone().map_err(Failure::Transport)?;
+    let s = connect(t)?;
     let mut r = BufReader::with_capacity(64 * 1024, s);
     let len = body.len();
     let expect = len >= EXPECT_MIN;
@@ -122,9 +255,12 @@ pub(crate) fn send(
         h.push_str("expect: 100-continue\r\n");
     }
     h.push_str("connection: close\r\n\r\n");
-    w.write_all(h.as_bytes()).map_err(Failure::Transport)?;
+    let w = r.get_mut();
+    w.write_all(h.as_bytes())
+        .and_then(|()| w.flush())
+        .map_err(Failure::Transport)?;
     if expect {
-        match readable_within(r.get_ref(), t.continue_wait) {
+        match readable_within(&mut r, t.continue_wait, t.io_timeout) {
             Ok(true) => {
                 let (status, headers) = read_head(&mut r, false).map_err(Failure::Transport)?;
                 if status != 100 {
@@ -138,7 +274,7 @@ pub(crate) fn send(
             Err(e) => return Err(Failure::Transport(e)),
         }
     }
-    match write_body(&mut w, body) {
+    match write_body(r.get_mut(), body) {
         Ok(()) => {}
         Err(Failure::Transport(e)) => {
             // The server may have answered early (say 403) and closed; its answer is the
@@ -150,27 +286,44 @@ pub(crate) fn send(
     read_response(&mut r, head_request).map_err(Failure::Transport)
 }
 
-fn write_body(w: &mut TcpStream, body: Body<'_>) -> Result<(), Failure> {
-    match body {
-        Body::Empty => {}
-        Body::Bytes(b) => w.write_all(b).map_err(Failure::Transport)?,
-        Body::File(f, len) => {
+fn write_body(w: &mut Conn, body: Body<'_>) -> Result<(), Failure> {
+    match (body, &mut *w) {
+        (Body::Empty, _) => {}
+        (Body::Bytes(b), w) => w.write_all(b).map_err(Failure::Transport)?,
+        (Body::File(f, len), Conn::Plain(w)) => {
             // File to TcpStream through io::copy lets std use sendfile: no copies through user
             // space. A read error on the local file is rare enough to be reported (and retried)
             // like a network one; a file that shrank is caught by the count.
             let sent = io::copy(&mut Read::by_ref(f).take(len), w).map_err(Failure::Transport)?;
             if sent < len {
-                return Err(Failure::Source(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!(
-                        "source ended {} bytes early (changed while uploading?)",
-                        len - sent
-                    ),
-                )));
+                return Err(short_source(len - sent));
+            }
+        }
+        (Body::File(f, len), w) => {
+            // Through TLS every byte passes user space anyway: big reads, one buffer.
+            let mut buf = vec![0u8; 256 * 1024];
+            let mut left = len;
+            while left > 0 {
+                let want = left.min(buf.len() as u64) as usize;
+                let n = match f.read(&mut buf[..want]) {
+                    Ok(0) => return Err(short_source(left)),
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Failure::Source(e)),
+                };
+                w.write_all(&buf[..n]).map_err(Failure::Transport)?;
+                left -= n as u64;
             }
         }
     }
     w.flush().map_err(Failure::Transport)
+}
+
+fn short_source(missing: u64) -> Failure {
+    Failure::Source(io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        format!("source ended {missing} bytes early (changed while uploading?)"),
+    ))
 }
 
 fn bad(msg: &str) -> io::Error {
@@ -345,15 +498,17 @@ impl<R: BufRead> Read for BodyReader<R> {
 pub(crate) struct Streaming {
     pub status: u16,
     pub headers: HashMap<String, String>,
-    pub body: BodyReader<BufReader<TcpStream>>,
+    pub body: BodyReader<BufReader<Conn>>,
 }
 
 /// Sends a bodiless GET and returns once the response head is in. The reader's buffer is small:
 /// a caller reading into a big buffer gets the socket's bytes without a copy through it.
 pub(crate) fn get(t: &Target<'_>, head: &str) -> Result<Streaming, Failure> {
-    let mut s = connect(t).map_err(Failure::Transport)?;
+    let mut s = connect(t)?;
     let h = format!("{head}connection: close\r\n\r\n");
-    s.write_all(h.as_bytes()).map_err(Failure::Transport)?;
+    s.write_all(h.as_bytes())
+        .and_then(|()| s.flush())
+        .map_err(Failure::Transport)?;
     let mut r = BufReader::with_capacity(16 * 1024, s);
     let (status, headers) = read_head(&mut r, true).map_err(Failure::Transport)?;
     let body = BodyReader::new(r, &headers).map_err(Failure::Transport)?;

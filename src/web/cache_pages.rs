@@ -209,6 +209,7 @@ mod tests {
             compression_threads: 1,
             zstd_level: 3,
             upload_memory_mb: 256,
+            ca_file: None,
         };
         CacheView {
             pending_builds: 2,

@@ -600,3 +600,236 @@ impl RemoteStore {
         n
     }
 }
+
+/// A private CA and a certificate for 127.0.0.1 signed by it, made with `openssl`.
+pub struct TestCa {
+    pub dir: TempDir,
+    /// The CA certificate (PEM): what a client must be told to trust.
+    pub ca_pem: PathBuf,
+    pub cert_pem: PathBuf,
+    pub key_pem: PathBuf,
+}
+
+impl TestCa {
+    pub fn new() -> TestCa {
+        let dir = TempDir::new("ca");
+        let d = dir.path();
+        let run = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(d)
+                .output()
+                .expect("run openssl");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        std::fs::write(
+            d.join("ext.cnf"),
+            "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"];
+        run(&[
+            &["req", "-x509"][..],
+            &ec[..],
+            &[
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "3",
+                "-subj",
+                "/CN=hydrant test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ][..],
+        ]
+        .concat());
+        run(&[
+            &["req"][..],
+            &ec[..],
+            &[
+                "-nodes",
+                "-keyout",
+                "srv.key",
+                "-out",
+                "srv.csr",
+                "-subj",
+                "/CN=127.0.0.1",
+            ][..],
+        ]
+        .concat());
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "srv.pem",
+            "-days",
+            "3",
+            "-extfile",
+            "ext.cnf",
+        ]);
+        TestCa {
+            ca_pem: d.join("ca.pem"),
+            cert_pem: d.join("srv.pem"),
+            key_pem: d.join("srv.key"),
+            dir,
+        }
+    }
+}
+
+/// A TLS front on loopback (rustls, one thread per connection) passing bytes to a plain
+/// backend port: https for s3s-fs with a certificate from a private CA.
+pub struct TlsFront {
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl TlsFront {
+    pub fn start(ca: &TestCa, backend: u16) -> TlsFront {
+        use std::io::BufReader;
+        let certs = rustls_pemfile::certs(&mut BufReader::new(
+            std::fs::File::open(&ca.cert_pem).unwrap(),
+        ))
+        .unwrap()
+        .into_iter()
+        .map(rustls::Certificate)
+        .collect();
+        let mut r = BufReader::new(std::fs::File::open(&ca.key_pem).unwrap());
+        let key = match rustls_pemfile::read_one(&mut r).unwrap() {
+            Some(rustls_pemfile::Item::PKCS8Key(k))
+            | Some(rustls_pemfile::Item::ECKey(k))
+            | Some(rustls_pemfile::Item::RSAKey(k)) => rustls::PrivateKey(k),
+            other => panic!("no key in {}: {other:?}", ca.key_pem.display()),
+        };
+        let cfg = std::sync::Arc::new(
+            rustls::ServerConfig::builder()
+                .with_safe_defaults()
+                .with_no_client_auth()
+                .with_single_cert(certs, key)
+                .unwrap(),
+        );
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop2 = stop.clone();
+        std::thread::spawn(move || {
+            for c in l.incoming() {
+                if stop2.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(c) = c else { continue };
+                let cfg = cfg.clone();
+                std::thread::spawn(move || {
+                    let _ = tls_proxy(c, cfg, backend);
+                });
+            }
+        });
+        TlsFront { port, stop }
+    }
+    pub fn endpoint(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for TlsFront {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// One proxied connection: TLS on `client`, plain on the backend, until either side is done.
+fn tls_proxy(
+    mut client: std::net::TcpStream,
+    cfg: std::sync::Arc<rustls::ServerConfig>,
+    backend: u16,
+) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+    let mut conn = rustls::ServerConnection::new(cfg).map_err(std::io::Error::other)?;
+    conn.set_buffer_limit(None);
+    while conn.is_handshaking() {
+        conn.complete_io(&mut client)?;
+    }
+    let mut back = std::net::TcpStream::connect(("127.0.0.1", backend))?;
+    let _ = back.set_nodelay(true);
+    let _ = client.set_nodelay(true);
+    let mut buf = vec![0u8; 256 * 1024];
+    // The client's first request may have come in with its Finished message: pass on what the
+    // handshake already decrypted before waiting for more.
+    let st = conn.process_new_packets().map_err(std::io::Error::other)?;
+    let mut left = st.plaintext_bytes_to_read();
+    while left > 0 {
+        let n = conn.reader().read(&mut buf[..left.min(256 * 1024)])?;
+        back.write_all(&buf[..n])?;
+        left -= n;
+    }
+    let (mut client_open, mut back_open) = (true, true);
+    while client_open || back_open {
+        let mut fds = [
+            libc::pollfd {
+                fd: client.as_raw_fd(),
+                events: if client_open { libc::POLLIN } else { 0 },
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: back.as_raw_fd(),
+                events: if back_open { libc::POLLIN } else { 0 },
+                revents: 0,
+            },
+        ];
+        // SAFETY: two valid pollfds on sockets owned by this function.
+        let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, 60_000) };
+        if r <= 0 {
+            return Ok(());
+        }
+        if fds[0].revents != 0 && client_open {
+            if conn.read_tls(&mut client)? == 0 {
+                client_open = false;
+                let _ = back.shutdown(std::net::Shutdown::Write);
+            }
+            let st = conn.process_new_packets().map_err(std::io::Error::other)?;
+            let mut left = st.plaintext_bytes_to_read();
+            while left > 0 {
+                let n = conn.reader().read(&mut buf[..left.min(256 * 1024)])?;
+                back.write_all(&buf[..n])?;
+                left -= n;
+            }
+            if st.peer_has_closed() {
+                client_open = false;
+                let _ = back.shutdown(std::net::Shutdown::Write);
+            }
+        }
+        if fds[1].revents != 0 && back_open {
+            let n = back.read(&mut buf)?;
+            if n == 0 {
+                back_open = false;
+                conn.send_close_notify();
+            } else {
+                conn.writer().write_all(&buf[..n])?;
+            }
+        }
+        while conn.wants_write() {
+            conn.write_tls(&mut client)?;
+        }
+        if !back_open {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
