@@ -56,6 +56,8 @@ pub struct App {
     pub login_throttle: Mutex<crate::users::LoginThrottle>,
     /// While no admin exists: the secret of the one-time `/setup?token=…` page.
     pub setup_token: Mutex<Option<String>>,
+    /// Evaluations in progress (progress counters, cancel flags).
+    pub evals: crate::eval::progress::Running,
 }
 
 impl App {
@@ -70,6 +72,7 @@ impl App {
             shutdown: AtomicBool::new(false),
             login_throttle: Mutex::new(crate::users::LoginThrottle::default()),
             setup_token: Mutex::new(None),
+            evals: Default::default(),
         }
     }
 
