@@ -161,7 +161,7 @@ fn lock<'a>(m: &'a Mutex<State>) -> std::sync::MutexGuard<'a, State> {
 
 /// The next batch for a worker, or None when the evaluation is over. A path that already took
 /// a worker down goes alone, so a second time is its own fault.
-fn take(sh: &Shared) -> Option<Vec<Vec<String>>> {
+fn take(sh: &Shared, limit: usize) -> Option<Vec<Vec<String>>> {
     let mut st = lock(&sh.state);
     loop {
         if sh.stop.load(Ordering::SeqCst) || st.fatal.is_some() {
@@ -179,7 +179,7 @@ fn take(sh: &Shared) -> Option<Vec<Vec<String>>> {
         };
     }
     let fair = st.pending.len() / (2 * sh.spec.workers.max(1));
-    let want = fair.clamp(1, MAX_BATCH);
+    let want = fair.clamp(1, limit.clamp(1, MAX_BATCH));
     let mut batch = Vec::with_capacity(want);
     while batch.len() < want {
         let suspect = st
@@ -219,7 +219,10 @@ enum End {
 
 fn worker(sh: &Shared) {
     let mut repl: Option<Repl> = None;
-    while let Some(batch) = take(sh) {
+    // A failure costs the rest of its batch a resend, so batches shrink while paths fail (a
+    // jobset where every job throws runs one path per line) and grow back while they do not.
+    let mut limit = MAX_BATCH;
+    while let Some(batch) = take(sh, limit) {
         if repl.is_none() {
             match Repl::start(sh) {
                 Ok(r) => repl = Some(r),
@@ -234,6 +237,11 @@ fn worker(sh: &Shared) {
         }
         let Some(r) = repl.as_mut() else { return };
         let (records, end) = r.run_batch(sh, &batch);
+        limit = if records.len() < batch.len() {
+            (limit / 4).max(1)
+        } else {
+            (limit * 2).min(MAX_BATCH)
+        };
         let lost = !matches!(end, End::Synced { .. });
         if lost {
             repl = None;

@@ -8,6 +8,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod cache_pages;
+pub mod eval_progress;
 pub mod http;
 pub mod pages;
 pub mod queue_pages;
