@@ -408,9 +408,13 @@ impl<'a> NixEvaluator<'a> {
             })
         };
         let work = WorkDir::new().map_err(|e| io("cannot create the evaluation directory", e))?;
-        let load = work.0.join("load.nix");
-        std::fs::write(work.0.join("wrapper.nix"), WRAPPER)
-            .and_then(|_| std::fs::write(work.0.join("inputs.nix"), &self.inputs_expr))
+        // `expr` is readable by the evaluation (search path `hydrant.eval`); `data` (the repl's
+        // history) is not.
+        let expr = work.0.join("expr");
+        let load = expr.join("load.nix");
+        std::fs::create_dir(&expr)
+            .and_then(|_| std::fs::write(expr.join("wrapper.nix"), WRAPPER))
+            .and_then(|_| std::fs::write(expr.join("inputs.nix"), &self.inputs_expr))
             .and_then(|_| {
                 std::fs::write(
                     &load,
@@ -422,9 +426,7 @@ impl<'a> NixEvaluator<'a> {
             })
             .map_err(|e| io("cannot write the wrapper", e))?;
         let mut policy = self.policy.clone();
-        policy
-            .search_path
-            .push((WORK_DIR_NAME.to_string(), work.0.clone()));
+        policy.search_path.push((WORK_DIR_NAME.to_string(), expr));
         let history = work.0.join("data");
         let command = || {
             let mut c = self.nix.command("nix");
@@ -432,6 +434,13 @@ impl<'a> NixEvaluator<'a> {
             policy.apply(&mut c);
             // The repl keeps a history file; not in the user's home.
             c.env("XDG_DATA_HOME", &history);
+            // Nix starts Boehm's heap at up to 384 MiB, so a process fills that much before it
+            // collects once. A worker is one of several and memory-capped: collect from 32 MiB
+            // on, which keeps it near its live data (measured: 147 vs 219 MiB for 25,000 jobs,
+            // same time). An operator's own setting wins.
+            if std::env::var_os("GC_INITIAL_HEAP_SIZE").is_none() {
+                c.env("GC_INITIAL_HEAP_SIZE", "32M");
+            }
             if let Some(dir) = self.release_file.parent() {
                 c.current_dir(dir);
             }

@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -47,6 +47,8 @@ pub struct Counters {
     pub queued: AtomicUsize,
     /// Worker processes restarted (memory limit or crash).
     pub restarts: AtomicUsize,
+    /// The largest peak resident size (KiB) of one worker so far.
+    pub peak_rss_kib: AtomicU64,
 }
 
 /// How to start one worker, and the limits of the evaluation.
@@ -96,6 +98,7 @@ pub fn evaluate(
         })
     })?;
     let nonce: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let started = Instant::now();
     let shared = Shared {
         state: Mutex::new(State {
             pending: VecDeque::from([Vec::new()]),
@@ -147,7 +150,7 @@ pub fn evaluate(
         Some(NixEvalError::Run(RunError::TimedOut { program, .. })) => {
             Err(NixEvalError::Run(RunError::TimedOut {
                 program,
-                after: spec.deadline.saturating_duration_since(Instant::now()),
+                after: started.elapsed(),
             }))
         }
         Some(e) => Err(e),
@@ -236,6 +239,21 @@ fn worker(sh: &Shared) {
             }
         }
         let Some(r) = repl.as_mut() else { return };
+        if tree_kib(r.pid, "VmRSS:") > sh.spec.max_rss_kib {
+            // Grown past the limit over many jobs: a fresh process, and no job to blame.
+            repl = None;
+            if let Some(c) = sh.spec.counters {
+                c.restarts.fetch_add(1, Ordering::Relaxed);
+            }
+            let mut st = lock(&sh.state);
+            st.busy -= batch.len();
+            for p in batch.into_iter().rev() {
+                st.pending.push_front(p);
+            }
+            drop(st);
+            sh.cv.notify_all();
+            continue;
+        }
         let (records, end) = r.run_batch(sh, &batch);
         limit = if records.len() < batch.len() {
             (limit / 4).max(1)
@@ -416,7 +434,8 @@ fn parse_record(path: &[String], rec: &str) -> Parsed {
 }
 
 /// One `nix repl` worker process.
-struct Repl {
+struct Repl<'a> {
+    counters: Option<&'a Counters>,
     child: Child,
     stdin: Option<ChildStdin>,
     lines: Receiver<String>,
@@ -425,8 +444,8 @@ struct Repl {
     _recorded: crate::children::Recorded,
 }
 
-impl Repl {
-    fn start(sh: &Shared) -> Result<Repl, RunError> {
+impl<'a> Repl<'a> {
+    fn start(sh: &Shared<'a>) -> Result<Repl<'a>, RunError> {
         let mut c = (sh.spec.command)();
         c.arg(sh.spec.load_file);
         let program = c.get_program().to_string_lossy().into_owned();
@@ -472,6 +491,7 @@ impl Repl {
             }
         });
         Ok(Repl {
+            counters: sh.spec.counters,
             child,
             stdin,
             lines: rx,
@@ -518,9 +538,28 @@ impl Repl {
         let sync = format!("sync {}", self.seq);
         let mut error: Option<String> = None;
         let mut other: VecDeque<String> = VecDeque::new();
+        let mut next_check = Instant::now() + POLL;
         loop {
+            // Checked on time, not only when stderr is quiet: a worker streaming records
+            // faster than POLL is watched too.
+            if Instant::now() >= next_check {
+                next_check = Instant::now() + POLL;
+                if sh.stop.load(Ordering::SeqCst) {
+                    self.kill();
+                    return End::Stopped;
+                }
+                let rss = tree_kib(self.pid, "VmRSS:");
+                if rss > spec.max_rss_kib {
+                    self.note_peak(spec.counters);
+                    self.kill();
+                    return End::Memory(rss);
+                }
+            }
             match self.lines.recv_timeout(POLL) {
-                Ok(line) => {
+                Ok(mut line) => {
+                    if line.contains('\x1b') {
+                        line = clean_message(&line);
+                    }
                     if let Some(rest) = line.strip_prefix(&rec_prefix) {
                         if rest == sync {
                             return End::Synced {
@@ -541,17 +580,7 @@ impl Repl {
                         }
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => {
-                    if sh.stop.load(Ordering::SeqCst) {
-                        self.kill();
-                        return End::Stopped;
-                    }
-                    let rss = tree_rss_kib(self.pid);
-                    if rss > spec.max_rss_kib {
-                        self.kill();
-                        return End::Memory(rss);
-                    }
-                }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     let mut text = error.unwrap_or_default();
                     if text.is_empty() {
@@ -560,6 +589,14 @@ impl Repl {
                     return End::Died(self.exit_message(clean_message(&text)));
                 }
             }
+        }
+    }
+
+    /// Records this worker's peak resident size (`VmHWM`) in the counters.
+    fn note_peak(&self, counters: Option<&Counters>) {
+        if let Some(c) = counters {
+            c.peak_rss_kib
+                .fetch_max(tree_kib(self.pid, "VmHWM:"), Ordering::Relaxed);
         }
     }
 
@@ -587,9 +624,10 @@ impl Repl {
     }
 }
 
-impl Drop for Repl {
+impl Drop for Repl<'_> {
     fn drop(&mut self) {
         // End of input ends the repl; the kill is for one stuck in an evaluation.
+        self.note_peak(self.counters);
         self.stdin = None;
         let t = Instant::now();
         while t.elapsed() < Duration::from_millis(200) {
@@ -602,30 +640,31 @@ impl Drop for Repl {
     }
 }
 
-/// Resident KiB of a process and its descendants (under `hydrant serve` the worker runs below a
-/// supervisor): `VmRSS` from /proc, children from `/proc/PID/task/PID/children`.
-pub fn tree_rss_kib(pid: u32) -> u64 {
-    fn rss(pid: u32) -> u64 {
+/// A /proc status field in KiB (`VmRSS:`, `VmHWM:`) summed over a process and its descendants
+/// (under `hydrant serve` the worker runs below a supervisor); children are read from
+/// `/proc/PID/task/PID/children`. 0 for a process that is gone.
+pub fn tree_kib(pid: u32, field: &str) -> u64 {
+    fn one(pid: u32, field: &str) -> u64 {
         let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
             return 0;
         };
         s.lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .find_map(|l| l.strip_prefix(field))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap_or(0)
     }
-    fn walk(pid: u32, depth: u32) -> u64 {
-        let mut total = rss(pid);
+    fn walk(pid: u32, field: &str, depth: u32) -> u64 {
+        let mut total = one(pid, field);
         if depth < 4 {
             let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
                 .unwrap_or_default();
             for k in kids.split_whitespace().filter_map(|k| k.parse().ok()) {
-                total += walk(k, depth + 1);
+                total += walk(k, field, depth + 1);
             }
         }
         total
     }
-    walk(pid, 0)
+    walk(pid, field, 0)
 }
 
 #[cfg(test)]
@@ -656,7 +695,8 @@ mod tests {
 
     #[test]
     fn rss_of_this_process() {
-        assert!(tree_rss_kib(std::process::id()) > 0);
-        assert_eq!(tree_rss_kib(u32::MAX), 0);
+        assert!(tree_kib(std::process::id(), "VmRSS:") > 0);
+        assert!(tree_kib(std::process::id(), "VmHWM:") > 0);
+        assert_eq!(tree_kib(u32::MAX, "VmRSS:"), 0);
     }
 }
