@@ -370,7 +370,13 @@ fn bench_eval_50000_jobs_two_workers_vs_nix_instantiate() {
             .unwrap();
         let t = Instant::now();
         match eval::evaluate_jobset(app, "p", "bench", false).unwrap() {
-            EvalOutcome::Evaluated(e) => assert_eq!(e.nrbuilds as usize, BIG),
+            EvalOutcome::Evaluated(e) => assert_eq!(
+                e.nrbuilds as usize,
+                BIG,
+                "{} errors, the first: {:?}",
+                e.job_errors.len(),
+                e.job_errors.iter().take(3).collect::<Vec<_>>()
+            ),
             other => panic!("{other:?}"),
         }
         t.elapsed()

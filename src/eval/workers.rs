@@ -55,7 +55,9 @@ pub struct Counters {
 pub struct Spec<'a> {
     /// `nix repl …` up to (not including) the file to load; cwd and environment set.
     pub command: &'a (dyn Fn() -> Command + Sync),
-    /// The file the repl loads (the wrapper applied to the release and its inputs).
+    /// The wrapper applied to the release and its inputs. Every batch line imports it rather
+    /// than naming a variable of the repl's scope: Nix's import cache keeps the value alive,
+    /// whatever the garbage collector thinks of the repl's own environment.
     pub load_file: &'a Path,
     pub workers: usize,
     pub max_rss_kib: u64,
@@ -446,8 +448,7 @@ struct Repl<'a> {
 
 impl<'a> Repl<'a> {
     fn start(sh: &Shared<'a>) -> Result<Repl<'a>, RunError> {
-        let mut c = (sh.spec.command)();
-        c.arg(sh.spec.load_file);
+        let c = (sh.spec.command)();
         let program = c.get_program().to_string_lossy().into_owned();
         let mut c = crate::children::prepare(c);
         c.stdin(Stdio::piped())
@@ -507,7 +508,8 @@ impl<'a> Repl<'a> {
         let nonce = &sh.nonce;
         let mut records = Vec::new();
         self.seq += 1;
-        let mut line = format!("batch \"{nonce}\" [");
+        let load = super::inputs::nix_string(&sh.spec.load_file.to_string_lossy());
+        let mut line = format!("(import {load}).batch \"{nonce}\" [");
         for p in batch {
             line.push_str(" [");
             for c in p {
