@@ -615,12 +615,39 @@ impl<'a> Repl<'a> {
         }
     }
 
+    /// Stops the worker at once. Under `hydrant serve` it runs below hydrant's supervisor:
+    /// the `nix repl` below it is SIGKILLed (no grace for a process racing past its memory
+    /// limit), and the supervisor then kills the rest of the tree (builders of
+    /// import-from-derivation, in their own sessions) and exits. Otherwise the group is killed.
     fn kill(&mut self) {
-        if let Ok(pid) = i32::try_from(self.pid) {
-            // SAFETY: kill(2) on the process group we created for this worker.
-            unsafe {
-                libc::kill(-pid, libc::SIGKILL);
+        let Ok(pid) = i32::try_from(self.pid) else {
+            return;
+        };
+        let supervised = std::fs::read_link(format!("/proc/{pid}/exe")).ok()
+            == std::fs::read_link("/proc/self/exe").ok();
+        if supervised {
+            let kids = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+                .unwrap_or_default();
+            for k in kids
+                .split_whitespace()
+                .filter_map(|k| k.parse::<i32>().ok())
+            {
+                // SAFETY: kill(2) on a child of our own supervisor process.
+                unsafe {
+                    libc::kill(k, libc::SIGKILL);
+                }
             }
+            let t = Instant::now();
+            while t.elapsed() < crate::children::GRACE + Duration::from_secs(1) {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        // SAFETY: kill(2) on the process group we created for this worker.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
         }
         let _ = self.child.wait();
     }
