@@ -332,3 +332,53 @@ fn a_running_eval_shows_progress_and_a_user_can_cancel_it() {
     let evals = c.get("/jobset/p/j/evals").json();
     assert_eq!(evals["evals"].as_array().map(Vec::len), Some(0), "{evals}");
 }
+
+/// Issue 17's silent loss: two workers writing ~3,000 new derivations to one store at once
+/// (Nix's "SQLite database is busy" territory), with some throwing jobs and some user traces
+/// on the same stderr, three times over: every job is a build or an error each time.
+#[test]
+fn every_job_of_a_concurrent_eval_is_a_build_or_an_error() {
+    const JOBS: usize = 3000;
+    let dir = TempDir::new("scale-noloss");
+    let src = dir.path().join("src");
+    write_file(
+        &src,
+        "release.nix",
+        &format!(
+            "{{ salt ? \"\" }}: let {MK} in builtins.listToAttrs (builtins.genList (i: {{
+               name = \"job${{toString i}}\";
+               value = if i - (i / 97) * 97 == 5 then throw \"broken ${{toString i}}\"
+                 else if i - (i / 500) * 500 == 3 then builtins.trace \"trace: user ${{toString i}}\"
+                   (mk \"t-${{toString i}}\" \"echo ${{salt}} > $out\")
+                 else mk \"noloss-${{toString i}}\" \"echo ${{salt}} ${{toString i}} > $out\"; }}) {JOBS})"
+        ),
+    );
+    let state = dir.path().join("state");
+    let app = common::open_app(&state, "eval_workers = 2");
+    common::ensure_project(&app.db, "p");
+    let throwing = (0..JOBS).filter(|i| i % 97 == 5).count();
+    for round in 0..3 {
+        let mut js = Jobset::new("p", "j");
+        js.nixexprinput = "src".into();
+        js.checkinterval = 0;
+        let salt = format!("{round}-{:?}", Instant::now());
+        app.db
+            .put_jobset(
+                &js,
+                &[
+                    input("src", "path", src.to_str().unwrap()),
+                    input("salt", "string", &salt),
+                ],
+            )
+            .unwrap();
+        let ev = evaluated(eval::evaluate_jobset(&app, "p", "j", false).unwrap());
+        assert_eq!(
+            ev.nrbuilds as usize + ev.job_errors.len(),
+            JOBS,
+            "round {round}: {} builds, {} errors",
+            ev.nrbuilds,
+            ev.job_errors.len()
+        );
+        assert_eq!(ev.job_errors.len(), throwing, "round {round}");
+    }
+}

@@ -457,22 +457,34 @@ impl<'a> NixEvaluator<'a> {
             counters: self.counters,
         };
         let found = workers::evaluate(&spec, self.cancelled)?;
+        let total = found.len();
         let mut ev = Evaluation::default();
+        // Two invalid names can shorten to one key: never let one error replace another.
+        let add_error = |ev: &mut Evaluation, name: &str, msg: String| {
+            let mut key = error_key(name);
+            let mut k = 1;
+            while ev.errors.contains_key(&key) {
+                k += 1;
+                key = format!("{} ({k})", error_key(name));
+            }
+            ev.errors.insert(key, cap_text(&msg, self.error_cap));
+        };
         for (path, f) in found {
             let name = path.join(".");
             match f {
-                workers::Found::Error(msg) => {
-                    ev.errors
-                        .insert(error_key(&name), cap_text(&msg, self.error_cap));
-                }
+                workers::Found::Error(msg) => add_error(&mut ev, &name, msg),
                 workers::Found::Job(j) => match j.check(self.nix) {
                     Ok(()) => ev.jobs.push(j.into_new_job()),
-                    Err(msg) => {
-                        ev.errors
-                            .insert(error_key(&name), cap_text(&msg, self.error_cap));
-                    }
+                    Err(msg) => add_error(&mut ev, &name, msg),
                 },
             }
+        }
+        let merged = ev.jobs.len() + ev.errors.len();
+        debug_assert_eq!(merged, total, "every outcome is merged");
+        if merged != total {
+            return Err(NixEvalError::BadOutput(format!(
+                "internal error: {total} job outcomes merged into {merged} jobs and errors"
+            )));
         }
         Ok(ev)
     }

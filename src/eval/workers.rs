@@ -6,6 +6,34 @@
 //! line. A worker whose resident size passes the limit is killed and restarted, and the path it
 //! was on is retried alone in a fresh process; a path that takes a worker down twice is
 //! recorded as an error. Results are keyed by path, so the merge does not depend on timing.
+//!
+//! # No path is ever dropped
+//!
+//! Invariant: every path handed to a worker ends as exactly one of a record (a job, or an
+//! error of its own), children (an attribute set walked into, or null), or an error saying
+//! why it has no answer; until then it is in flight or queued. This is checked per batch
+//! (`resolve` accounts for each path of the batch once) and for the whole evaluation (the
+//! outcomes must number the paths discovered, else the evaluation fails; see `evaluate`).
+//!
+//! The ways a sent path could end without an outcome, and what happens to each:
+//! - Its record line is garbled, split by another line (a warning such as Nix's "SQLite
+//!   database is busy" from a process writing .drv files concurrently), cut, or otherwise
+//!   unparseable: a stderr line that carries the nonce but is not a well-formed record counts
+//!   as a problem for the path in flight (the one after the last record read), which is sent
+//!   again alone, never skipped.
+//! - A record is lost outright: records carry their index in the batch, so a lost one cannot
+//!   shift the others onto the wrong paths, and a path before the last record that has none
+//!   is sent again alone.
+//! - The failing path is inferred as the one after the last record: trusted only when Nix
+//!   printed an error and nothing garbled came; otherwise that path is sent again alone too.
+//! - Duplicate records: an identical one is ignored; conflicting ones make the path a
+//!   problem (sent again alone). An index outside the batch counts as garbled.
+//! - The batch is cut short (memory kill, crash, EOF on stderr, a failed write): the path in
+//!   flight gets a strike (alone next time, an error the second time); the rest are queued.
+//! - A deadline or cancel: the evaluation as a whole fails, nothing is recorded partially.
+//!
+//! A path sent again alone that still gets no answer is recorded as an error naming the path
+//! and quoting the worker's last stderr lines.
 
 use super::run::{cap_text, RunError};
 use super::{clean_message, valid_job_name, NixEvalError, RawJob};
@@ -75,6 +103,12 @@ struct State {
     /// How often a path took its worker down (memory limit or crash).
     strikes: HashMap<Vec<String>, u8>,
     found: BTreeMap<Vec<String>, Found>,
+    /// Paths whose outcome was children (an attribute set) or nothing (null).
+    walked: std::collections::BTreeSet<Vec<String>>,
+    /// Paths that came back without an answer once (sent again alone).
+    lost: HashMap<Vec<String>, u8>,
+    /// Paths ever queued: the root, children and invalid child names.
+    discovered: usize,
     fatal: Option<NixEvalError>,
 }
 
@@ -104,6 +138,7 @@ pub fn evaluate(
     let shared = Shared {
         state: Mutex::new(State {
             pending: VecDeque::from([Vec::new()]),
+            discovered: 1,
             ..Default::default()
         }),
         cv: Condvar::new(),
@@ -156,7 +191,26 @@ pub fn evaluate(
             }))
         }
         Some(e) => Err(e),
-        None => Ok(st.found),
+        None => {
+            let outcomes = st.found.len() + st.walked.len();
+            let overlap = st.walked.iter().any(|p| st.found.contains_key(p));
+            debug_assert!(
+                outcomes == st.discovered && !overlap,
+                "{outcomes} outcomes for {} paths",
+                st.discovered
+            );
+            if outcomes != st.discovered || overlap || !st.pending.is_empty() || st.busy != 0 {
+                return Err(NixEvalError::BadOutput(format!(
+                    "internal error: the evaluator accounted for {outcomes} of the {} attribute \
+                     paths it discovered ({} queued, {} in flight); the evaluation is not \
+                     recorded rather than recorded with jobs missing",
+                    st.discovered,
+                    st.pending.len(),
+                    st.busy
+                )));
+            }
+            Ok(st.found)
+        }
     }
 }
 
@@ -190,7 +244,7 @@ fn take(sh: &Shared, limit: usize) -> Option<Vec<Vec<String>>> {
         let suspect = st
             .pending
             .front()
-            .is_some_and(|p| st.strikes.contains_key(p));
+            .is_some_and(|p| st.strikes.contains_key(p) || st.lost.contains_key(p));
         if suspect && !batch.is_empty() {
             break;
         }
@@ -256,101 +310,240 @@ fn worker(sh: &Shared) {
             sh.cv.notify_all();
             continue;
         }
-        let (records, end) = r.run_batch(sh, &batch);
-        limit = if records.len() < batch.len() {
+        let (lines, end) = r.run_batch(sh, &batch);
+        let verdicts = classify(batch.len(), &lines, &end);
+        let answered = verdicts
+            .iter()
+            .filter(|v| matches!(v, Verdict::Record(_)))
+            .count();
+        limit = if answered < batch.len() {
             (limit / 4).max(1)
         } else {
             (limit * 2).min(MAX_BATCH)
         };
         let lost = !matches!(end, End::Synced { .. });
+        let tail = r.tail();
         if lost {
             repl = None;
         }
-        resolve(sh, batch, records, end);
+        resolve(sh, batch, verdicts, end, &tail);
     }
 }
 
-/// Records what a batch produced and puts back what it did not reach.
-fn resolve(sh: &Shared, batch: Vec<Vec<String>>, records: Vec<String>, end: End) {
+/// One stderr line of a worker that concerns the protocol.
+#[derive(Debug, Clone, PartialEq)]
+enum Line {
+    /// `trace: NONCE INDEX {json}`: the record of the batch's path INDEX.
+    Record(usize, String),
+    /// A line carrying the nonce that is not a well-formed record (split, cut, interleaved).
+    Garbled(String),
+}
+
+/// What a stderr line is, given the record prefix (`trace: NONCE `) and the sync text.
+enum Kind {
+    Line(Line),
+    Sync,
+    Other,
+}
+
+fn parse_line(line: &str, nonce: &str, rec_prefix: &str, sync: &str) -> Kind {
+    if let Some(rest) = line.strip_prefix(rec_prefix) {
+        if rest == sync {
+            return Kind::Sync;
+        }
+        if let Some((i, json)) = rest.split_once(' ') {
+            if let Ok(i) = i.parse::<usize>() {
+                if json.starts_with('{') && json.ends_with('}') {
+                    return Kind::Line(Line::Record(i, json.to_string()));
+                }
+            }
+        }
+        return Kind::Line(Line::Garbled(line.to_string()));
+    }
+    if line.contains(nonce) {
+        return Kind::Line(Line::Garbled(line.to_string()));
+    }
+    Kind::Other
+}
+
+/// What one path of a batch came to.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    Record(String),
+    /// Nix's error message for this path.
+    Error(String),
+    /// No trustworthy answer: sent again alone (an error the second time).
+    Lost,
+    /// The path being evaluated when the worker was killed or died.
+    InFlight,
+    /// Not reached (after the failing path): queued again as usual.
+    Unreached,
+}
+
+/// Gives each of a batch's `n` paths exactly one verdict from the lines read and how the
+/// batch ended (see the invariant at the top of this file).
+fn classify(n: usize, lines: &[Line], end: &End) -> Vec<Verdict> {
+    let mut recs: Vec<Option<String>> = vec![None; n];
+    let mut suspect = vec![false; n];
+    let mut next = 0usize;
+    let mut garbled = false;
+    for l in lines {
+        match l {
+            Line::Record(i, json) if *i < n => {
+                match &recs[*i] {
+                    None => recs[*i] = Some(json.clone()),
+                    Some(old) if old == json => {}
+                    Some(_) => suspect[*i] = true,
+                }
+                next = next.max(i + 1);
+            }
+            Line::Record(..) | Line::Garbled(_) => {
+                garbled = true;
+                if next < n {
+                    suspect[next] = true;
+                }
+            }
+        }
+    }
+    (0..n)
+        .map(|i| {
+            if suspect[i] {
+                return Verdict::Lost;
+            }
+            if let Some(r) = recs[i].take() {
+                return Verdict::Record(r);
+            }
+            if i < next {
+                return Verdict::Lost;
+            }
+            if i > next {
+                return Verdict::Unreached;
+            }
+            match end {
+                End::Synced { error: Some(e) } if !garbled => Verdict::Error(e.clone()),
+                End::Synced { .. } => Verdict::Lost,
+                End::Memory(_) | End::Died(_) => Verdict::InFlight,
+                End::Stopped => Verdict::Unreached,
+            }
+        })
+        .collect()
+}
+
+/// Records what a batch produced and puts back what it did not reach: each path of the
+/// batch is accounted for exactly once.
+fn resolve(sh: &Shared, batch: Vec<Vec<String>>, verdicts: Vec<Verdict>, end: End, tail: &str) {
     let spec = sh.spec;
     let n = batch.len();
-    let reached = records.len().min(n);
-    let mut found: Vec<(Vec<String>, Parsed)> = Vec::new();
-    let mut rest = batch.into_iter();
-    for rec in records.into_iter().take(n) {
-        let Some(path) = rest.next() else { break };
-        let parsed = parse_record(&path, &rec);
-        found.push((path, parsed));
-    }
-    let mut rest: Vec<Vec<String>> = rest.collect();
+    debug_assert_eq!(verdicts.len(), n);
+    let alone = n == 1;
     let mut st = lock(&sh.state);
     let c = spec.counters;
-    for (path, (f, children, bad)) in found {
-        for (p, f) in bad {
-            count(c, &f);
-            st.found.insert(p, f);
-        }
-        if path.is_empty() {
-            if let Some(Found::Error(m)) = &f {
-                st.fatal.get_or_insert(NixEvalError::Release(m.clone()));
-            }
-        }
-        st.pending.extend(children);
-        if let Some(f) = f {
-            count(c, &f);
-            st.found.insert(path, f);
-        }
+    if !matches!(end, End::Synced { .. } | End::Stopped) {
         if let Some(c) = c {
-            c.done.fetch_add(1, Ordering::Relaxed);
+            c.restarts.fetch_add(1, Ordering::Relaxed);
         }
     }
-    if !rest.is_empty() {
-        let failed = rest.remove(0);
-        if !matches!(end, End::Synced { .. } | End::Stopped) {
-            if let Some(c) = c {
-                c.restarts.fetch_add(1, Ordering::Relaxed);
+    let mut again: Vec<Vec<String>> = Vec::new();
+    let (mut settled, mut queued) = (0usize, 0usize);
+    let mut verdicts = verdicts.into_iter();
+    for path in batch {
+        let v = verdicts.next().unwrap_or(Verdict::Lost);
+        let msg = match v {
+            Verdict::Record(rec) => {
+                let (f, children, bad) = parse_record(&path, &rec);
+                st.discovered += children.len() + bad.len();
+                for (p, f) in bad {
+                    count(c, &f);
+                    st.found.insert(p, f);
+                }
+                if path.is_empty() {
+                    if let Some(Found::Error(m)) = &f {
+                        st.fatal.get_or_insert(NixEvalError::Release(m.clone()));
+                    }
+                }
+                st.pending.extend(children);
+                if let Some(c) = c {
+                    c.done.fetch_add(1, Ordering::Relaxed);
+                }
+                match f {
+                    Some(f) => {
+                        count(c, &f);
+                        st.found.insert(path, f);
+                    }
+                    None => {
+                        st.walked.insert(path);
+                    }
+                }
+                settled += 1;
+                continue;
             }
-        }
-        let verdict =
-            match end {
-                End::Synced { error } => Some(error.unwrap_or_else(|| {
-                    "evaluation failed (the evaluator printed no result)".into()
-                })),
-                End::Memory(kib) => strike(&mut st, &failed, || {
+            Verdict::Error(e) => Some(e),
+            Verdict::Lost => {
+                let times = st.lost.entry(path.clone()).or_insert(0);
+                *times += 1;
+                (*times >= 2 && alone).then(|| {
+                    let name = if path.is_empty() {
+                        "the release".to_string()
+                    } else {
+                        format!("`{}`", path.join("."))
+                    };
+                    let mut m = format!(
+                        "the evaluator gave no answer for {name} (asked twice, the second time \
+                         alone); this is a fault of the evaluator, not necessarily of the job"
+                    );
+                    if !tail.is_empty() {
+                        m.push_str("; its last stderr lines:\n");
+                        m.push_str(tail);
+                    }
+                    m
+                })
+            }
+            Verdict::InFlight => match &end {
+                End::Memory(kib) => strike(&mut st, &path, || {
                     format!(
-                    "evaluating this job took its evaluator past eval_max_memory_mb = {} MiB twice \
-                     (killed at {} MiB); raise eval_max_memory_mb or make the job need less memory",
-                    spec.max_memory_mb,
-                    kib / 1024
-                )
-                }),
-                End::Died(msg) => strike(&mut st, &failed, || {
-                    cap_text(
-                        &format!("the evaluator died twice while evaluating this job: {msg}"),
-                        spec.error_cap,
+                        "evaluating this job took its evaluator past eval_max_memory_mb = {} MiB \
+                         twice (killed at {} MiB); raise eval_max_memory_mb or make the job need \
+                         less memory",
+                        spec.max_memory_mb,
+                        kib / 1024
                     )
                 }),
-                End::Stopped => None,
-            };
-        match verdict {
-            Some(msg) if failed.is_empty() => {
-                st.fatal.get_or_insert(NixEvalError::Release(msg));
+                End::Died(msg) => strike(&mut st, &path, || {
+                    format!("the evaluator died twice while evaluating this job: {msg}")
+                }),
+                _ => None,
+            },
+            Verdict::Unreached => None,
+        };
+        match msg {
+            Some(m) if path.is_empty() => {
+                st.fatal.get_or_insert(NixEvalError::Release(m));
+                settled += 1;
             }
-            Some(msg) => {
-                let f = Found::Error(cap_text(&msg, spec.error_cap));
+            Some(m) => {
+                let f = Found::Error(cap_text(&m, spec.error_cap));
                 count(c, &f);
                 if let Some(c) = c {
                     c.done.fetch_add(1, Ordering::Relaxed);
                 }
-                st.found.insert(failed, f);
+                st.found.insert(path, f);
+                settled += 1;
             }
-            None => rest.insert(0, failed),
-        }
-        for p in rest.into_iter().rev() {
-            st.pending.push_front(p);
+            None => {
+                again.push(path);
+                queued += 1;
+            }
         }
     }
-    st.busy -= reached + (n - reached);
+    debug_assert_eq!(
+        settled + queued,
+        n,
+        "every path of a batch is accounted for"
+    );
+    for p in again.into_iter().rev() {
+        st.pending.push_front(p);
+    }
+    st.busy -= n;
     if let Some(c) = c {
         c.queued.store(st.pending.len(), Ordering::Relaxed);
     }
@@ -443,6 +636,8 @@ struct Repl<'a> {
     lines: Receiver<String>,
     pid: u32,
     seq: u64,
+    /// The last stderr lines that were not records (for a path with no answer).
+    tail: VecDeque<String>,
     _recorded: crate::children::Recorded,
 }
 
@@ -498,13 +693,14 @@ impl<'a> Repl<'a> {
             lines: rx,
             pid,
             seq: 0,
+            tail: VecDeque::new(),
             _recorded: recorded,
         })
     }
 
     /// Sends one batch and reads its records up to the sync line. Every path holds job-name
     /// characters only (`parse_record` keeps the others out), so nothing needs escaping.
-    fn run_batch(&mut self, sh: &Shared, batch: &[Vec<String>]) -> (Vec<String>, End) {
+    fn run_batch(&mut self, sh: &Shared, batch: &[Vec<String>]) -> (Vec<Line>, End) {
         let nonce = &sh.nonce;
         let mut records = Vec::new();
         self.seq += 1;
@@ -534,12 +730,17 @@ impl<'a> Repl<'a> {
         (records, end)
     }
 
-    fn read_until_sync(&mut self, sh: &Shared, records: &mut Vec<String>) -> End {
+    /// The last stderr lines that were not records, joined.
+    fn tail(&self) -> String {
+        self.tail.iter().cloned().collect::<Vec<_>>().join("\n")
+    }
+
+    fn read_until_sync(&mut self, sh: &Shared, records: &mut Vec<Line>) -> End {
         let spec = sh.spec;
         let rec_prefix = format!("trace: {} ", sh.nonce);
         let sync = format!("sync {}", self.seq);
         let mut error: Option<String> = None;
-        let mut other: VecDeque<String> = VecDeque::new();
+        self.tail.clear();
         let mut next_check = Instant::now() + POLL;
         loop {
             // Checked on time, not only when stderr is quiet: a worker streaming records
@@ -562,35 +763,44 @@ impl<'a> Repl<'a> {
                     if line.contains('\x1b') {
                         line = clean_message(&line);
                     }
-                    if let Some(rest) = line.strip_prefix(&rec_prefix) {
-                        if rest == sync {
+                    match parse_line(&line, &sh.nonce, &rec_prefix, &sync) {
+                        Kind::Sync => {
                             return End::Synced {
                                 error: error.map(|e| clean_message(&e)),
                             };
                         }
-                        records.push(rest.to_string());
-                    } else if error.is_some() || line.starts_with("error:") {
-                        let e = error.get_or_insert_with(String::new);
-                        if e.len() < spec.error_cap {
-                            e.push_str(&line);
-                            e.push('\n');
+                        Kind::Line(l) => {
+                            if let Line::Garbled(g) = &l {
+                                self.keep(cap_text(g, 2000));
+                            }
+                            records.push(l);
                         }
-                    } else {
-                        other.push_back(line);
-                        if other.len() > 20 {
-                            other.pop_front();
+                        Kind::Other if error.is_some() || line.starts_with("error:") => {
+                            let e = error.get_or_insert_with(String::new);
+                            if e.len() < spec.error_cap {
+                                e.push_str(&line);
+                                e.push('\n');
+                            }
                         }
+                        Kind::Other => self.keep(line),
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     let mut text = error.unwrap_or_default();
                     if text.is_empty() {
-                        text = other.into_iter().collect::<Vec<_>>().join("\n");
+                        text = self.tail();
                     }
                     return End::Died(self.exit_message(clean_message(&text)));
                 }
             }
+        }
+    }
+
+    fn keep(&mut self, line: String) {
+        self.tail.push_back(line);
+        if self.tail.len() > 20 {
+            self.tail.pop_front();
         }
     }
 
@@ -720,6 +930,141 @@ mod tests {
         assert!(matches!(f, Some(Found::Job(j)) if j.name == "x.y"));
         let (f, _, _) = parse_record(&["x".into()], "not json");
         assert!(matches!(f, Some(Found::Error(_))));
+    }
+
+    const N: &str = "hydrant-00ff";
+
+    /// Reads a fake stderr stream the way a worker does, up to its sync line.
+    fn read(stream: &[&str]) -> (Vec<Line>, Option<String>) {
+        let prefix = format!("trace: {N} ");
+        let (mut lines, mut error) = (Vec::new(), None::<String>);
+        for l in stream {
+            match parse_line(l, N, &prefix, "sync 1") {
+                Kind::Sync => return (lines, error),
+                Kind::Line(x) => lines.push(x),
+                Kind::Other if l.starts_with("error:") => error = Some(l.to_string()),
+                Kind::Other => {}
+            }
+        }
+        panic!("no sync line");
+    }
+
+    fn outcomes(v: &[Verdict]) -> usize {
+        v.iter()
+            .filter(|v| matches!(v, Verdict::Record(_) | Verdict::Error(_)))
+            .count()
+    }
+
+    #[test]
+    fn a_clean_batch_and_a_failing_path() {
+        let (lines, error) = read(&[
+            &format!("trace: {N} 0 {{}}"),
+            "warning: SQLite database '/nix/var/nix/db/db.sqlite' is busy",
+            &format!("trace: {N} 1 {{\"children\":[]}}"),
+            "error: boom",
+            &format!("trace: {N} sync 1"),
+        ]);
+        let v = classify(4, &lines, &End::Synced { error });
+        assert_eq!(
+            v,
+            [
+                Verdict::Record("{}".into()),
+                Verdict::Record("{\"children\":[]}".into()),
+                Verdict::Error("error: boom".into()),
+                Verdict::Unreached,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_corrupted_or_split_record_is_never_skipped() {
+        // The record of path 1 is split by a warning; path 2's is fine.
+        let (lines, error) = read(&[
+            &format!("trace: {N} 0 {{}}"),
+            &format!("trace: {N} 1 {{\"drvPath\":\"/nix/st"),
+            "warning: SQLite database '/nix/var/nix/db/db.sqlite' is busy",
+            "ore/a.drv\"}",
+            &format!("trace: {N} 2 {{}}"),
+            &format!("trace: {N} sync 1"),
+        ]);
+        let v = classify(3, &lines, &End::Synced { error });
+        assert_eq!(v[1], Verdict::Lost, "{v:?}");
+        assert_eq!(v[2], Verdict::Record("{}".into()));
+        // A warning printed into the middle of a record line: the nonce is not at the start.
+        let (lines, error) = read(&[
+            &format!("warning: SQLite database is busytrace: {N} 0 {{}}"),
+            &format!("trace: {N} 1 {{}}"),
+            &format!("trace: {N} sync 1"),
+        ]);
+        let v = classify(2, &lines, &End::Synced { error });
+        assert_eq!(v, [Verdict::Lost, Verdict::Record("{}".into())]);
+        // A record lost outright, then an error: the error is not pinned on the wrong path.
+        let (lines, error) = read(&[
+            &format!("trace: {N} 0 {{}}"),
+            &format!("trace: {N} 2 {{}}"),
+            "error: boom",
+            &format!("trace: {N} sync 1"),
+        ]);
+        let v = classify(5, &lines, &End::Synced { error });
+        assert_eq!(v[1], Verdict::Lost);
+        assert_eq!(v[3], Verdict::Error("error: boom".into()));
+        assert_eq!(v[4], Verdict::Unreached);
+        // Garbled and then an error: the in-flight path is asked again, not blamed.
+        let (lines, error) = read(&[
+            &format!("trace: {N} 0 {{}}"),
+            &format!("trace: {N} x"),
+            "error: boom",
+            &format!("trace: {N} sync 1"),
+        ]);
+        let v = classify(3, &lines, &End::Synced { error });
+        assert_eq!(v[1], Verdict::Lost);
+        // Conflicting duplicates and an index outside the batch.
+        let lines = [
+            Line::Record(0, "{}".into()),
+            Line::Record(0, "{\"children\":[]}".into()),
+            Line::Record(7, "{}".into()),
+            Line::Record(1, "{}".into()),
+        ];
+        let v = classify(2, &lines, &End::Synced { error: None });
+        assert_eq!(v, [Verdict::Lost, Verdict::Lost]);
+        // Identical duplicates are one record.
+        let lines = [Line::Record(0, "{}".into()), Line::Record(0, "{}".into())];
+        let v = classify(1, &lines, &End::Synced { error: None });
+        assert_eq!(v, [Verdict::Record("{}".into())]);
+        // Synced, no error, a path without a record (the old inference's silent case).
+        let v = classify(
+            2,
+            &[Line::Record(0, "{}".into())],
+            &End::Synced { error: None },
+        );
+        assert_eq!(v[1], Verdict::Lost);
+    }
+
+    #[test]
+    fn a_worker_dying_mid_batch_leaves_every_path_accounted_for() {
+        let lines = [Line::Record(0, "{}".into()), Line::Record(1, "{}".into())];
+        for end in [
+            End::Died("killed".into()),
+            End::Memory(1 << 20),
+            End::Stopped,
+        ] {
+            let v = classify(5, &lines, &end);
+            assert_eq!(v.len(), 5);
+            assert_eq!(outcomes(&v), 2);
+            let expect = if matches!(end, End::Stopped) {
+                Verdict::Unreached
+            } else {
+                Verdict::InFlight
+            };
+            assert_eq!(v[2], expect);
+            assert!(v[3..].iter().all(|x| *x == Verdict::Unreached));
+        }
+        // Nothing at all came (EOF at once).
+        let v = classify(3, &[], &End::Died("eof".into()));
+        assert_eq!(
+            v,
+            [Verdict::InFlight, Verdict::Unreached, Verdict::Unreached]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 # hydrant's evaluation wrapper: imports a release expression, calls it with the jobset inputs
 # it accepts, and describes one attribute path at a time the way hydra-eval-jobs walks a
 # release. An evaluator worker (`nix repl`, see workers.rs) loads this file once and is fed
-# `batch NONCE [ PATH ... ]` lines on stdin; each path yields one `trace: NONCE {json}` line on
+# `batch NONCE [ PATH ... ]` lines on stdin; each path yields one `trace: NONCE INDEX {json}` line on
 # stderr as soon as it is evaluated, so results stream and a failing path is the one after the
 # last line printed. A path's record is a job, `{ children = [...]; }` for an attribute set to
 # walk into, `{ }` for null, or `{ unsupported = TYPE; }`. Errors are not caught here: the repl
@@ -73,6 +73,8 @@ let
 in
 {
   # toJSON forces the whole record, so a job whose meta throws fails here, alone.
+  # Each record carries its path's index in the batch, so a record that is lost or garbled
+  # cannot shift the others onto the wrong paths.
   batch = nonce: paths:
-    foldl' (n: p: seq (trace "${nonce} ${toJSON (record p)}" null) (n + 1)) 0 paths;
+    foldl' (n: p: seq (trace "${nonce} ${toString n} ${toJSON (record p)}" null) (n + 1)) 0 paths;
 }
