@@ -70,11 +70,34 @@ let
     else if isAttrs v then { children = names v; }
     else if v == null then { }
     else { unsupported = typeOf v; };
+
+  # The child names of every attribute set walked, computed once per set: a lazy mirror of
+  # the release kept by Nix's import cache, so a batch can name siblings by index.
+  node = v: let cv = call v; in {
+    names = names cv;
+    kids = mapAttrs (n: c: node c) cv;
+  };
+  tree = node release;
+  nodeAt = path: foldl' (t: n: t.kids.${n}) tree path;
+
+  # A batch item is a path, or `[ PARENT FROM COUNT ]` with PARENT a list: COUNT children of
+  # PARENT from index FROM of its child names (what its record listed). `nix repl` reads its
+  # input a byte at a time, so a run costs a few bytes instead of a name per path.
+  expand = item:
+    if item != [ ] && isList (head item) then
+      let
+        parent = head item;
+        from = builtins.elemAt item 1;
+        ns = (nodeAt parent).names;
+      in builtins.genList (i: parent ++ [ (builtins.elemAt ns (from + i)) ])
+        (builtins.elemAt item 2)
+    else [ item ];
 in
 {
-  # toJSON forces the whole record, so a job whose meta throws fails here, alone.
-  # Each record carries its path's index in the batch, so a record that is lost or garbled
+  # toJSON forces the whole record, so a job whose meta throws fails here, alone. Each record
+  # carries its path's index in the batch, so a record that is lost or garbled
   # cannot shift the others onto the wrong paths.
-  batch = nonce: paths:
-    foldl' (n: p: seq (trace "${nonce} ${toString n} ${toJSON (record p)}" null) (n + 1)) 0 paths;
+  batch = nonce: items:
+    foldl' (n: p: seq (trace "${nonce} ${toString n} ${toJSON (record p)}" null) (n + 1)) 0
+      (builtins.concatMap expand items);
 }
