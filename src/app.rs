@@ -60,6 +60,8 @@ pub struct App {
     pub farm: crate::queue::machines::Farm,
     /// The local store as a binary cache (`binary_cache = true`).
     pub binary_cache: crate::cache::local::LocalCache,
+    /// Evaluations in progress (progress counters, cancel flags).
+    pub evals: crate::eval::progress::Running,
 }
 
 impl App {
@@ -79,6 +81,7 @@ impl App {
             login_throttle: Mutex::new(crate::users::LoginThrottle::default()),
             setup_token: Mutex::new(None),
             farm: Default::default(),
+            evals: Default::default(),
         }
     }
 

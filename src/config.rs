@@ -284,6 +284,10 @@ pub struct Config {
     pub max_concurrent_evals: usize,
     pub eval_timeout: u64,
     pub max_eval_error_bytes: usize,
+    /// Evaluator processes per evaluation (default: the number of cores).
+    pub eval_workers: usize,
+    /// An evaluator process past this resident size (MiB) is killed and restarted.
+    pub eval_max_memory_mb: u64,
     /// Queue runner
     pub max_jobs: usize,
     pub systems: Vec<String>,
@@ -331,6 +335,10 @@ impl Default for Config {
             max_concurrent_evals: 1,
             eval_timeout: 3600,
             max_eval_error_bytes: 64 * 1024,
+            eval_workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            eval_max_memory_mb: 4096,
             max_jobs: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1),
@@ -390,6 +398,8 @@ const TOP_KEYS: &[&str] = &[
     "evaluator_timeout",
     "eval_timeout",
     "max_eval_error_bytes",
+    "eval_workers",
+    "eval_max_memory_mb",
     "max_jobs",
     "systems",
     "machines_file",
@@ -505,6 +515,10 @@ impl Config {
                 }
                 "max_eval_error_bytes" => {
                     c.max_eval_error_bytes = parse_in(e, file, 0, 64 << 20, " bytes")?
+                }
+                "eval_workers" => c.eval_workers = parse_in::<usize>(e, file, 0, 256, "")?.max(1),
+                "eval_max_memory_mb" => {
+                    c.eval_max_memory_mb = parse_in(e, file, 16, 1 << 24, " MiB")?
                 }
                 "max_jobs" => c.max_jobs = parse_in::<usize>(e, file, 0, 4096, "")?.max(1),
                 "systems" => c.systems = e.value.split_whitespace().map(String::from).collect(),

@@ -298,3 +298,261 @@ fn bench_record_eval_2000_jobs() {
         ms(median(reuse_t))
     );
 }
+
+/// Issue 17's numbers: a 50,000-job release of fresh derivations.
+const BIG: usize = 50_000;
+const FAILING: usize = 30_000;
+const BIG_ROUNDS: usize = 3;
+
+/// Runs `cmd` to completion: wall time and the child's own peak RSS in KiB (`wait4`).
+#[allow(clippy::zombie_processes)] // reaped by wait4 below
+fn run_with_peak(cmd: &mut Command) -> (Duration, u64) {
+    let t = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: wait4 on our own child with out pointers to locals; the Child is not waited on
+    // again (dropping it does not wait).
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut ru) };
+    assert_eq!(r, child.id() as i32);
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+    (t.elapsed(), ru.ru_maxrss as u64)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:7.2} s", d.as_secs_f64())
+}
+
+#[test]
+#[ignore]
+fn bench_eval_50000_jobs_two_workers_vs_nix_instantiate() {
+    let _serial = serial();
+    let dir = TempDir::new("bench-eval-big");
+    let bench_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bench");
+    let release = bench_dir.join("release.nix");
+    let app_with = |workers: usize| {
+        let config = Config {
+            state_dir: dir.path().join(format!("state{workers}")),
+            eval_workers: workers,
+            ..Default::default()
+        };
+        let app = App::new(
+            config,
+            Db::open(&dir.path().join(format!("state{workers}/h.redb"))).unwrap(),
+        );
+        app.db
+            .put_project(&Project {
+                name: "p".into(),
+                enabled: true,
+                visible: true,
+                ..Default::default()
+            })
+            .unwrap();
+        app
+    };
+    let (app1, app2) = (app_with(1), app_with(2));
+    let ours = |app: &App, s: &str| -> Duration {
+        let mut js = Jobset::new("p", "bench");
+        js.nixexprinput = "src".into();
+        app.db
+            .put_jobset(
+                &js,
+                &[
+                    input("src", "path", bench_dir.to_str().unwrap()),
+                    input("n", "nix", &BIG.to_string()),
+                    input("salt", "string", s),
+                ],
+            )
+            .unwrap();
+        let t = Instant::now();
+        match eval::evaluate_jobset(app, "p", "bench", false).unwrap() {
+            EvalOutcome::Evaluated(e) => assert_eq!(
+                e.nrbuilds as usize,
+                BIG,
+                "{} errors, the first: {:?}",
+                e.job_errors.len(),
+                e.job_errors.iter().take(3).collect::<Vec<_>>()
+            ),
+            other => panic!("{other:?}"),
+        }
+        t.elapsed()
+    };
+    // The evaluator alone, for the largest worker's peak RSS.
+    let peak = |workers: usize, s: &str| -> u64 {
+        let never = || false;
+        let c = eval::workers::Counters::default();
+        let args = vec![
+            ("n".to_string(), BIG.to_string()),
+            ("salt".to_string(), format!("\"{s}\"")),
+        ];
+        let ev = eval::NixEvaluator::new(
+            release.clone(),
+            &args,
+            Instant::now() + Duration::from_secs(1200),
+            65536,
+            &never,
+            &hydrant::nix::cli::NixCli::default(),
+        )
+        .with_workers(workers, 4096)
+        .with_counters(&c)
+        .evaluate()
+        .unwrap();
+        assert_eq!(ev.jobs.len(), BIG);
+        c.peak_rss_kib.load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let plain = |s: &str| {
+        run_with_peak(Command::new("nix-instantiate").arg(&release).args([
+            "--arg",
+            "n",
+            &BIG.to_string(),
+            "--argstr",
+            "salt",
+            s,
+        ]))
+    };
+    let (mut t_plain, mut t_one, mut t_two) = (vec![], vec![], vec![]);
+    let (mut rss_plain, mut rss_one, mut rss_two) = (vec![], vec![], vec![]);
+    // Warm: derivations already in the store (no .drv written), so evaluation work alone.
+    // Each hydrant side evaluates the other's salt: its inputs changed, so the eval is new.
+    let (mut w_plain, mut w_one, mut w_two) = (vec![], vec![], vec![]);
+    for round in 0..BIG_ROUNDS {
+        let sp = salt(&format!("plain{round}"));
+        let (t, r) = plain(&sp);
+        t_plain.push(t);
+        rss_plain.push(r);
+        let s2 = salt(&format!("two{round}"));
+        t_two.push(ours(&app2, &s2));
+        let s1 = salt(&format!("one{round}"));
+        t_one.push(ours(&app1, &s1));
+        rss_two.push(peak(2, &salt(&format!("rss2-{round}"))));
+        rss_one.push(peak(1, &salt(&format!("rss1-{round}"))));
+        w_plain.push(plain(&sp).0);
+        w_two.push(ours(&app2, &s1));
+        w_one.push(ours(&app1, &s2));
+    }
+    let med = |v: &mut Vec<u64>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (p, one, two) = (median(t_plain), median(t_one), median(t_two));
+    let (wp, w1, w2) = (median(w_plain), median(w_one), median(w_two));
+    let (rp, r1, r2) = (med(&mut rss_plain), med(&mut rss_one), med(&mut rss_two));
+    // 30,000 jobs that all throw, 2 workers.
+    let fdir = dir.path().join("failing");
+    std::fs::create_dir_all(&fdir).unwrap();
+    std::fs::write(
+        fdir.join("release.nix"),
+        format!(
+            "builtins.listToAttrs (builtins.genList (i: {{ name = \"job${{toString i}}\"; \
+             value = throw \"lib.broken (job ${{toString i}})\"; }}) {FAILING})"
+        ),
+    )
+    .unwrap();
+    let mut js = Jobset::new("p", "failing");
+    js.nixexprinput = "src".into();
+    app2.db
+        .put_jobset(&js, &[input("src", "path", fdir.to_str().unwrap())])
+        .unwrap();
+    let t = Instant::now();
+    match eval::evaluate_jobset(&app2, "p", "failing", false).unwrap() {
+        EvalOutcome::Evaluated(e) => assert_eq!(e.job_errors.len(), FAILING),
+        other => panic!("{other:?}"),
+    }
+    let failing = t.elapsed();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "\n{BIG} fresh jobs, median of {BIG_ROUNDS} ({cores} cores)   nix-instantiate   \
+         hydrant 2 workers   hydrant 1 worker   target"
+    );
+    println!(
+        "  eval + record, wall                 {}          {}          {}     2 workers >= 1.5x faster: {:.2}x",
+        secs(p),
+        secs(two),
+        secs(one),
+        p.as_secs_f64() / two.as_secs_f64()
+    );
+    println!(
+        "  same, derivations exist (warm)      {}          {}          {}     {:.2}x",
+        secs(wp),
+        secs(w2),
+        secs(w1),
+        wp.as_secs_f64() / w2.as_secs_f64()
+    );
+    println!(
+        "  peak RSS (largest worker)          {:5} MiB          {:5} MiB          {:5} MiB     <= 0.6x: {:.2}x",
+        rp / 1024,
+        r2 / 1024,
+        r1 / 1024,
+        r2 as f64 / rp as f64
+    );
+    println!(
+        "{FAILING} failing jobs, eval + record, 2 workers: {}   (target < 60 s, eval succeeds)",
+        secs(failing)
+    );
+}
+
+#[test]
+#[ignore]
+fn bench_record_eval_50000_jobs() {
+    let _serial = serial();
+    let dir = TempDir::new("bench-record-big");
+    let db = Db::open(&dir.path().join("h.redb")).unwrap();
+    db.put_project(&Project {
+        name: "p".into(),
+        enabled: true,
+        visible: true,
+        ..Default::default()
+    })
+    .unwrap();
+    db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+    let jobs = |tag: &str| -> Vec<NewJob> {
+        (0..BIG)
+            .map(|i| NewJob {
+                job: format!("job{i}"),
+                drvpath: format!("/nix/store/{:032}-bench-{tag}-{i}.drv", i),
+                system: "x86_64-linux".into(),
+                nixname: format!("bench-{i}"),
+                description: format!("bench job {i}"),
+                outputs: [(
+                    "out".to_string(),
+                    format!("/nix/store/{:032}-bench-{tag}-{i}", i),
+                )]
+                .into(),
+                priority: 100,
+                timeout: 36000,
+                maxsilent: 7200,
+                ..Default::default()
+            })
+            .collect()
+    };
+    let ev = || Eval {
+        project: "p".into(),
+        jobset: "j".into(),
+        timestamp: db::now(),
+        inputs_hash: "h".into(),
+        ..Default::default()
+    };
+    let (mut new_t, mut reuse_t) = (vec![], vec![]);
+    for round in 0..3 {
+        let js = jobs(&format!("r{round}"));
+        let t = Instant::now();
+        assert!(db.record_eval(ev(), js.clone()).unwrap().hasnewbuilds);
+        new_t.push(t.elapsed());
+        let t = Instant::now();
+        assert!(!db.record_eval(ev(), js).unwrap().hasnewbuilds);
+        reuse_t.push(t.elapsed());
+    }
+    println!("\nrecord_eval, {BIG} jobs in one transaction, median of 3   hydrant     target");
+    println!(
+        "  all builds new                                     {}   well under 1 s",
+        ms(median(new_t))
+    );
+    println!(
+        "  all builds reused                                  {}   well under 1 s",
+        ms(median(reuse_t))
+    );
+}

@@ -918,6 +918,9 @@ impl Db {
                 let v = meta.get("next_build_id")?.map(|v| v.value()).unwrap_or(0);
                 v
             };
+            // Derivation paths are random keys: inserted in key order after the loop, which is
+            // much faster for a B-tree than 50,000 scattered inserts.
+            let mut new_drvs: Vec<(String, u64)> = Vec::new();
             for (job, reuse) in jobs.into_iter().zip(reuse) {
                 let (bid, is_new) = match reuse {
                     Some((bid, repoint)) => {
@@ -957,7 +960,7 @@ impl Db {
                         };
                         builds.insert(bid, encode(&b).as_slice())?;
                         ix.new_build(&b)?;
-                        by_drv.insert((job.drvpath.as_str(), bid), ())?;
+                        new_drvs.push((job.drvpath, bid));
                         queue.insert(bid, ())?;
                         job_builds.insert((p.as_str(), j.as_str(), job.job.as_str(), bid), ())?;
                         new_builds += 1;
@@ -971,6 +974,10 @@ impl Db {
                     latest.insert((p.as_str(), j.as_str(), job.job.as_str()), bid)?;
                 }
                 eval.nrbuilds += 1;
+            }
+            new_drvs.sort_unstable();
+            for (drv, bid) in &new_drvs {
+                by_drv.insert((drv.as_str(), *bid), ())?;
             }
             tx.open_table(META)?.insert("next_build_id", next_build)?;
             eval.hasnewbuilds = new_builds > 0;

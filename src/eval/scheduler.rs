@@ -153,7 +153,9 @@ fn run_guarded(
     let (p, j) = (key.0.as_str(), key.1.as_str());
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(eval));
     match outcome {
-        Ok(Ok(EvalOutcome::Failed(m))) | Ok(Ok(EvalOutcome::FetchFailed(m))) => {
+        Ok(Ok(EvalOutcome::Failed(m)))
+        | Ok(Ok(EvalOutcome::FetchFailed(m)))
+        | Ok(Ok(EvalOutcome::Cancelled(m))) => {
             eprintln!("hydrant: evaluating {p}:{j} failed: {m}");
             false
         }

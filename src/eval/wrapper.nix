@@ -1,14 +1,16 @@
 # hydrant's evaluation wrapper: imports a release expression, calls it with the jobset inputs
-# it accepts, and walks the result the way hydra-eval-jobs does, returning one record per job.
-# `paths` limits the walk to some subtrees (used to isolate errors tryEval cannot catch);
-# `catch = false` lets a job's error reach stderr, so its message can be shown.
-# It runs once per attribute of a release, so it is written for speed: one tryEval per
-# attribute, and only the meta fields a job has are formatted (hydrant fills in the defaults).
-{ releaseFile, inputs, paths ? [ [ ] ], catch ? true, mode ? "jobs" }:
+# it accepts, and describes one attribute path at a time the way hydra-eval-jobs walks a
+# release. An evaluator worker (`nix repl`, see workers.rs) loads this file once and is fed
+# `batch NONCE [ PATH ... ]` lines on stdin; each path yields one `trace: NONCE INDEX {json}` line on
+# stderr as soon as it is evaluated, so results stream and a failing path is the one after the
+# last line printed. A path's record is a job, `{ children = [...]; }` for an attribute set to
+# walk into, `{ }` for null, or `{ unsupported = TYPE; }`. Errors are not caught here: the repl
+# prints Nix's own message and carries on with the next line.
+{ releaseFile, inputs }:
 let
-  inherit (builtins) attrNames concatMap filter isAttrs isFunction isList isString
-    functionArgs intersectAttrs tryEval deepSeq typeOf listToAttrs map head tail
-    concatStringsSep mapAttrs length;
+  inherit (builtins) attrNames filter isAttrs isFunction isList isString
+    functionArgs intersectAttrs typeOf listToAttrs map head tail
+    concatStringsSep mapAttrs length toJSON trace foldl' seq;
 
   call = f: if isFunction f then f (intersectAttrs (functionArgs f) inputs) else f;
 
@@ -46,46 +48,56 @@ let
     maxSilent = intOr 7200;
   };
 
-  job = name: drv:
+  job = drv:
     let
       outs = drv.outputs or [ "out" ];
       meta = let m = drv.meta or { }; in if isAttrs m then m else { };
-      info = {
-        inherit name;
-        drvPath = drv.drvPath;
-        system = drv.system or "";
-        nixname = drv.name or "";
-        # One output (the common case): the derivation is that output, so no lookups.
-        outputs = if length outs == 1 then { ${head outs} = drv.outPath; }
-          else listToAttrs (map (o: { name = o; value = drv.${o}.outPath; }) outs);
-      } // mapAttrs (k: v: metaFields.${k} v) (intersectAttrs metaFields meta);
-    in
-    # Forced here, inside the caller's tryEval, so a broken job fails alone.
-    deepSeq info [ info ];
+    in {
+      drvPath = drv.drvPath;
+      system = drv.system or "";
+      nixname = drv.name or "";
+      # One output (the common case): the derivation is that output, so no lookups.
+      outputs = if length outs == 1 then { ${head outs} = drv.outPath; }
+        else listToAttrs (map (o: { name = o; value = drv.${o}.outPath; }) outs);
+    } // mapAttrs (k: v: metaFields.${k} v) (intersectAttrs metaFields meta);
 
-  dotted = path: concatStringsSep "." path;
-
-  # The records of one attribute: a job, the jobs below an attribute set, or an error.
-  # Children are walked inside this tryEval but each has its own, so they fail alone.
-  visit = path: v:
-    if isDrv v then job (dotted path) v
-    else if isAttrs v then concatMap (n: walk (path ++ [ n ]) v.${n}) (names v)
-    else if v == null then [ ]
-    else [ { name = dotted path; error = true; unsupported = typeOf v; } ];
-
-  walk = path: v:
-    if catch then
-      let t = tryEval (visit path (call v));
-      in if t.success then t.value else [ { name = dotted path; error = true; } ]
-    else visit path (call v);
-
-  # The value at a path, calling functions on the way as the walk does.
+  # The value at a path, calling functions on the way as Hydra does.
   at = path: v: if path == [ ] then v else at (tail path) ((call v).${head path});
 
-  children = path:
+  record = path:
     let v = call (at path release);
-    in if isAttrs v && !(let t = tryEval (isDrv v); in t.success && t.value) then names v
-    else null;
+    in if isDrv v then job v
+    else if isAttrs v then { children = names v; }
+    else if v == null then { }
+    else { unsupported = typeOf v; };
+
+  # The child names of every attribute set walked, computed once per set: a lazy mirror of
+  # the release kept by Nix's import cache, so a batch can name siblings by index.
+  node = v: let cv = call v; in {
+    names = names cv;
+    kids = mapAttrs (n: c: node c) cv;
+  };
+  tree = node release;
+  nodeAt = path: foldl' (t: n: t.kids.${n}) tree path;
+
+  # A batch item is a path, or `[ PARENT FROM COUNT ]` with PARENT a list: COUNT children of
+  # PARENT from index FROM of its child names (what its record listed). `nix repl` reads its
+  # input a byte at a time, so a run costs a few bytes instead of a name per path.
+  expand = item:
+    if item != [ ] && isList (head item) then
+      let
+        parent = head item;
+        from = builtins.elemAt item 1;
+        ns = (nodeAt parent).names;
+      in builtins.genList (i: parent ++ [ (builtins.elemAt ns (from + i)) ])
+        (builtins.elemAt item 2)
+    else [ item ];
 in
-if mode == "children" then children (head paths)
-else concatMap (p: walk p (at p release)) paths
+{
+  # toJSON forces the whole record, so a job whose meta throws fails here, alone. Each record
+  # carries its path's index in the batch, so a record that is lost or garbled
+  # cannot shift the others onto the wrong paths.
+  batch = nonce: items:
+    foldl' (n: p: seq (trace "${nonce} ${toString n} ${toJSON (record p)}" null) (n + 1)) 0
+      (builtins.concatMap expand items);
+}

@@ -96,6 +96,13 @@ fn jobset_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         last_eval: last_eval.as_ref(),
         can_edit,
         can_eval: can_eval(ctx, &project),
+        running: super::eval_progress::running(
+            ctx.app,
+            &ctx.page(),
+            pn,
+            jn,
+            can_eval(ctx, &project),
+        ),
     };
     Ok(Response::html(pages::jobset_page(&ctx.page(), &view, tab)))
 }

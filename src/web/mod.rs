@@ -14,6 +14,7 @@ pub mod cache_pages;
 pub mod channels;
 pub mod common;
 pub mod compat;
+pub mod eval_progress;
 pub mod evals;
 pub mod http;
 pub mod jobs;
@@ -44,6 +45,7 @@ pub const ROUTES: &[&[router::Route]] = &[
     search::ROUTES,
     status::ROUTES,
     machines::ROUTES,
+    eval_progress::ROUTES,
     cache_pages::ROUTES,
     account::ROUTES,
 ];

@@ -406,6 +406,8 @@ pub struct JobsetView<'a> {
     pub last_eval: Option<&'a Eval>,
     pub can_edit: bool,
     pub can_eval: bool,
+    /// The running evaluation, if any (`eval_progress::running`).
+    pub running: Markup,
 }
 
 pub const EVALS_PER_PAGE: usize = 20;
@@ -462,15 +464,14 @@ pub fn jobset_page(pc: &PageCtx, v: &JobsetView, tab: &str) -> Markup {
             h1 { "Jobset " (js.project) ":" (js.name) }
             @if !js.description.is_empty() { p { (js.description) } }
             @if js.triggertime.is_some() { p.muted #triggered { "An evaluation has been requested." } }
+            (v.running)
             @if has_errors {
                 section #eval-errors {
                     h2 { "Evaluation errors" }
                     @if let Some(e) = &js.fetcherrormsg { h3 { "Fetching inputs" } div.error { (e) } }
                     @if let Some(e) = &js.errormsg { div.error { (e) } }
                     @else if let Some(e) = eval_error { div.error { (e) } }
-                    @if let Some(errs) = job_errors {
-                        @for (job, msg) in errs { h3 { (job) } div.error { (msg) } }
-                    }
+                    @if let Some(errs) = job_errors { (super::eval_progress::job_errors(errs)) }
                 }
             }
             nav.tabbar {
@@ -977,6 +978,7 @@ mod tests {
             last_eval: None,
             can_edit: true,
             can_eval: true,
+            running: html! {},
         };
         let html = jobset_page(&PageCtx::default(), &v, "config").into_string();
         assert!(html.contains("<details class=\"actions\">"), "{html}");
