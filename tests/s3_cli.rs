@@ -219,3 +219,26 @@ fn early_refusals_arrive_at_once_with_one_attempt() {
         20_000_000
     );
 }
+
+/// A key XML 1.0 cannot carry (`\x01`) goes by DeleteObject: rm-prefix still deletes all.
+#[test]
+fn rm_prefix_deletes_keys_xml_cannot_carry() {
+    let s = S3Server::start();
+    s.create_bucket("odd");
+    let home = TempDir::new("s3cli-odd");
+    let file = home.path().join("in.bin");
+    std::fs::write(&file, b"x").unwrap();
+    let f = file.to_str().unwrap();
+    for k in ["p/a\u{1}b", "p/plain", "p/tab\there"] {
+        ok(&hydrant(&s, &home, &["put", &format!("s3://odd/{k}"), f]));
+    }
+    assert_eq!(
+        ok(&hydrant(&s, &home, &["ls", "s3://odd/p/"]))
+            .lines()
+            .count(),
+        3
+    );
+    let done = ok(&hydrant(&s, &home, &["rm-prefix", "s3://odd/p/", "--yes"]));
+    assert!(done.contains("deleted 3 objects"), "{done}");
+    assert_eq!(ok(&hydrant(&s, &home, &["ls", "s3://odd/p/"])), "");
+}

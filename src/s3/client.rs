@@ -1125,7 +1125,20 @@ impl Client {
         keys: &[String],
     ) -> Result<Vec<DeleteFailure>, Error> {
         let mut failures = Vec::new();
-        for batch in keys.chunks(1000) {
+        // A key XML 1.0 cannot carry would make the server refuse the whole batch: those go
+        // one by one with DeleteObject.
+        let (batchable, odd): (Vec<String>, Vec<String>) =
+            keys.iter().cloned().partition(|k| xml::xml10_can_carry(k));
+        for k in &odd {
+            if let Err(e) = self.delete_object(bucket, k) {
+                failures.push(DeleteFailure {
+                    key: k.clone(),
+                    code: e.status().map(|s| s.to_string()).unwrap_or_default(),
+                    message: e.to_string(),
+                });
+            }
+        }
+        for batch in batchable.chunks(1000) {
             let body = xml::delete_objects_body(batch);
             let md5 =
                 base64::engine::general_purpose::STANDARD.encode(Md5::digest(body.as_bytes()));

@@ -240,6 +240,15 @@ pub fn delete_objects_body(keys: &[String]) -> String {
     s
 }
 
+/// Whether XML 1.0 can carry `k` at all: no control characters but tab, newline and carriage
+/// return (`&#x1;` is not well-formed XML 1.0 either), no U+FFFE/U+FFFF.
+pub fn xml10_can_carry(k: &str) -> bool {
+    k.chars().all(|c| {
+        let u = c as u32;
+        (u >= 0x20 || matches!(u, 0x9 | 0xA | 0xD)) && u != 0xFFFE && u != 0xFFFF
+    })
+}
+
 /// XML-escapes a key, including control characters that XML 1.0 text cannot hold literally.
 fn escape_key(k: &str) -> String {
     let mut out = String::with_capacity(k.len());
