@@ -48,7 +48,10 @@ pub fn port_from_log(log: &Path, marker: &str, within: Duration) -> u16 {
     let start = Instant::now();
     loop {
         let text = std::fs::read_to_string(log).unwrap_or_default();
-        for line in text.lines() {
+        // Only whole lines: stderr is unbuffered, so a line can be read while half written
+        // ("…127.0.0.1:4" of port 43271).
+        let whole = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+        for line in whole.lines() {
             if let Some(rest) = line.split(marker).nth(1) {
                 let port: String = rest
                     .trim_start_matches("http://")
