@@ -228,7 +228,9 @@ fn two_machines_share_the_load_by_speed_factor() {
     let n = nonce();
     let jobs: Vec<NewJob> = (0..4)
         .map(|i| {
-            let mut j = job("slow", &format!("{n}-{i}"), &["--argstr", "sleep", "2"]);
+            // Long enough that all four are placed before the first one finishes, which
+            // the expected order assumes (2 s was not, on a loaded machine).
+            let mut j = job("slow", &format!("{n}-{i}"), &["--argstr", "sleep", "6"]);
             j.job = format!("slow{i}");
             j
         })

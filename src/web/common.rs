@@ -245,3 +245,22 @@ pub fn post_button(pc: &PageCtx, action: &str, label: &str, id: &str) -> Markup 
 pub fn is_browser_form(ctx: &Ctx) -> bool {
     ctx.form.is_some() && !ctx.wants_json()
 }
+
+/// Whether a failed save should come back as the form with what was typed: a browser's form
+/// and a validation error (400, 409, or a 403 that names one of the form's `fields`).
+pub fn refill_form(ctx: &Ctx, e: &HttpError, fields: &[&str]) -> bool {
+    is_browser_form(ctx)
+        && (matches!(e.status, 400 | 409)
+            || (e.status == 403
+                && super::pages::FormError::from_message(&e.message, fields)
+                    .field
+                    .is_some()))
+}
+
+/// The project of `p:j` when both it and the jobset are enabled (what a push may trigger).
+pub fn triggerable(ctx: &Ctx, p: &str, j: &str) -> Result<Option<Project>, HttpError> {
+    let (Some(project), Some(js)) = (ctx.app.db.project(p)?, ctx.app.db.jobset(p, j)?) else {
+        return Ok(None);
+    };
+    Ok((project.enabled && js.enabled != db::JOBSET_DISABLED).then_some(project))
+}

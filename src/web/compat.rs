@@ -12,7 +12,7 @@ use super::{url_encode as enc, Ctx, HttpError, Response};
 use crate::db::api::LatestIn;
 use crate::db::status;
 use crate::db::views::BuildFilter;
-use crate::db::{self, Build};
+use crate::db::Build;
 use crate::nix::products::BuildProduct;
 use hmac::{Hmac, Mac};
 use maud::html;
@@ -462,11 +462,7 @@ fn payload(ctx: &Ctx) -> Result<Value, HttpError> {
 fn trigger_matching(ctx: &Ctx, matches: impl Fn(&str) -> bool) -> Result<Response, HttpError> {
     let mut done = Vec::new();
     for (p, j) in ctx.app.db.jobsets_with_input(|i| matches(&i.value))? {
-        let (Some(project), Some(js)) = (ctx.app.db.project(&p)?, ctx.app.db.jobset(&p, &j)?)
-        else {
-            continue;
-        };
-        if !project.enabled || js.enabled == db::JOBSET_DISABLED {
+        if triggerable(ctx, &p, &j)?.is_none() {
             continue;
         }
         trigger(ctx, &p, &j, false)?;

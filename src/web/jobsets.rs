@@ -219,14 +219,7 @@ const JOBSET_FIELDS: &[&str] = &[
 /// the message beside its field (422); scripts get the error as it is.
 fn jobset_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     match jobset_save(ctx, args) {
-        Err(e)
-            if is_browser_form(ctx)
-                && (matches!(e.status, 400 | 409)
-                    || (e.status == 403
-                        && pages::FormError::from_message(&e.message, JOBSET_FIELDS)
-                            .field
-                            .is_some())) =>
-        {
+        Err(e) if refill_form(ctx, &e, JOBSET_FIELDS) => {
             let (p, j) = (arg(args, 0), arg(args, 1));
             load_project(ctx, p)?;
             let form = ctx.form.as_deref().unwrap_or(&[]);
@@ -567,13 +560,9 @@ fn api_push(ctx: &Ctx, _: &[String]) -> Result<Response, HttpError> {
         for (p, j) in ctx.app.db.jobsets_with_input(|i| {
             i.value == url || i.value.split_whitespace().next() == Some(url)
         })? {
-            let (Some(project), Some(js)) = (ctx.app.db.project(&p)?, ctx.app.db.jobset(&p, &j)?)
-            else {
+            let Some(project) = triggerable(ctx, &p, &j)? else {
                 continue;
             };
-            if !project.enabled || js.enabled == db::JOBSET_DISABLED {
-                continue;
-            }
             if !can_eval(ctx, &project) {
                 return Err(HttpError::forbidden(format!(
                     "triggering `{p}:{j}` needs the `eval-jobset` role or ownership of project `{p}`"

@@ -116,14 +116,7 @@ const PROJECT_FIELDS: &[&str] = &[
 /// beside its field (422); scripts get the error as it is.
 fn project_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     match project_save(ctx, args) {
-        Err(e)
-            if is_browser_form(ctx)
-                && (matches!(e.status, 400 | 409)
-                    || (e.status == 403
-                        && pages::FormError::from_message(&e.message, PROJECT_FIELDS)
-                            .field
-                            .is_some())) =>
-        {
+        Err(e) if refill_form(ctx, &e, PROJECT_FIELDS) => {
             let form = ctx.form.as_deref().unwrap_or(&[]);
             let url_name = arg(args, 0);
             let existing = if url_name == ".new" {
