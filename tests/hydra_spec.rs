@@ -264,6 +264,8 @@ in
 {
   ok = mk "ok" "mkdir -p $out; echo ok > $out/file";
   fails = mk "fails" "exit 1";
+  # An aggregate, so `/build/N/constituents` answers a non-empty array.
+  agg = mk "agg" "mkdir $out" // { _hydraAggregate = true; constituents = [ "ok" "fails" ]; };
 }
 "#;
 
@@ -449,11 +451,28 @@ fn every_operation_of_hydra_api_yaml() {
         &error(),
         "GET /build (missing)",
     );
-    conforms(
-        &anon.get(&format!("/build/{ok}/constituents")),
-        200,
-        &arr(build()),
-        "GET /build/…/constituents",
+    let agg = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["job"] == "agg")
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    for id in [ok, agg] {
+        conforms(
+            &anon.get(&format!("/build/{id}/constituents")),
+            200,
+            &arr(build()),
+            "GET /build/…/constituents",
+        );
+    }
+    assert_eq!(
+        anon.get(&format!("/build/{agg}/constituents"))
+            .json()
+            .as_array()
+            .map(|a| a.len()),
+        Some(2)
     );
     conforms(
         &anon.get("/build/999999/constituents"),

@@ -75,7 +75,8 @@ impl Db {
         )
     }
 
-    /// The constituents of an aggregate build (none for other builds), in id order.
+    /// The constituents of an aggregate build (none for other builds), by job name as Hydra
+    /// lists them.
     pub fn build_constituents(&self, build: u64) -> Result<Vec<Build>> {
         let tx = self.inner.begin_read()?;
         let t = tx.open_table(AGGREGATE_CONSTITUENTS)?;
@@ -86,6 +87,7 @@ impl Db {
                 out.push(b);
             }
         }
+        out.sort_by(|a, b| a.job.cmp(&b.job).then(a.id.cmp(&b.id)));
         Ok(out)
     }
 
@@ -446,19 +448,74 @@ fn all_finished(
     Ok(true)
 }
 
-/// Removes the products of deleted builds (in the delete's transaction).
+/// `record_eval`: an aggregate reuses its previous build only when its constituents reuse the
+/// very builds recorded for it (Hydra's aggregate derivation, rewritten to depend on its named
+/// constituents, changes with them). `aggs`: job index → constituent job indices; `reuse`: job
+/// index → (previous build, repoint), set to None for an aggregate whose constituents changed.
+pub(super) fn keep_aggregate_reuse(
+    tx: &WriteTransaction,
+    aggs: &[(usize, Vec<usize>)],
+    reuse: &mut [Option<(u64, bool)>],
+) -> Result<()> {
+    if aggs.is_empty() {
+        return Ok(());
+    }
+    let t = tx.open_table(AGGREGATE_CONSTITUENTS)?;
+    // An aggregate of aggregates follows the one it names: repeat until nothing changes.
+    loop {
+        let mut changed = false;
+        for (i, cs) in aggs {
+            let Some((bid, _)) = reuse[*i] else { continue };
+            let old: std::collections::BTreeSet<u64> = t
+                .range((bid, 0u64)..=(bid, u64::MAX))?
+                .map(|r| r.map(|(k, _)| k.value().1))
+                .collect::<std::result::Result<_, _>>()?;
+            let new: Option<std::collections::BTreeSet<u64>> =
+                cs.iter().map(|&c| reuse[c].map(|(b, _)| b)).collect();
+            if new.as_ref() != Some(&old) {
+                reuse[*i] = None;
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(());
+        }
+    }
+}
+
+/// `record_eval`: the (aggregate build, constituent build) rows of an eval's aggregates;
+/// `bids`: job index → its build.
+pub(super) fn record_constituents(
+    tx: &WriteTransaction,
+    aggs: &[(usize, Vec<usize>)],
+    bids: &[u64],
+) -> Result<()> {
+    if aggs.is_empty() {
+        return Ok(());
+    }
+    let mut t = tx.open_table(AGGREGATE_CONSTITUENTS)?;
+    for (i, cs) in aggs {
+        let (Some(&a), true) = (bids.get(*i), cs.iter().all(|&c| c < bids.len())) else {
+            continue;
+        };
+        for &c in cs {
+            t.insert((a, bids[c]), ())?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes the products and aggregate rows of deleted builds (in the delete's transaction).
 pub(super) fn forget_builds(tx: &WriteTransaction, ids: &[u64]) -> Result<()> {
     let mut agg = tx.open_table(AGGREGATE_CONSTITUENTS)?;
     if !agg.is_empty()? {
         for &id in ids {
-            let keys: Vec<(u64, u64)> = agg
-                .range((id, 0u64)..=(id, u64::MAX))?
-                .map(|r| r.map(|(k, _)| k.value()))
-                .collect::<std::result::Result<_, _>>()?;
-            for k in keys {
-                agg.remove(k)?;
-            }
+            agg.retain_in((id, 0u64)..=(id, u64::MAX), |_, _| false)?;
         }
+        // A constituent is in its aggregate's eval, so it goes with it; a row naming a
+        // deleted constituent from elsewhere goes too.
+        let gone: std::collections::HashSet<u64> = ids.iter().copied().collect();
+        agg.retain(|(_, c), _| !gone.contains(&c))?;
     }
     let mut t = tx.open_table(BUILD_PRODUCTS)?;
     if t.is_empty()? {
@@ -468,4 +525,114 @@ pub(super) fn forget_builds(tx: &WriteTransaction, ids: &[u64]) -> Result<()> {
         t.remove(id)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Eval, Jobset, NewJob, Project};
+    use super::*;
+
+    fn rows(db: &Db) -> Vec<(u64, u64)> {
+        let tx = db.inner.begin_read().unwrap();
+        let t = tx.open_table(AGGREGATE_CONSTITUENTS).unwrap();
+        t.iter().unwrap().map(|r| r.unwrap().0.value()).collect()
+    }
+
+    #[test]
+    fn aggregates_are_recorded_reused_with_their_constituents_and_deleted() {
+        let mut b = [0u8; 8];
+        let _ = getrandom::getrandom(&mut b);
+        let dir = std::env::temp_dir().join(format!("hydrant-db-agg-{}", u64::from_le_bytes(b)));
+        let db = Db::open(&dir.join("h.redb")).unwrap();
+        db.put_project(&Project {
+            name: "p".into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .unwrap();
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let job = |n: &str, drv: &str, cs: &[&str]| NewJob {
+            job: n.into(),
+            drvpath: format!("/nix/store/{drv}.drv"),
+            outputs: [("out".to_string(), format!("/nix/store/{drv}"))].into(),
+            constituents: cs.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        let ev = Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        let e1 = db
+            .record_eval(
+                ev.clone(),
+                vec![
+                    job("agg", "agg", &["a", "b"]),
+                    job("a", "a", &[]),
+                    job("b", "b", &[]),
+                    job("top", "top", &["agg"]),
+                    job("other", "other", &["a"]),
+                ],
+            )
+            .unwrap();
+        let ids1: std::collections::BTreeMap<String, u64> = db
+            .eval_builds(e1.id)
+            .unwrap()
+            .into_iter()
+            .map(|(b, _)| (b.job, b.id))
+            .collect();
+        let (agg, a, b, top, other) = (
+            ids1["agg"],
+            ids1["a"],
+            ids1["b"],
+            ids1["top"],
+            ids1["other"],
+        );
+        assert_eq!(rows(&db), vec![(agg, a), (agg, b), (top, agg), (other, a)]);
+        let jobs: Vec<String> = db
+            .build_constituents(agg)
+            .unwrap()
+            .into_iter()
+            .map(|b| b.job)
+            .collect();
+        assert_eq!(jobs, ["a", "b"]);
+        assert!(db.build_constituents(a).unwrap().is_empty());
+        // Same jobs again, but b changed: `agg` (and `top` naming it) are new builds with the
+        // new constituents; `other` keeps its build.
+        let e2 = db
+            .record_eval(
+                ev,
+                vec![
+                    job("agg", "agg", &["a", "b"]),
+                    job("a", "a", &[]),
+                    job("b", "b2", &[]),
+                    job("top", "top", &["agg"]),
+                    job("other", "other", &["a"]),
+                ],
+            )
+            .unwrap();
+        let ids2: std::collections::BTreeMap<String, u64> = db
+            .eval_builds(e2.id)
+            .unwrap()
+            .into_iter()
+            .map(|(b, _)| (b.job, b.id))
+            .collect();
+        assert_eq!((ids2["a"], ids2["other"]), (a, other));
+        for j in ["agg", "b", "top"] {
+            assert_ne!(ids2[j], ids1[j], "{j}");
+        }
+        let ids: Vec<u64> = db
+            .build_constituents(ids2["agg"])
+            .unwrap()
+            .iter()
+            .map(|b| b.id)
+            .collect();
+        assert_eq!(ids, [a, ids2["b"]]);
+        assert_eq!(rows(&db).len(), 7);
+        db.delete_jobset("p", "j").unwrap();
+        assert!(rows(&db).is_empty());
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -393,6 +393,9 @@ pub struct NewJob {
     pub priority: i32,
     pub timeout: u64,
     pub maxsilent: u64,
+    /// For an aggregate job: the names of its constituent jobs in the same eval (recorded in
+    /// `api::AGGREGATE_CONSTITUENTS` between their builds).
+    pub constituents: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -904,6 +907,22 @@ impl Db {
                     }
                 }
             }
+            // Aggregates: job index → its constituents' job indices.
+            let aggs: Vec<(usize, Vec<usize>)> = jobs
+                .iter()
+                .enumerate()
+                .filter(|(_, j)| !j.constituents.is_empty())
+                .map(|(i, j)| {
+                    let cs = j.constituents.iter();
+                    (
+                        i,
+                        cs.filter_map(|c| by_name.get(c.as_str()).copied())
+                            .collect(),
+                    )
+                })
+                .collect();
+            api::keep_aggregate_reuse(&tx, &aggs, &mut reuse)?;
+            let mut bids: Vec<u64> = Vec::with_capacity(jobs.len());
             let mut builds = tx.open_table(BUILDS)?;
             let mut by_drv = tx.open_table(DRV_BUILDS)?;
             let mut queue = tx.open_table(QUEUE)?;
@@ -967,6 +986,7 @@ impl Db {
                         (bid, true)
                     }
                 };
+                bids.push(bid);
                 members.insert((id, bid), is_new)?;
                 ix.member(id, &job.job, bid)?;
                 // A reused build is the job's latest already (the previous eval made it so).
@@ -979,6 +999,7 @@ impl Db {
             for (drv, bid) in &new_drvs {
                 by_drv.insert((drv.as_str(), *bid), ())?;
             }
+            api::record_constituents(&tx, &aggs, &bids)?;
             tx.open_table(META)?.insert("next_build_id", next_build)?;
             eval.hasnewbuilds = new_builds > 0;
             let mut evals = tx.open_table(EVALS)?;

@@ -2,6 +2,7 @@
 //! the machine (through an embedded wrapper expression) and records an eval with one build per
 //! job. `scheduler` decides when; this module decides what an evaluation does.
 
+mod aggregate;
 pub mod inputs;
 pub mod progress;
 pub mod run;
@@ -103,6 +104,17 @@ pub struct RawJob {
     timeout: i64,
     #[serde(default = "default_max_silent", rename = "maxSilent")]
     max_silent: i64,
+    /// An aggregate job (`_hydraAggregate = true`): its constituents, see `aggregate`.
+    #[serde(default)]
+    aggregate: bool,
+    /// The derivations among its constituents.
+    #[serde(default)]
+    constituents: Vec<String>,
+    /// The job names (or, with `glob_constituents`, patterns) among its constituents.
+    #[serde(default, rename = "namedConstituents")]
+    named_constituents: Vec<String>,
+    #[serde(default, rename = "globConstituents")]
+    glob_constituents: bool,
 }
 
 fn default_priority() -> i64 {
@@ -173,6 +185,14 @@ impl RawJob {
             nix.parse_path(path)
                 .map_err(|e| format!("invalid path of output `{name}`: {e}"))?;
         }
+        for c in &self.constituents {
+            nix.parse_path(c)
+                .ok()
+                .filter(|p| p.is_derivation())
+                .ok_or_else(|| {
+                    format!("invalid constituent {c:?}: not a derivation in the store")
+                })?;
+        }
         if !valid_system(&self.system) {
             return Err(format!(
                 "invalid system {:?}: expected 1-64 characters of [A-Za-z0-9_.+-]",
@@ -182,7 +202,8 @@ impl RawJob {
         Ok(())
     }
 
-    fn into_new_job(self) -> NewJob {
+    /// `constituents`: the job names `aggregate::resolve` found for an aggregate job.
+    fn into_new_job(self, constituents: Vec<String>) -> NewJob {
         NewJob {
             job: self.name,
             drvpath: self.drv_path,
@@ -195,6 +216,7 @@ impl RawJob {
             priority: self.priority.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
             timeout: self.timeout.max(0) as u64,
             maxsilent: self.max_silent.max(0) as u64,
+            constituents,
         }
     }
 }
@@ -469,15 +491,22 @@ impl<'a> NixEvaluator<'a> {
             }
             ev.errors.insert(key, cap_text(&msg, self.error_cap));
         };
+        let mut checked = Vec::new();
         for (path, f) in found {
             let name = path.join(".");
             match f {
                 workers::Found::Error(msg) => add_error(&mut ev, &name, msg),
                 workers::Found::Job(j) => match j.check(self.nix) {
-                    Ok(()) => ev.jobs.push(j.into_new_job()),
+                    Ok(()) => checked.push(*j),
                     Err(msg) => add_error(&mut ev, &name, msg),
                 },
             }
+        }
+        // Aggregates name other jobs: resolved once every job is known.
+        let (jobs, failed) = aggregate::resolve(checked, &ev.errors);
+        ev.jobs = jobs;
+        for (name, msg) in failed {
+            add_error(&mut ev, &name, msg);
         }
         let merged = ev.jobs.len() + ev.errors.len();
         debug_assert_eq!(merged, total, "every outcome is merged");
@@ -915,7 +944,7 @@ in {
     fn raw_jobs_default_meta() {
         let j: RawJob =
             serde_json::from_str(r#"{"name":"a","drvPath":"/nix/store/x.drv"}"#).unwrap();
-        let n = j.into_new_job();
+        let n = j.into_new_job(Vec::new());
         assert_eq!((n.priority, n.timeout, n.maxsilent), (100, 36000, 7200));
     }
 }

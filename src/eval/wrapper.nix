@@ -10,7 +10,8 @@
 let
   inherit (builtins) attrNames filter isAttrs isFunction isList isString
     functionArgs intersectAttrs typeOf listToAttrs map head tail
-    concatStringsSep mapAttrs length toJSON trace foldl' seq;
+    concatStringsSep mapAttrs length toJSON trace foldl' seq concatMap hasContext getContext
+    substring stringLength;
 
   call = f: if isFunction f then f (intersectAttrs (functionArgs f) inputs) else f;
 
@@ -48,6 +49,27 @@ let
     maxSilent = intOr 7200;
   };
 
+  # An aggregate job (Hydra's `_hydraAggregate = true`): `constituents` (or
+  # `meta.constituents`) lists derivations, recorded by their drvPath (a string with context
+  # gives the derivations in it), and names of other jobs of the eval (plain strings; glob
+  # patterns with `_hydraGlobConstituents = true`), which hydrant resolves after the eval.
+  isDrvPath = p: stringLength p > 4 && substring (stringLength p - 4) 4 p == ".drv";
+  aggregate = drv: meta:
+    let
+      cs = drv.constituents or meta.constituents or [ ];
+      list = if isList cs then cs
+        else throw "`constituents` of an aggregate job must be a list, not a ${typeOf cs}";
+      drvsOf = c:
+        if isDrv c then [ c.drvPath ]
+        else if isString c then filter isDrvPath (attrNames (getContext c))
+        else throw "a constituent must be a derivation or a job name, not a ${typeOf c}";
+    in {
+      aggregate = true;
+      constituents = concatMap drvsOf list;
+      namedConstituents = filter (c: isString c && !(hasContext c)) list;
+      globConstituents = (drv._hydraGlobConstituents or false) == true;
+    };
+
   job = drv:
     let
       outs = drv.outputs or [ "out" ];
@@ -59,7 +81,8 @@ let
       # One output (the common case): the derivation is that output, so no lookups.
       outputs = if length outs == 1 then { ${head outs} = drv.outPath; }
         else listToAttrs (map (o: { name = o; value = drv.${o}.outPath; }) outs);
-    } // mapAttrs (k: v: metaFields.${k} v) (intersectAttrs metaFields meta);
+    } // mapAttrs (k: v: metaFields.${k} v) (intersectAttrs metaFields meta)
+      // (if (drv._hydraAggregate or false) == true then aggregate drv meta else { });
 
   # The value at a path, calling functions on the way as Hydra does.
   at = path: v: if path == [ ] then v else at (tail path) ((call v).${head path});

@@ -27,6 +27,43 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// Whether an aggregate build may start, from its constituent builds (none for other builds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AggregateState {
+    Ready,
+    /// A constituent is still queued or running.
+    Waiting,
+    /// A constituent finished without its outputs (any status but 0 and 6): the aggregate is
+    /// "Dependency failed" at once, as Hydra marks the builds depending on a failed step.
+    Failed(String),
+}
+
+/// The rule of `AggregateState` (pure, so it is tested without a runner).
+pub fn aggregate_state(constituents: &[Build]) -> AggregateState {
+    let failed: Vec<String> = constituents
+        .iter()
+        .filter(|c| c.finished)
+        .filter_map(|c| {
+            let st = c.buildstatus.unwrap_or(status::ABORTED);
+            (st != status::SUCCEEDED && st != status::FAILED_WITH_OUTPUT).then(|| {
+                format!(
+                    "constituent build {} (job {}) {}",
+                    c.id,
+                    c.job,
+                    status::name(st).to_lowercase()
+                )
+            })
+        })
+        .collect();
+    if !failed.is_empty() {
+        return AggregateState::Failed(failed.join("; "));
+    }
+    if constituents.iter().any(|c| !c.finished) {
+        return AggregateState::Waiting;
+    }
+    AggregateState::Ready
+}
+
 /// Why the runner killed a build (set before the kill, read by the watcher after the exit).
 const KILL_NONE: u8 = 0;
 const KILL_CANCEL: u8 = 1;
@@ -119,6 +156,8 @@ struct Runner {
     waiting_drvs: HashMap<String, Vec<u64>>,
     /// Queued builds no machine supports: id → (system, first seen).
     unsupported: HashMap<u64, f64>,
+    /// Aggregates picked while a constituent build was unfinished: looked at again each round.
+    waiting_aggregates: std::collections::BTreeSet<u64>,
     max_seen: u64,
     tx: Sender<Done>,
     rx: Receiver<Done>,
@@ -162,6 +201,7 @@ impl Runner {
             running_drvs: HashMap::new(),
             waiting_drvs: HashMap::new(),
             unsupported: HashMap::new(),
+            waiting_aggregates: Default::default(),
             max_seen: 0,
             tx,
             rx,
@@ -309,6 +349,7 @@ impl Runner {
             self.follow(id, now)?;
         }
         self.load_new(now)?;
+        self.recheck_aggregates(now)?;
         if self.last_shares.elapsed() > Duration::from_secs(10) {
             self.refresh_shares()?;
         }
@@ -380,6 +421,28 @@ impl Runner {
                 self.enqueue(&b, now);
             }
             self.max_seen = self.max_seen.max(b.id);
+        }
+        Ok(())
+    }
+
+    /// Aggregates that waited for a constituent go back to the queue once none is waited for
+    /// any more (finished, cancelled or deleted builds all count); deleted or finished
+    /// aggregates are forgotten.
+    fn recheck_aggregates(&mut self, now: f64) -> Result<(), super::QueueError> {
+        let ids: Vec<u64> = self.waiting_aggregates.iter().copied().collect();
+        for id in ids {
+            match self.app.db.build(id)? {
+                Some(b) if !b.finished => {
+                    let cs = self.app.db.build_constituents(id)?;
+                    if aggregate_state(&cs) != AggregateState::Waiting {
+                        self.waiting_aggregates.remove(&id);
+                        self.enqueue(&b, now);
+                    }
+                }
+                _ => {
+                    self.waiting_aggregates.remove(&id);
+                }
+            }
         }
         Ok(())
     }
@@ -458,6 +521,30 @@ impl Runner {
                 .or_default()
                 .push(id);
             return Ok(());
+        }
+        // An aggregate starts once its constituents are built (before the cached check: its
+        // output says nothing of constituents it only names).
+        match aggregate_state(&self.app.db.build_constituents(id)?) {
+            AggregateState::Ready => {}
+            AggregateState::Waiting => {
+                self.policy.forget_running(id, now);
+                self.waiting_aggregates.insert(id);
+                return Ok(());
+            }
+            AggregateState::Failed(msg) => {
+                let charge = self.policy.finish(id, now).unwrap_or(0.0);
+                self.app.db.queue_record_finish(&Finish {
+                    id,
+                    status: status::DEP_FAILED,
+                    starttime: now as i64,
+                    stoptime: now as i64,
+                    errormsg: Some(msg),
+                    outputs: BTreeMap::new(),
+                    charge,
+                    cached_from: None,
+                })?;
+                return Ok(());
+            }
         }
         if self.outputs_valid(&queued) {
             return self.finish_cached(queued, now);
@@ -1490,6 +1577,39 @@ fn record_products(app: &App, id: u64, outputs: &BTreeMap<String, String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aggregates_follow_their_constituents() {
+        let b = |id: u64, finished: bool, st: Option<i32>| Build {
+            id,
+            job: format!("j{id}"),
+            finished,
+            buildstatus: st,
+            ..Default::default()
+        };
+        assert_eq!(aggregate_state(&[]), AggregateState::Ready);
+        let ok = b(1, true, Some(status::SUCCEEDED));
+        let with_output = b(2, true, Some(status::FAILED_WITH_OUTPUT));
+        let queued = b(3, false, None);
+        let failed = b(4, true, Some(status::FAILED));
+        let cancelled = b(5, true, Some(status::CANCELLED));
+        assert_eq!(
+            aggregate_state(&[ok.clone(), with_output.clone()]),
+            AggregateState::Ready
+        );
+        assert_eq!(
+            aggregate_state(&[ok.clone(), queued.clone()]),
+            AggregateState::Waiting
+        );
+        // A failure is final at once, even with a constituent still queued.
+        assert_eq!(
+            aggregate_state(&[queued, failed, ok]),
+            AggregateState::Failed("constituent build 4 (job j4) failed".into())
+        );
+        assert!(
+            matches!(aggregate_state(&[cancelled]), AggregateState::Failed(m) if m.contains("cancelled"))
+        );
+    }
 
     #[test]
     fn parses_drv_outputs_and_classifies_failures() {

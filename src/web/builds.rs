@@ -98,11 +98,14 @@ pub struct BuildExtras {
     pub runtime: Option<Result<Vec<(String, u64)>, String>>,
     pub buildtime: Option<Result<Vec<(String, u64)>, String>>,
     pub used_by: Option<Result<Vec<Build>, String>>,
+    /// An aggregate's constituent builds, by job name (empty for other builds).
+    pub constituents: Vec<Build>,
 }
 
 /// The build page's tabs: query value and title.
-pub const BUILD_TABS: [(&str, &str); 6] = [
+pub const BUILD_TABS: [(&str, &str); 7] = [
     ("summary", "Summary"),
+    ("constituents", "Constituents"),
     ("details", "Details"),
     ("inputs", "Inputs"),
     ("steps", "Build steps"),
@@ -137,8 +140,9 @@ pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
         }
         nav.tabbar.wrap #build-tabs {
             @for (k, title) in BUILD_TABS {
-                a.tab.active[v.tab == k] id={ "tab-" (k) } href={ (base) "?tab=" (k) } { (title)
-                    @if k == "steps" && !v.extra.steps.is_empty() { " (" (v.extra.steps.len()) ")" } }
+                @if k == "constituents" && v.extra.constituents.is_empty() { }
+                @else { a.tab.active[v.tab == k] id={ "tab-" (k) } href={ (base) "?tab=" (k) } { (title)
+                    @if k == "steps" && !v.extra.steps.is_empty() { " (" (v.extra.steps.len()) ")" } } }
             }
         }
         @match v.tab {
@@ -147,6 +151,7 @@ pub fn build_page(pc: &PageCtx, v: &BuildView) -> Markup {
             "steps" => (steps_tab(v)),
             "deps" => (deps_tab(v)),
             "usedby" => (used_by_tab(v)),
+            "constituents" => (constituents_tab(v)),
             _ => (summary_tab(v, &base, running, (label, class), duration.as_deref())),
         }
     };
@@ -178,6 +183,10 @@ fn summary_tab(
                     } }
                 }
                 tr { th { "Job" } td { (job_link(b)) } }
+                @if !v.extra.constituents.is_empty() {
+                    tr { th { "Constituents" } td #build-constituents-summary {
+                        a href={ (base) "?tab=constituents" } { (constituents_summary(&v.extra.constituents)) } } }
+                }
                 tr { th { "Evaluations" } td #build-evals { @for (i, e) in v.evals.iter().enumerate() {
                     @if i > 0 { ", " } a href={ "/eval/" (e) } { (e) } } } }
                 tr { th { "System" } td { (b.system) } }
@@ -364,6 +373,45 @@ fn deps_tab(v: &BuildView) -> Markup {
     }
 }
 
+/// Hydra's line for an aggregate: all succeeded, or how many failed (and are still pending).
+pub fn constituents_summary(cs: &[Build]) -> String {
+    let n = cs.len();
+    let finished = cs.iter().filter(|c| c.finished).count();
+    let failed = cs
+        .iter()
+        .filter(|c| c.finished && c.buildstatus != Some(db::status::SUCCEEDED))
+        .count();
+    let mut s = if finished == n && failed == 0 {
+        format!("all {n} constituent builds succeeded")
+    } else {
+        format!("{failed} out of {n} constituent builds failed")
+    };
+    if finished < n {
+        s.push_str(&format!(" ({} still pending)", n - finished));
+    }
+    s
+}
+
+fn constituents_tab(v: &BuildView) -> Markup {
+    html! {
+        @if v.extra.constituents.is_empty() {
+            p.muted #constituents-none { "This build is not an aggregate." }
+        } @else {
+            p { "This build is an aggregate of the following builds:" }
+            table #constituents {
+                thead { tr { th { "#" } th { "Job" } th { "Nix name" } th { "System" } th { "Status" } } }
+                tbody { @for c in &v.extra.constituents {
+                    @let (label, class) = build_state(c);
+                    // Same project and jobset as the aggregate: the job name alone, as Hydra.
+                    tr { td { a href={ "/build/" (c.id) } { (c.id) } }
+                         td.job { a href={ "/job/" (enc(&c.project)) "/" (enc(&c.jobset)) "/" (enc(&c.job)) } { (c.job) } }
+                         td { (c.nixname) } td { (c.system) } td class={ "status " (class) } { (label) } }
+                } }
+            }
+        }
+    }
+}
+
 fn used_by_tab(v: &BuildView) -> Markup {
     html! {
         p.muted { "Other builds whose outputs' closure holds an output of this build." }
@@ -406,8 +454,10 @@ fn valid_outputs(app: &App, b: &Build) -> Vec<StorePath> {
 
 fn extras(ctx: &Ctx, b: &Build, tab: &str) -> Result<BuildExtras, HttpError> {
     let app = ctx.app;
+    let constituents = app.db.build_constituents(b.id)?;
     let mut x = BuildExtras {
         steps: app.db.build_steps(b.id)?,
+        constituents,
         ..Default::default()
     };
     match tab {
