@@ -385,6 +385,7 @@ in {{
         .unwrap();
     let r = anon.get(&format!("/{hash}.narinfo"));
     assert_eq!(r.status, 200, "Getting the narinfo of a build: {}", r.body);
+    assert_eq!(r.headers["content-type"], "text/x-nix-narinfo");
     let storepath = r
         .body
         .lines()

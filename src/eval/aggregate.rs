@@ -38,17 +38,29 @@ fn shown_pattern(p: &str) -> String {
     shown(p)
 }
 
-/// `fnmatch(pattern, name, 0)` for `*` and `?` (`*` matches dots too, as in Hydra). Linear
-/// backtracking over the last `*`, so a hostile pattern costs O(pattern × name).
-pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+/// `fnmatch(pattern, name, 0)` for `*` and `?` (`*` matches dots too, as in Hydra).
+#[cfg(test)]
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let mut unlimited = u64::MAX;
+    glob_within(pattern.as_bytes(), name.as_bytes(), &mut unlimited).unwrap_or(false)
+}
+
+/// Matching steps all the glob patterns of one eval may take (a step is a few instructions):
+/// backtracking over the last `*` costs O(pattern × name) for a hostile pattern, and this runs
+/// after the eval's own timeout.
+const GLOB_BUDGET: u64 = 200_000_000;
+
+/// `glob_match` on bytes (job names are ASCII, so a byte is a character of theirs), counting
+/// each step against `budget`; None once it is spent.
+fn glob_within(p: &[u8], n: &[u8], budget: &mut u64) -> Option<bool> {
     let (mut i, mut j) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while j < n.len() {
-        if i < p.len() && (p[i] == '?' || (p[i] != '*' && p[i] == n[j])) {
+        *budget = budget.checked_sub(1)?;
+        if i < p.len() && (p[i] == b'?' || (p[i] != b'*' && p[i] == n[j])) {
             i += 1;
             j += 1;
-        } else if i < p.len() && p[i] == '*' {
+        } else if i < p.len() && p[i] == b'*' {
             star = Some((i, j));
             i += 1;
         } else if let Some((si, sj)) = star {
@@ -56,10 +68,10 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
             j = sj + 1;
             star = Some((si, sj + 1));
         } else {
-            return false;
+            return Some(false);
         }
     }
-    p[i..].iter().all(|&c| c == '*')
+    Some(p[i..].iter().all(|&c| c == b'*'))
 }
 
 /// Resolves the constituents of every aggregate among `jobs` (checked already); `errors` are
@@ -89,6 +101,7 @@ pub(super) fn resolve(
     let names: BTreeSet<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
     // aggregate → its constituents, or its first error
     let mut resolved: BTreeMap<&str, Result<BTreeSet<&str>, String>> = BTreeMap::new();
+    let mut budget = GLOB_BUDGET;
     for j in jobs.iter().filter(|j| j.aggregate) {
         let mut set = BTreeSet::new();
         let mut errs = Vec::new();
@@ -103,16 +116,39 @@ pub(super) fn resolve(
             if c.len() > MAX_NAME {
                 errs.push(format!("{}: constituent name too long", shown(c)));
             } else if j.glob_constituents && (c.contains('*') || c.contains('?')) {
-                let mut matched = false;
-                for &n in names.iter().filter(|&&n| n != j.name && glob_match(c, n)) {
-                    set.insert(n);
-                    matched = true;
+                let (mut matched, mut spent) = (false, false);
+                for &n in names.iter().filter(|&&n| n != j.name) {
+                    match glob_within(c.as_bytes(), n.as_bytes(), &mut budget) {
+                        Some(true) => {
+                            set.insert(n);
+                            matched = true;
+                        }
+                        Some(false) => {}
+                        None => {
+                            spent = true;
+                            break;
+                        }
+                    }
                 }
-                for (n, e) in errors.iter().filter(|(n, _)| glob_match(c, n)) {
-                    errs.push(format!("{}: {e}", shown(n)));
-                    matched = true;
+                for (n, e) in errors {
+                    match glob_within(c.as_bytes(), n.as_bytes(), &mut budget) {
+                        Some(true) => {
+                            errs.push(format!("{}: {e}", shown(n)));
+                            matched = true;
+                        }
+                        Some(false) => {}
+                        None => {
+                            spent = true;
+                            break;
+                        }
+                    }
                 }
-                if !matched {
+                if spent {
+                    errs.push(format!(
+                        "{}: the eval's constituent glob patterns need too much matching work",
+                        shown_pattern(c)
+                    ));
+                } else if !matched {
                     errs.push(format!(
                         "{}: constituent glob pattern had no matches",
                         shown_pattern(c)
@@ -296,7 +332,33 @@ mod tests {
         assert!(!glob_match("tests.*", "dummy"));
         assert!(glob_match("*a*b*", "xxaxxbxx"));
         assert!(!glob_match("*a*b", "xxaxxbxx"));
-        assert!(!glob_match(&"*a".repeat(500), &"a".repeat(400)));
+        // A `*` then a long literal retried at every position: the costly case.
+        let hostile = format!("*{}b", "a".repeat(300));
+        assert!(!glob_match(&hostile, &"a".repeat(400)));
+        let mut budget = 1000;
+        assert_eq!(
+            glob_within(hostile.as_bytes(), &b"a".repeat(400), &mut budget),
+            None
+        );
+    }
+
+    /// A hostile pattern over many names stops at the budget with an error, quickly.
+    #[test]
+    fn glob_work_is_bounded() {
+        let mut jobs: Vec<RawJob> = (0..3000)
+            .map(|i| {
+                job(
+                    &format!("{}{i}", "a".repeat(1000)),
+                    &format!("/nix/store/{i}.drv"),
+                )
+            })
+            .collect();
+        jobs.push(agg("g", &[], &[&format!("*{}b", "a".repeat(500))], true));
+        let t = std::time::Instant::now();
+        let (ok, failed) = run(jobs, &[]);
+        assert!(t.elapsed() < std::time::Duration::from_secs(60));
+        assert_eq!(ok.len(), 3000);
+        assert!(failed["g"].contains("too much matching work"), "{failed:?}");
     }
 
     /// Hydra's `jobs/constituents.nix`: direct, named and mixed (an alias resolves to the
