@@ -48,6 +48,7 @@ rec {
     _hydraAggregate = true; constituents = [ "does-not-exist" "does-not-evaluate" "a" ];
   };
   does-not-evaluate = assert false; { };
+  no_list = empty "no-list" { _hydraAggregate = true; };
   no_match = empty "no-match" {
     _hydraAggregate = true; _hydraGlobConstituents = true; constituents = [ "tests.*" ];
   };
@@ -132,7 +133,7 @@ fn aggregate_jobs_follow_their_constituents() {
 
     // A bad constituent is an error of the aggregate alone, which gets no build.
     let errors = anon.get(&format!("/eval/{eval}/errors")).json()["joberrors"].clone();
-    for job in ["broken", "no_match", "does-not-evaluate"] {
+    for job in ["broken", "no_match", "no_list", "does-not-evaluate"] {
         assert!(!ids.contains_key(job), "{job} has no build: {ids:?}");
     }
     let broken = errors["broken"].as_str().unwrap_or_default();
@@ -147,6 +148,12 @@ fn aggregate_jobs_follow_their_constituents() {
     assert_eq!(
         errors["no_match"],
         "tests.*: constituent glob pattern had no matches"
+    );
+    assert!(
+        errors["no_list"]
+            .as_str()
+            .is_some_and(|e| e.contains("must have a `constituents` attribute")),
+        "{errors}"
     );
     let mut jobs: Vec<&str> = ids.keys().map(|s| s.as_str()).collect();
     jobs.sort_unstable();

@@ -56,7 +56,8 @@ let
   isDrvPath = p: stringLength p > 4 && substring (stringLength p - 4) 4 p == ".drv";
   aggregate = drv: meta:
     let
-      cs = drv.constituents or meta.constituents or [ ];
+      cs = drv.constituents or meta.constituents
+        or (throw "an aggregate job (`_hydraAggregate = true`) must have a `constituents` attribute");
       list = if isList cs then cs
         else throw "`constituents` of an aggregate job must be a list, not a ${typeOf cs}";
       drvsOf = c:
