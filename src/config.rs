@@ -254,7 +254,7 @@ pub struct S3Config {
     pub path_style: bool,
     pub secret_key_file: Option<PathBuf>,
     pub upload_jobs: usize,
-    /// Threads compressing one path (xz, zstd); 0 (the default) is one per core, within
+    /// Threads compressing one path (xz, zstd); 0 (the default) is the cores other paths leave free, within
     /// `upload_memory_mb`. `xz_threads` is the older name. See `cache::Target`.
     pub compression_threads: u32,
     /// zstd level, 1..=19 (default 3, as Nix).

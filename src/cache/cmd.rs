@@ -1,12 +1,14 @@
 //! `hydrant cache push` (paths and their closures into a bucket, like `nix copy --to s3://`) and
 //! `hydrant s3-gc` (delete what no GC root keeps alive): flags, target lookup and progress output.
 
+use super::file_store::FileStore;
 use super::gc::{self, GcLock};
-use super::upload::{closure_infos, ObjectStore, Progress, S3Store, Uploader};
+use super::upload::{closure_path_infos, ObjectStore, Progress, S3Store, Uploader};
 use super::{CacheError, PathInfo, Target};
 use crate::config::{Compression, Config};
 use crate::nix::cli::NixCli;
-use std::collections::HashSet;
+use crate::nix::cli::PathInfo as NixPathInfo;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -21,14 +23,15 @@ pub struct CacheArgs {
 
 #[derive(clap::Subcommand, Debug)]
 pub enum CacheCommand {
-    /// Upload store paths and their closures to a binary cache in S3
+    /// Upload store paths and their closures to a binary cache in S3 or a local directory
     Push(PushArgs),
 }
 
 #[derive(clap::Args, Debug)]
 pub struct PushArgs {
     /// A bucket `name` from an <s3config> section, or
-    /// s3://BUCKET/PREFIX[?endpoint=URL&region=R&compression=xz|zstd|bzip2|none&secret-key=FILE&path-style=true&compression-threads=N&compression-level=N&upload-memory-mb=N]
+    /// s3://BUCKET/PREFIX[?endpoint=URL&region=R&compression=xz|zstd|bzip2|none&secret-key=FILE&path-style=true&compression-threads=N&compression-level=N&upload-memory-mb=N], or
+    /// file:///DIR[?compression=…&secret-key=FILE&…] (a local binary cache, like Nix's file://)
     #[arg(long)]
     pub to: String,
     /// Config file (for a bucket given by name, and the state directory)
@@ -89,7 +92,57 @@ pub fn parse_s3_url(url: &str) -> Result<Target, CacheError> {
     if !prefix.is_empty() && !prefix.ends_with('/') {
         prefix.push('/');
     }
-    let mut t = Target {
+    let mut t = default_target(bucket, prefix);
+    let mut scheme = "https".to_string();
+    let mut path_style = None;
+    for (k, v) in url_params(url, query)? {
+        match k.as_str() {
+            "endpoint" => t.endpoint = Some(v),
+            "scheme" => scheme = v,
+            "region" => t.region = v,
+            "ca-file" => t.ca_file = Some(PathBuf::from(v)),
+            "path-style" => path_style = Some(matches!(v.as_str(), "true" | "1" | "yes")),
+            _ => apply_write_param(url, &mut t, &k, v)?,
+        }
+    }
+    if let Some(ep) = &t.endpoint {
+        if !ep.contains("://") {
+            t.endpoint = Some(format!("{scheme}://{ep}"));
+        }
+    }
+    // Custom endpoints (MinIO, Garage, s3s) want path-style addressing, as in Nix.
+    t.path_style = path_style.unwrap_or(t.endpoint.is_some());
+    Ok(t)
+}
+
+/// Parses `file:///DIR?query` (Nix's local binary cache URL): the directory, and a target whose
+/// keys are relative to it (no bucket, no prefix). Only the parameters that change what is
+/// written apply; the S3 ones are refused, since they would silently do nothing.
+pub fn parse_file_url(url: &str) -> Result<(Target, PathBuf), CacheError> {
+    let bad = |m: &str| CacheError::Usage(format!("{url:?}: {m}"));
+    let rest = url
+        .strip_prefix("file://")
+        .ok_or_else(|| bad("expected file:///DIR[?PARAMS]"))?;
+    let (loc, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let dir = crate::s3::xml::url_decode(loc).map_err(|e| bad(&e))?;
+    if !dir.starts_with('/') {
+        return Err(bad("the directory must be absolute (file:///DIR)"));
+    }
+    let mut t = default_target("", String::new());
+    for (k, v) in url_params(url, query)? {
+        if matches!(
+            k.as_str(),
+            "endpoint" | "scheme" | "region" | "ca-file" | "path-style"
+        ) {
+            return Err(bad(&format!("`{k}` is for s3:// caches only")));
+        }
+        apply_write_param(url, &mut t, &k, v)?;
+    }
+    Ok((t, PathBuf::from(dir)))
+}
+
+fn default_target(bucket: &str, prefix: String) -> Target {
+    Target {
         bucket: bucket.to_string(),
         prefix,
         compression: Compression::Xz,
@@ -102,65 +155,66 @@ pub fn parse_s3_url(url: &str) -> Result<Target, CacheError> {
         zstd_level: 3,
         upload_memory_mb: 256,
         ca_file: None,
-    };
-    let mut scheme = "https".to_string();
-    let mut path_style = None;
-    for kv in query.split('&').filter(|s| !s.is_empty()) {
-        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        let v = crate::s3::xml::url_decode(v).map_err(|e| bad(&e))?;
-        match k {
-            "endpoint" => t.endpoint = Some(v),
-            "scheme" => scheme = v,
-            "region" => t.region = v,
-            "compression" => {
-                t.compression = Compression::parse(&v)
-                    .ok_or_else(|| bad(&format!("unknown compression {v:?}")))?
-            }
-            "secret-key" => t.secret_key_file = Some(PathBuf::from(v)),
-            "ca-file" => t.ca_file = Some(PathBuf::from(v)),
-            "path-style" => path_style = Some(matches!(v.as_str(), "true" | "1" | "yes")),
-            "xz-threads" | "compression-threads" => {
-                t.compression_threads = v
-                    .parse::<u32>()
-                    .map_err(|_| bad("compression-threads must be a number"))?
-                    .min(64)
-            }
-            // Nix's switch: false keeps one thread per path.
-            "parallel-compression" if !matches!(v.as_str(), "true" | "1" | "yes") => {
-                t.compression_threads = 1
-            }
-            "compression-level" => {
-                t.zstd_level = v
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|l| (1..=19).contains(l))
-                    .ok_or_else(|| bad("compression-level must be 1 to 19"))?
-            }
-            "upload-memory-mb" => {
-                t.upload_memory_mb = v
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|m| *m >= 16)
-                    .ok_or_else(|| bad("upload-memory-mb must be a number of at least 16"))?
-            }
-            "upload-jobs" | "jobs" => {
-                t.upload_jobs = v
-                    .parse::<usize>()
-                    .map_err(|_| bad("upload-jobs must be a number"))?
-                    .max(1)
-            }
-            // Nix's other S3 store settings do not change what lands in the bucket.
-            _ => {}
-        }
     }
-    if let Some(ep) = &t.endpoint {
-        if !ep.contains("://") {
-            t.endpoint = Some(format!("{scheme}://{ep}"));
+}
+
+/// The `k=v` pairs of a URL's query, values percent-decoded.
+fn url_params(url: &str, query: &str) -> Result<Vec<(String, String)>, CacheError> {
+    query
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let v = crate::s3::xml::url_decode(v)
+                .map_err(|e| CacheError::Usage(format!("{url:?}: {e}")))?;
+            Ok((k.to_string(), v))
+        })
+        .collect()
+}
+
+/// The parameters shared by `s3://` and `file://` URLs: how NARs are compressed and signed.
+fn apply_write_param(url: &str, t: &mut Target, k: &str, v: String) -> Result<(), CacheError> {
+    let bad = |m: &str| CacheError::Usage(format!("{url:?}: {m}"));
+    match k {
+        "compression" => {
+            t.compression =
+                Compression::parse(&v).ok_or_else(|| bad(&format!("unknown compression {v:?}")))?
         }
+        "secret-key" => t.secret_key_file = Some(PathBuf::from(v)),
+        "xz-threads" | "compression-threads" => {
+            t.compression_threads = v
+                .parse::<u32>()
+                .map_err(|_| bad("compression-threads must be a number"))?
+                .min(64)
+        }
+        // Nix's switch: false keeps one thread per path.
+        "parallel-compression" if !matches!(v.as_str(), "true" | "1" | "yes") => {
+            t.compression_threads = 1
+        }
+        "compression-level" => {
+            t.zstd_level = v
+                .parse::<i32>()
+                .ok()
+                .filter(|l| (1..=19).contains(l))
+                .ok_or_else(|| bad("compression-level must be 1 to 19"))?
+        }
+        "upload-memory-mb" => {
+            t.upload_memory_mb = v
+                .parse::<u64>()
+                .ok()
+                .filter(|m| *m >= 16)
+                .ok_or_else(|| bad("upload-memory-mb must be a number of at least 16"))?
+        }
+        "upload-jobs" | "jobs" => {
+            t.upload_jobs = v
+                .parse::<usize>()
+                .map_err(|_| bad("upload-jobs must be a number"))?
+                .max(1)
+        }
+        // Nix's other store settings do not change what lands in the cache.
+        _ => {}
     }
-    // Custom endpoints (MinIO, Garage, s3s) want path-style addressing, as in Nix.
-    t.path_style = path_style.unwrap_or(t.endpoint.is_some());
-    Ok(t)
+    Ok(())
 }
 
 fn find_target(config: &Config, to: &str) -> Result<Target, CacheError> {
@@ -251,7 +305,21 @@ pub fn push(
                 .map_err(|e| CacheError::Usage(format!("{p}: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let infos = closure_infos(&up.nix, &sps)?;
+    let registered = closure_path_infos(&up.nix, &sps)?;
+    let infos = super::topo_order(
+        registered
+            .iter()
+            .map(|i| PathInfo {
+                path: i.path.to_string(),
+                references: i.references.iter().map(|r| r.to_string()).collect(),
+                deriver: None,
+            })
+            .collect(),
+    );
+    let registered: HashMap<String, NixPathInfo> = registered
+        .into_iter()
+        .map(|i| (i.path.to_string(), i))
+        .collect();
     let total = infos.len();
     up.ensure_cache_info()?;
     let progress = Progress::default();
@@ -265,7 +333,7 @@ pub fn push(
     let cv = Condvar::new();
     std::thread::scope(|s| {
         for _ in 0..jobs.max(1) {
-            s.spawn(|| push_worker(up, state_dir, &sched, &cv, &progress));
+            s.spawn(|| push_worker(up, state_dir, &registered, &sched, &cv, &progress));
         }
         // The caller's progress callback runs on this thread.
         loop {
@@ -279,7 +347,11 @@ pub fn push(
             if all_done {
                 break;
             }
-            std::thread::sleep(Duration::from_millis(250));
+            // Woken by each finished path, so the last one is seen at once.
+            let Ok(g) = sched.lock() else { break };
+            if !(g.todo.is_empty() && g.running == 0) {
+                let _ = cv.wait_timeout(g, Duration::from_millis(250));
+            }
         }
         cv.notify_all();
     });
@@ -299,6 +371,7 @@ pub fn push(
 fn push_worker(
     up: &Uploader,
     state_dir: &Path,
+    registered: &HashMap<String, NixPathInfo>,
     sched: &Mutex<Sched>,
     cv: &Condvar,
     progress: &Progress,
@@ -345,7 +418,10 @@ fn push_worker(
                 };
             }
         };
-        let r = push_one(up, state_dir, &info.path, progress);
+        let r = match registered.get(&info.path) {
+            Some(reg) => push_one(up, state_dir, reg, progress),
+            None => Err(CacheError::Nix(format!("{}: not registered", info.path))),
+        };
         let Ok(mut g) = sched.lock() else { return };
         g.running -= 1;
         match r {
@@ -364,13 +440,10 @@ fn push_worker(
 fn push_one(
     up: &Uploader,
     state_dir: &Path,
-    path: &str,
+    info: &NixPathInfo,
     progress: &Progress,
 ) -> Result<(), CacheError> {
-    let sp = up
-        .nix
-        .parse_path(path)
-        .map_err(|e| CacheError::Nix(e.to_string()))?;
+    let sp = &info.path;
     // Held across NAR and narinfo, so a collection never sees one without the other.
     let _lock = loop {
         match GcLock::try_shared(state_dir, &up.target)? {
@@ -378,11 +451,11 @@ fn push_one(
             None => std::thread::sleep(Duration::from_millis(500)),
         }
     };
-    if up.is_present(&sp)? {
+    if up.is_present(sp)? {
         progress.paths_skipped.fetch_add(1, Ordering::Relaxed);
         return Ok(());
     }
-    up.upload(&sp, progress).map(|_| ())
+    up.upload_with(info, progress).map(|_| ())
 }
 
 fn human(n: u64) -> String {
@@ -402,7 +475,17 @@ fn human(n: u64) -> String {
 pub fn run_cache(args: CacheArgs) -> Result<(), CacheError> {
     let CacheCommand::Push(a) = args.command;
     let config = load_config(a.config.as_deref(), a.state_dir.as_deref())?;
-    let target = find_target(&config, &a.to)?;
+    let (target, store, dest): (Target, Arc<dyn ObjectStore>, String) =
+        if a.to.starts_with("file://") {
+            let (t, dir) = parse_file_url(&a.to)?;
+            let store = Arc::new(FileStore::new(&dir)?);
+            (t, store, format!("file://{}", dir.display()))
+        } else {
+            let t = find_target(&config, &a.to)?;
+            let store = Arc::new(S3Store::new(&t)?);
+            let dest = format!("s3://{}/{}", t.bucket, t.prefix);
+            (t, store, dest)
+        };
     let jobs = a.jobs.unwrap_or(target.upload_jobs).max(1);
     let nix = NixCli::for_store(&config.store_dir);
     let mut paths = Vec::new();
@@ -411,7 +494,6 @@ pub fn run_cache(args: CacheArgs) -> Result<(), CacheError> {
             CacheError::Usage(format!("{} is not in the Nix store", p.display()))
         })?);
     }
-    let store: Arc<dyn ObjectStore> = Arc::new(S3Store::new(&target)?);
     let up = Uploader::new(target.clone(), store, nix, config.state_dir.join("tmp"))?;
     let start = Instant::now();
     let mut last_len = 0usize;
@@ -420,12 +502,10 @@ pub fn run_cache(args: CacheArgs) -> Result<(), CacheError> {
         let nar = p.nar_bytes.load(Ordering::Relaxed);
         let secs = start.elapsed().as_secs_f64().max(0.001);
         let line = format!(
-            "[{n}/{total} paths, {} NAR read, {} uploaded, {}/s] to s3://{}/{}",
+            "[{n}/{total} paths, {} NAR read, {} uploaded, {}/s] to {dest}",
             human(nar),
             human(p.file_bytes.load(Ordering::Relaxed)),
             human((nar as f64 / secs) as u64),
-            target.bucket,
-            target.prefix
         );
         let pad = last_len.saturating_sub(line.len());
         last_len = line.len();
@@ -555,6 +635,31 @@ pub fn run_gc(a: GcArgs) -> Result<(), CacheError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_urls() {
+        let (t, dir) = parse_file_url(
+            "file:///srv/cache%20x?compression=zstd&compression-level=5&secret-key=/k",
+        )
+        .unwrap();
+        assert_eq!(dir, PathBuf::from("/srv/cache x"));
+        assert_eq!((t.bucket.as_str(), t.prefix.as_str()), ("", ""));
+        assert_eq!((t.compression, t.zstd_level), (Compression::Zstd, 5));
+        assert_eq!(t.secret_key_file, Some(PathBuf::from("/k")));
+        assert_eq!(t.narinfo_key("abc"), "abc.narinfo");
+        assert_eq!(
+            parse_file_url("file:///c").unwrap().0.compression,
+            Compression::Xz
+        );
+        for bad in [
+            "file://relative",
+            "file:///c?compression=lz4",
+            "file:///c?endpoint=http://h",
+            "s3://b",
+        ] {
+            assert!(parse_file_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn s3_urls() {

@@ -18,7 +18,7 @@ const XZ_BLOCKS: [u64; 3] = [24 * MIB, 16 * MIB, 8 * MIB];
 pub struct Settings {
     pub compression: Compression,
     pub zstd_level: i32,
-    /// Threads for one path; 0 means one per core.
+    /// Threads for one path; 0 means the cores other compressors leave free.
     pub threads: u32,
 }
 
@@ -79,13 +79,23 @@ fn bytes_for(s: &Settings, threads: u32, xz_block: u64) -> u64 {
     }
 }
 
-/// The threads worth having for a NAR of `nar_size` bytes: one per core (or as configured),
-/// but no more than the NAR has blocks (a small path gets one thread and a small lease).
-fn wanted_threads(s: &Settings, nar_size: u64) -> u32 {
-    let cores = std::thread::available_parallelism()
+fn cores() -> u32 {
+    std::thread::available_parallelism()
         .map(|n| n.get() as u32)
-        .unwrap_or(1);
-    let configured = if s.threads == 0 { cores } else { s.threads };
+        .unwrap_or(1)
+}
+
+/// The threads worth having for a NAR of `nar_size` bytes when `busy` compressor threads are
+/// already running: by default the cores left free (at least one), so that paths compressed
+/// side by side share the cores instead of each taking them all (a multi-threaded compressor
+/// costs more memory and CPU than a single-threaded one); a configured count as it is. Never
+/// more than the NAR has blocks (a small path gets one thread and a small lease).
+fn wanted_threads(s: &Settings, nar_size: u64, busy: u32) -> u32 {
+    let configured = if s.threads == 0 {
+        cores().saturating_sub(busy).max(1)
+    } else {
+        s.threads
+    };
     let unit = match s.compression {
         Compression::Xz => XZ_BLOCKS[0],
         Compression::Zstd => 4 << zstd_window_log(s.zstd_level),
@@ -125,8 +135,14 @@ fn fit(s: &Settings, want: u32, bytes: u64) -> Plan {
 /// A memory budget shared by the compressors of one uploader.
 pub struct Budget {
     total: u64,
-    free: Mutex<u64>,
+    free: Mutex<Held>,
     freed: Condvar,
+}
+
+/// What the budget has given out: bytes left, and threads running.
+struct Held {
+    free: u64,
+    threads: u32,
 }
 
 /// Memory held by one compressor, given back on drop.
@@ -137,8 +153,9 @@ pub struct Lease<'a> {
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        let mut free = self.budget.free.lock().unwrap_or_else(|p| p.into_inner());
-        *free += self.plan.bytes;
+        let mut held = self.budget.free.lock().unwrap_or_else(|p| p.into_inner());
+        held.free += self.plan.bytes;
+        held.threads = held.threads.saturating_sub(self.plan.threads);
         self.budget.freed.notify_all();
     }
 }
@@ -148,7 +165,10 @@ impl Budget {
         let total = total_mb.max(1) * MIB;
         Budget {
             total,
-            free: Mutex::new(total),
+            free: Mutex::new(Held {
+                free: total,
+                threads: 0,
+            }),
             freed: Condvar::new(),
         }
     }
@@ -157,15 +177,16 @@ impl Budget {
     /// thread's worth is not free (a single thread bigger than the whole budget waits until
     /// the budget is all free, then runs alone), then takes as many threads as fit.
     pub fn lease(&self, s: &Settings, nar_size: u64) -> Lease<'_> {
-        let want = wanted_threads(s, nar_size);
         let one = bytes_for(s, 1, XZ_BLOCKS[0]);
-        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
-        while *free < one.min(self.total) {
-            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        let mut held = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while held.free < one.min(self.total) {
+            held = self.freed.wait(held).unwrap_or_else(|p| p.into_inner());
         }
-        let mut plan = fit(s, want, *free);
-        plan.bytes = plan.bytes.min(*free);
-        *free -= plan.bytes;
+        let want = wanted_threads(s, nar_size, held.threads);
+        let mut plan = fit(s, want, held.free);
+        plan.bytes = plan.bytes.min(held.free);
+        held.free -= plan.bytes;
+        held.threads += plan.threads;
         Lease { budget: self, plan }
     }
 }
@@ -289,7 +310,7 @@ mod tests {
     fn threads_fit_the_budget() {
         let xz = settings(Compression::Xz, 8);
         // Small paths get one thread whatever the budget.
-        assert_eq!(wanted_threads(&xz, 1000), 1);
+        assert_eq!(wanted_threads(&xz, 1000, 0), 1);
         let one = bytes_for(&xz, 1, XZ_BLOCKS[0]);
         for mb in [64u64, 256, 512, 2048] {
             let p = fit(&xz, 8, mb * MIB);
@@ -316,6 +337,27 @@ mod tests {
         assert!(!waiter.is_finished(), "second lease should wait for memory");
         drop(first);
         assert_eq!(waiter.join().unwrap(), 2);
-        assert_eq!(*b.free.lock().unwrap(), b.total);
+        let held = b.free.lock().unwrap();
+        assert_eq!((held.free, held.threads), (b.total, 0));
+    }
+
+    #[test]
+    fn default_threads_are_the_cores_left_free() {
+        let z = settings(Compression::Zstd, 0);
+        let cores = cores();
+        let b = Budget::new(4096);
+        let first = b.lease(&z, 1 << 30);
+        assert_eq!(first.plan.threads, cores.min(64));
+        // Every core is taken: the next path compresses on one thread, beside the first.
+        let second = b.lease(&z, 1 << 30);
+        assert_eq!(second.plan.threads, 1);
+        drop(first);
+        drop(second);
+        assert_eq!(b.lease(&z, 1 << 30).plan.threads, cores.min(64));
+        // A configured count is kept whatever runs.
+        let fixed = settings(Compression::Zstd, 3);
+        let _a = b.lease(&fixed, 1 << 30);
+        assert_eq!(b.lease(&fixed, 1 << 30).plan.threads, 3);
+        assert_eq!(wanted_threads(&z, 1 << 30, cores + 5), 1);
     }
 }

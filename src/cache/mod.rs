@@ -4,6 +4,7 @@
 
 pub mod cmd;
 pub mod compress;
+pub mod file_store;
 pub mod gc;
 pub mod local;
 pub mod queue;
@@ -92,7 +93,8 @@ pub struct Target {
     pub secret_key_file: Option<PathBuf>,
     pub upload_jobs: usize,
     /// Threads compressing ONE path with xz or zstd (`compression_threads`, older name
-    /// `xz_threads`; `?compression-threads=N`); 0, the default, is one per core. A path gets no
+    /// `xz_threads`; `?compression-threads=N`); 0, the default, is the cores no other path's
+    /// compressor is using at the time (at least one). A path gets no
     /// more threads than it has blocks (24 MiB for xz, 4 windows for zstd), and no more than
     /// fit in `upload_memory_mb` next to the other paths compressing at the same time: at xz
     /// preset 6 a thread costs ~100 MiB (liblzma's own estimate decides), at zstd level 3 ~20.

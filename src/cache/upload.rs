@@ -279,6 +279,17 @@ impl Uploader {
             .nix
             .path_info(path)
             .map_err(|e| CacheError::Nix(e.to_string()))?;
+        self.upload_with(&info, progress)
+    }
+
+    /// [`Uploader::upload`] of a path whose registration the caller already read (for a whole
+    /// closure at once, see [`closure_path_infos`]).
+    pub fn upload_with(
+        &self,
+        info: &crate::nix::cli::PathInfo,
+        progress: &Progress,
+    ) -> Result<Uploaded, CacheError> {
+        let path = &info.path;
         let mut rnd = [0u8; 8];
         let _ = getrandom::getrandom(&mut rnd);
         let tmp = TempFile(self.tmp_dir.join(format!(
@@ -408,19 +419,33 @@ pub fn closure_infos(
     nix: &NixCli,
     paths: &[StorePath],
 ) -> Result<Vec<super::PathInfo>, CacheError> {
+    let infos = closure_path_infos(nix, paths)?
+        .into_iter()
+        .map(|i| super::PathInfo {
+            path: i.path.to_string(),
+            references: i.references.iter().map(|r| r.to_string()).collect(),
+            deriver: None,
+        })
+        .collect();
+    Ok(super::topo_order(infos))
+}
+
+/// Nix's registration (hashes, sizes, references) of every path in the closure of `paths`:
+/// two `nix-store` processes for a closure of up to 1,000 paths, not one per path.
+pub fn closure_path_infos(
+    nix: &NixCli,
+    paths: &[StorePath],
+) -> Result<Vec<crate::nix::cli::PathInfo>, CacheError> {
     let closure = nix
         .closure(paths)
         .map_err(|e| CacheError::Nix(e.to_string()))?;
-    let mut infos = Vec::with_capacity(closure.len());
-    for p in closure {
-        let refs = nix
-            .references(&p)
-            .map_err(|e| CacheError::Nix(e.to_string()))?;
-        infos.push(super::PathInfo {
-            path: p.to_string(),
-            references: refs.iter().map(|r| r.to_string()).collect(),
-            deriver: None,
-        });
+    let mut out = Vec::with_capacity(closure.len());
+    // Chunks keep each command line far below the kernel's argument limit.
+    for chunk in closure.chunks(1000) {
+        out.extend(
+            nix.path_infos(chunk)
+                .map_err(|e| CacheError::Nix(e.to_string()))?,
+        );
     }
-    Ok(super::topo_order(infos))
+    Ok(out)
 }
