@@ -2,6 +2,7 @@
 //! the machine (through an embedded wrapper expression) and records an eval with one build per
 //! job. `scheduler` decides when; this module decides what an evaluation does.
 
+pub mod declarative;
 pub mod inputs;
 pub mod progress;
 pub mod run;
@@ -616,6 +617,18 @@ pub fn evaluate_jobset(
         deadline,
         error_cap: cap,
         cancelled: &cancelled,
+    };
+    // A declarative project's `.jobsets`: its spec is read first (see `declarative`).
+    let js = if jobset == db::DECL_JOBSET && proj.is_declarative() {
+        match declarative::refresh(app, &proj, &ctx, timestamp)? {
+            declarative::Refresh::Done(outcome) => return Ok(outcome),
+            declarative::Refresh::Evaluate => app
+                .db
+                .jobset(project, jobset)?
+                .ok_or_else(|| EvalError::NotFound(format!("jobset `{project}:{jobset}`")))?,
+        }
+    } else {
+        js
     };
     let mut fetched: Vec<Fetched> = Vec::new();
     for input in app.db.jobset_inputs(project, jobset)? {

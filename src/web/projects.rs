@@ -110,6 +110,9 @@ const PROJECT_FIELDS: &[&str] = &[
     "visible",
     "allowed_uris",
     "unrestricted",
+    "declfile",
+    "decltype",
+    "declvalue",
 ];
 
 /// A browser's form that fails validation comes back with what was typed and the message
@@ -176,6 +179,11 @@ fn typed_project(
     if get("unrestricted").is_some() {
         p.unrestricted = on("unrestricted");
     }
+    if let Some(f) = get("declfile") {
+        p.declfile = f;
+        p.decltype = get("decltype").unwrap_or_default();
+        p.declvalue = get("declvalue").unwrap_or_default();
+    }
     p
 }
 
@@ -221,7 +229,26 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             "only admins may set `unrestricted` or `allowed_uris` (they relax restricted evaluation)",
         ));
     }
+    let was_declarative = existing.as_ref().is_some_and(|e| e.is_declarative());
+    let old_decl = existing
+        .as_ref()
+        .map(|e| (e.decltype.clone(), e.declvalue.clone()));
+    if p.is_declarative()
+        && old_decl != Some((p.decltype.clone(), p.declvalue.clone()))
+        && !crate::perm::can_use_any_local_path(user)
+    {
+        use crate::eval::inputs::{check_local_path, LocalPathError};
+        check_local_path(
+            &crate::db::decl::decl_input(&p),
+            &ctx.app.config.allowed_path_inputs,
+        )
+        .map_err(|e| match e {
+            LocalPathError::Outside(m) => HttpError::forbidden(format!("`declvalue`: {m}")),
+            LocalPathError::Unresolvable(m) => HttpError::bad_request(format!("`declvalue`: {m}")),
+        })?;
+    }
     let created = ctx.app.db.put_project(&p)?;
+    declarative_saved(ctx, &p, was_declarative)?;
     if p.unrestricted != was_unrestricted {
         eprintln!(
             "hydrant: admin `{}` {} unrestricted evaluation for project `{name}`",
@@ -247,6 +274,27 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         "project",
         &name,
     ))
+}
+
+/// After a save: a declarative project gets its `.jobsets` jobset (its `declInput` the
+/// project's input) and an evaluation of it, which reads the spec; a project that stops being
+/// declarative loses `.jobsets` (its other jobsets stay, now edited here).
+fn declarative_saved(ctx: &Ctx, p: &Project, was_declarative: bool) -> Result<(), HttpError> {
+    if p.is_declarative() {
+        ctx.app
+            .db
+            .put_decl_jobset(&p.name, &crate::db::decl::DeclJobset::Keep)?;
+        if p.enabled {
+            crate::eval::scheduler::trigger(&ctx.app.db, &p.name, crate::db::DECL_JOBSET, true)
+                .map_err(|e| HttpError::new(500, e.to_string()))?;
+            ctx.app.eval_wake.notify();
+        }
+    } else if was_declarative {
+        crate::queue::delete_jobset(ctx.app, &p.name, crate::db::DECL_JOBSET)
+            .map_err(|e| HttpError::new(500, e.to_string()))?;
+        ctx.app.db.set_decl_error(&p.name, None)?;
+    }
+    Ok(())
 }
 
 fn project_delete_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
