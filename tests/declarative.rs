@@ -19,7 +19,12 @@ fn jobset_names(c: &Client, p: &str) -> Vec<String> {
     let v = c.get(&format!("/project/{p}")).json();
     let mut names: Vec<String> = v["jobsets"]
         .as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str()).map(String::from).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str())
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
@@ -76,7 +81,8 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
     let (repo, src) = (base.join("spec"), base.join("src"));
     write_file(&src, "release.nix", "{ ... }: { }\n");
     git(&base, &["init", "-q", "spec"]);
-    let spec1 = json!({"alpha": spec_jobset("first alpha", &src), "beta": spec_jobset("beta", &src)});
+    let spec1 =
+        json!({"alpha": spec_jobset("first alpha", &src), "beta": spec_jobset("beta", &src)});
     commit(&repo, "spec.json", &spec1.to_string(), "two jobsets");
     let srv = Server::builder(state.path())
         .config(&format!("allowed_path_inputs = {}\n", base.display()))
@@ -85,9 +91,18 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
 
     // A declarative file must stay inside its input, and the input be git or path.
     for (decl, says) in [
-        (json!({"file": "../x.json", "type": "git", "value": "/r"}), "relative path"),
-        (json!({"file": "spec.json", "type": "svn", "value": "/r"}), "git or path"),
-        (json!({"file": "spec.json", "type": "git", "value": ""}), "needs a value"),
+        (
+            json!({"file": "../x.json", "type": "git", "value": "/r"}),
+            "relative path",
+        ),
+        (
+            json!({"file": "spec.json", "type": "svn", "value": "/r"}),
+            "git or path",
+        ),
+        (
+            json!({"file": "spec.json", "type": "git", "value": ""}),
+            "needs a value",
+        ),
     ] {
         let mut b = project_body("Decl");
         b["declarative"] = decl;
@@ -97,7 +112,8 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
     }
 
     let mut body = project_body("Decl");
-    body["declarative"] = json!({"file": "spec.json", "type": "git", "value": repo.display().to_string()});
+    body["declarative"] =
+        json!({"file": "spec.json", "type": "git", "value": repo.display().to_string()});
     let r = c.put_json("/project/decl", &body);
     assert_eq!(r.status, 201, "{}", r.body);
     wait_for("the spec's two jobsets", WAIT, &srv, || {
@@ -142,16 +158,23 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
     assert_eq!(c.put_json("/jobset/decl/.new", &new).status, 409);
     let page = c.html().get("/jobset/decl/alpha").body;
     let notice = texts(&page, "#declared-by").join(" ");
-    assert!(notice.contains("defined by spec.json in the git input"), "{page}");
+    assert!(
+        notice.contains("defined by spec.json in the git input"),
+        "{page}"
+    );
     assert!(!page.contains("/jobset/decl/alpha/edit"), "{page}");
 
     // One changed, one removed, one added: applied together.
-    let spec2 = json!({"alpha": spec_jobset("second alpha", &src), "gamma": spec_jobset("gamma", &src)});
+    let spec2 =
+        json!({"alpha": spec_jobset("second alpha", &src), "gamma": spec_jobset("gamma", &src)});
     commit(&repo, "spec.json", &spec2.to_string(), "edit");
     push_and_wait(&c, &srv, &repo, "the edited spec", |_, n| {
         n == [".jobsets", "alpha", "gamma"]
     });
-    assert_eq!(c.get("/jobset/decl/alpha").json()["description"], "second alpha");
+    assert_eq!(
+        c.get("/jobset/decl/alpha").json()["description"],
+        "second alpha"
+    );
     assert_eq!(c.get("/jobset/decl/beta").status, 404);
 
     // Malformed and hostile specs: each leaves the jobsets as they were and says why.
@@ -163,11 +186,18 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
         "inputs": {"src": {"type": "path", "value": src.display().to_string()}}}});
     let bad_shares = json!({"ok": {"nixexprinput": "src", "nixexprpath": "r.nix", "schedulingshares": 0,
         "inputs": {"src": {"type": "path", "value": src.display().to_string()}}}});
-    let huge = format!("{{\"a\": {{}}, \"pad\": {{\"x\": \"{}\"}}}}", "x".repeat(1 << 20));
+    let huge = format!(
+        "{{\"a\": {{}}, \"pad\": {{\"x\": \"{}\"}}}}",
+        "x".repeat(1 << 20)
+    );
     let cases: Vec<(&str, String, &str)> = vec![
         ("malformed", "{ \"alpha\": ".into(), "not valid JSON"),
         ("bad name", bad_name.to_string(), "invalid jobset name"),
-        ("outside input", bad_input.to_string(), "allowed_path_inputs"),
+        (
+            "outside input",
+            bad_input.to_string(),
+            "allowed_path_inputs",
+        ),
         ("unknown key", unknown.to_string(), "unknown keys colour"),
         ("bad shares", bad_shares.to_string(), "schedulingshares"),
         ("huge", huge, "more than the 1048576 bytes"),
@@ -177,14 +207,23 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
         push_and_wait(&c, &srv, &repo, what, |v, _| {
             v["declerror"].as_str().is_some_and(|e| e.contains(says))
         });
-        assert_eq!(jobset_names(&c, "decl"), [".jobsets", "alpha", "gamma"], "{what}");
-        assert_eq!(c.get("/jobset/decl/alpha").json()["description"], "second alpha");
+        assert_eq!(
+            jobset_names(&c, "decl"),
+            [".jobsets", "alpha", "gamma"],
+            "{what}"
+        );
+        assert_eq!(
+            c.get("/jobset/decl/alpha").json()["description"],
+            "second alpha"
+        );
         let html = c.html().get("/project/decl").body;
         let shown = texts(&html, "#decl-error").join(" ");
         assert!(shown.contains(says), "{what}: {html}");
         // Fixed again: the error goes; the next bad one is seen fresh.
         commit(&repo, "spec.json", &spec2.to_string(), "fix");
-        push_and_wait(&c, &srv, &repo, "the fixed spec", |v, _| v["declerror"] == "");
+        push_and_wait(&c, &srv, &repo, "the fixed spec", |v, _| {
+            v["declerror"] == ""
+        });
     }
     // A symlink out of the repository.
     std::fs::remove_file(repo.join("spec.json")).unwrap();
@@ -197,6 +236,33 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
             .is_some_and(|e| e.contains("leads outside the input"))
     });
     assert_eq!(jobset_names(&c, "decl"), [".jobsets", "alpha", "gamma"]);
+
+    // The project form shows the declarative fields and says which one is wrong.
+    let browser = srv.client().login("admin", "adminpw").html();
+    let csrf = browser.csrf();
+    let form = browser.get("/project/decl/edit").body;
+    assert_eq!(attrs(&form, "input[name=declfile]", "value"), ["spec.json"]);
+    let repo_s = repo.display().to_string();
+    let r = browser.post_form(
+        "/project/decl",
+        &[
+            ("csrf", &csrf),
+            ("displayname", "Decl"),
+            ("enabled", "on"),
+            ("visible", "on"),
+            ("declfile", "../up.json"),
+            ("decltype", "git"),
+            ("declvalue", &repo_s),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        texts(&r.body, "#error-declfile")
+            .join(" ")
+            .contains("relative path"),
+        "{}",
+        r.body
+    );
 
     // No longer declarative: `.jobsets` goes, the jobsets stay and are editable again.
     let mut body = project_body("Decl");
@@ -256,7 +322,8 @@ fn generated_spec_is_built_by_nix_and_applied() {
         .start();
     let c = srv.client().with_bearer(&admin);
     let mut body = project_body("Gen");
-    body["declarative"] = json!({"file": "project.json", "type": "git", "value": repo.display().to_string()});
+    body["declarative"] =
+        json!({"file": "project.json", "type": "git", "value": repo.display().to_string()});
     let r = c.put_json("/project/gen", &body);
     assert_eq!(r.status, 201, "{}", r.body);
     wait_for("the generated jobset", WAIT, &srv, || {
@@ -269,7 +336,10 @@ fn generated_spec_is_built_by_nix_and_applied() {
     let meta = c.get("/jobset/gen/.jobsets").json();
     assert_eq!(meta["nixexprpath"], "generator.nix");
     assert_eq!(meta["inputs"]["projectName"]["value"], "gen");
-    assert_eq!(meta["inputs"]["declInput"]["value"], repo.display().to_string());
+    assert_eq!(
+        meta["inputs"]["declInput"]["value"],
+        repo.display().to_string()
+    );
     assert_eq!(c.get("/project/gen").json()["declerror"], "");
 
     // A new generator: a new `jobsets` build, whose output replaces the spec.

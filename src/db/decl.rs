@@ -288,16 +288,32 @@ mod tests {
         assert_eq!((a.created, a.updated), (vec!["c".into()], vec!["a".into()]));
         assert_eq!(a.deleted.jobsets, [("p".to_string(), "b".to_string())]);
         let a_js = db.jobset("p", "a").unwrap().unwrap();
-        assert_eq!((a_js.description.as_str(), a_js.lastcheckedtime), ("A2", Some(7)));
-        let names: Vec<String> = db.jobsets("p").unwrap().into_iter().map(|j| j.name).collect();
+        assert_eq!(
+            (a_js.description.as_str(), a_js.lastcheckedtime),
+            ("A2", Some(7))
+        );
+        let names: Vec<String> = db
+            .jobsets("p")
+            .unwrap()
+            .into_iter()
+            .map(|j| j.name)
+            .collect();
         assert_eq!(names, [".jobsets", "a", "c"]);
         // Unchanged: nothing written.
-        assert!(!db.apply_declarative("p", &[js("a", "A2"), js("c", "C")]).unwrap().changed());
+        assert!(!db
+            .apply_declarative("p", &[js("a", "A2"), js("c", "C")])
+            .unwrap()
+            .changed());
         // A bad jobset anywhere: nothing changes.
         let mut bad = js("d", "D");
         bad.0.schedulingshares = 0;
         assert!(db.apply_declarative("p", &[js("a", "A3"), bad]).is_err());
-        let names: Vec<String> = db.jobsets("p").unwrap().into_iter().map(|j| j.name).collect();
+        let names: Vec<String> = db
+            .jobsets("p")
+            .unwrap()
+            .into_iter()
+            .map(|j| j.name)
+            .collect();
         assert_eq!(names, [".jobsets", "a", "c"]);
         assert_eq!(db.jobset("p", "a").unwrap().unwrap().description, "A2");
         // No longer declarative: refused.

@@ -49,14 +49,6 @@ const SPEC_KEYS: &[&str] = &[
     "inputs",
 ];
 
-/// What the evaluation of `.jobsets` goes on with.
-pub enum Refresh {
-    /// Finished: the static spec was applied, or an error was recorded.
-    Done(EvalOutcome),
-    /// Generated case: `.jobsets` was configured from the spec; evaluate it as a jobset.
-    Evaluate,
-}
-
 /// Reads `rel` inside directory `dir`, refusing paths that climb out (`..`, absolute, or a
 /// symlink leading outside), anything but a regular file, and more than `MAX_SPEC_BYTES`.
 pub fn read_inside(dir: &Path, rel: &str) -> Result<String, String> {
@@ -152,7 +144,11 @@ fn parse_jobset(
         form: false,
     };
     // `.jobsets` is no name a user may give; it is parsed under a stand-in and renamed.
-    let parse_name = if name == DECL_JOBSET { "_jobsets" } else { name };
+    let parse_name = if name == DECL_JOBSET {
+        "_jobsets"
+    } else {
+        name
+    };
     let (mut js, inputs) = jobset_from_params(project, parse_name, &params, None)
         .map_err(|e| format!("{what}: {}", e.message))?;
     js.name = name.to_string();
@@ -233,13 +229,14 @@ fn refuse(app: &App, project: &str, msg: &str) -> Result<(), EvalError> {
 }
 
 /// The evaluation of `.jobsets` of declarative project `proj`: fetch the declarative input,
-/// read the spec, apply it (static) or configure `.jobsets` from it (generated).
+/// read the spec, apply it (static) or configure `.jobsets` from it (generated). Some: done (the
+/// spec applied, or the error recorded); None: generated, so `.jobsets` is evaluated next.
 pub fn refresh(
     app: &App,
     proj: &Project,
     ctx: &FetchCtx,
     timestamp: i64,
-) -> Result<Refresh, EvalError> {
+) -> Result<Option<EvalOutcome>, EvalError> {
     let pn = proj.name.as_str();
     let done = |fetch_error: Option<String>, error: Option<String>| {
         app.db.update_jobset(pn, DECL_JOBSET, move |j| {
@@ -257,7 +254,7 @@ pub fn refresh(
     let fetched = match inputs::fetch(&input, ctx) {
         Ok(f) => f,
         Err(e) if e.is_cancelled() => {
-            return Ok(Refresh::Done(EvalOutcome::Skipped(
+            return Ok(Some(EvalOutcome::Skipped(
                 "the check of the declarative spec was cancelled".into(),
             )))
         }
@@ -265,13 +262,13 @@ pub fn refresh(
             let msg = format!("cannot fetch the declarative input: {e}");
             refuse(app, pn, &msg)?;
             done(Some(cap_text(&msg, ctx.error_cap)), None)?;
-            return Ok(Refresh::Done(EvalOutcome::FetchFailed(msg)));
+            return Ok(Some(EvalOutcome::FetchFailed(msg)));
         }
     };
-    let fail = |msg: String| -> Result<Refresh, EvalError> {
+    let fail = |msg: String| -> Result<Option<EvalOutcome>, EvalError> {
         refuse(app, pn, &msg)?;
         done(None, Some(cap_text(&msg, ctx.error_cap)))?;
-        Ok(Refresh::Done(EvalOutcome::Failed(msg)))
+        Ok(Some(EvalOutcome::Failed(msg)))
     };
     let Some(root) = fetched.path.as_deref().filter(|p| p.is_dir()) else {
         return fail(format!(
@@ -297,7 +294,7 @@ pub fn refresh(
         }
         app.db.put_decl_jobset(pn, &DeclJobset::Static)?;
         done(None, None)?;
-        return Ok(Refresh::Done(EvalOutcome::Unchanged));
+        return Ok(Some(EvalOutcome::Unchanged));
     }
     // Generated: the spec configures `.jobsets`; `declInput` is its input even if not named.
     let mut spec = spec;
@@ -317,7 +314,7 @@ pub fn refresh(
         .db
         .put_decl_jobset(pn, &DeclJobset::Generated(Box::new(parsed)))
     {
-        Ok(_) => Ok(Refresh::Evaluate),
+        Ok(_) => Ok(None),
         Err(DbError::Invalid(m)) => fail(format!("{}: {m}", proj.declfile)),
         Err(e) => Err(e.into()),
     }
@@ -397,7 +394,11 @@ mod tests {
         std::fs::write(d.join("in/sub/spec.json"), "{}").unwrap();
         std::fs::write(d.join("outside.json"), "{}").unwrap();
         std::os::unix::fs::symlink(d.join("outside.json"), d.join("in/link.json")).unwrap();
-        std::fs::write(d.join("in/big.json"), vec![b' '; MAX_SPEC_BYTES as usize + 1]).unwrap();
+        std::fs::write(
+            d.join("in/big.json"),
+            vec![b' '; MAX_SPEC_BYTES as usize + 1],
+        )
+        .unwrap();
         let root = d.join("in");
         assert_eq!(read_inside(&root, "sub/spec.json").unwrap(), "{}");
         assert_eq!(read_inside(&root, "./sub/spec.json").unwrap(), "{}");
@@ -422,7 +423,11 @@ mod tests {
         assert!(is_static(&o(r#"{"a": {}, "b": {}}"#)));
         assert!(is_static(&o("{}")));
         assert!(!is_static(&o(r#"{"enabled": 1, "inputs": {}}"#)));
-        assert!(parse_object("[1]", "x").unwrap_err().contains("not a JSON object"));
-        assert!(parse_object("{", "x").unwrap_err().contains("not valid JSON"));
+        assert!(parse_object("[1]", "x")
+            .unwrap_err()
+            .contains("not a JSON object"));
+        assert!(parse_object("{", "x")
+            .unwrap_err()
+            .contains("not valid JSON"));
     }
 }

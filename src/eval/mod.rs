@@ -621,8 +621,8 @@ pub fn evaluate_jobset(
     // A declarative project's `.jobsets`: its spec is read first (see `declarative`).
     let js = if jobset == db::DECL_JOBSET && proj.is_declarative() {
         match declarative::refresh(app, &proj, &ctx, timestamp)? {
-            declarative::Refresh::Done(outcome) => return Ok(outcome),
-            declarative::Refresh::Evaluate => app
+            Some(outcome) => return Ok(outcome),
+            None => app
                 .db
                 .jobset(project, jobset)?
                 .ok_or_else(|| EvalError::NotFound(format!("jobset `{project}:{jobset}`")))?,
