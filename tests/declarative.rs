@@ -350,4 +350,27 @@ fn generated_spec_is_built_by_nix_and_applied() {
         let d = c.get("/jobset/gen/gen-a").json();
         (d["description"] == "regenerated of gen").then_some(())
     });
+
+    // A generator whose output is no spec: refused, shown, the jobsets kept.
+    let broken = generator("broken").replace("printf '%s' \\\"$spec\\\"", "echo not-json");
+    assert!(broken.contains("echo not-json"), "{broken}");
+    commit(&repo, "generator.nix", &broken, "broken");
+    let r = c.post_json("/api/push?jobsets=gen:.jobsets", &json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let p = wait_for("the refused output", WAIT, &srv, || {
+        let v = c.get("/project/gen").json();
+        v["declerror"]
+            .as_str()
+            .is_some_and(|e| e.contains("build") && e.contains("not valid JSON"))
+            .then_some(v)
+    });
+    assert!(p["declerror"]
+        .as_str()
+        .unwrap()
+        .contains("the output of the `jobsets` build"));
+    assert_eq!(jobset_names(&c, "gen"), [".jobsets", "gen-a"]);
+    assert_eq!(
+        c.get("/jobset/gen/gen-a").json()["description"],
+        "regenerated of gen"
+    );
 }

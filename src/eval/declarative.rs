@@ -341,9 +341,18 @@ fn apply_build(app: &App, id: u64) -> Result<(), EvalError> {
     if !proj.is_declarative() {
         return Ok(());
     }
-    let newest = app.db.jobset_evals(&b.project, DECL_JOBSET, 0, 1)?.0;
-    if newest.first().map(|e| e.id) != Some(b.eval) {
-        // An older evaluation's build: Hydra applies only the current one.
+    // Only a build of the newest evaluation (its own, or one it reuses) is applied, as Hydra
+    // applies only the current one.
+    let Some(newest) = app.db.jobset_evals(&b.project, DECL_JOBSET, 0, 1)?.0.pop() else {
+        return Ok(());
+    };
+    if newest.id != b.eval
+        && !app
+            .db
+            .eval_builds(newest.id)?
+            .iter()
+            .any(|(m, _)| m.id == id)
+    {
         return Ok(());
     }
     let pn = proj.name.as_str();

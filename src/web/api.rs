@@ -678,6 +678,52 @@ mod tests {
     }
 
     #[test]
+    fn declarative_fields_as_hydra_and_as_the_form() {
+        let mut b = json!({"displayname": "P",
+            "declarative": {"file": " spec.json ", "type": "git", "value": "https://x/r.git main"}});
+        let p = project_from_params("p", &params(b.clone()), None, "u").unwrap();
+        assert_eq!(
+            (
+                p.declfile.as_str(),
+                p.decltype.as_str(),
+                p.declvalue.as_str()
+            ),
+            ("spec.json", "git", "https://x/r.git main")
+        );
+        let v = project_json(&p, &[]);
+        assert_eq!(
+            v["declarative"],
+            json!({"file": "spec.json", "type": "git", "value": "https://x/r.git main"})
+        );
+        // Absent: unchanged. The form's flat fields. An empty file: ordinary again.
+        let kept = project_from_params("p", &params(json!({"displayname": "P"})), Some(&p), "u");
+        assert_eq!(kept.unwrap().declfile, "spec.json");
+        let flat = json!({"displayname": "P", "declfile": "d.json", "decltype": "path", "declvalue": "/d"});
+        assert_eq!(
+            project_from_params("p", &params(flat), Some(&p), "u")
+                .unwrap()
+                .decltype,
+            "path"
+        );
+        b["declarative"] = json!({"file": "", "type": "git", "value": "x"});
+        let off = project_from_params("p", &params(b.clone()), Some(&p), "u").unwrap();
+        assert!(!off.is_declarative() && off.declvalue.is_empty());
+        assert!(project_json(&off, &[]).get("declarative").is_none());
+        for bad in [
+            json!({"file": "/etc/spec.json", "type": "git", "value": "x"}),
+            json!({"file": "a/../../b", "type": "git", "value": "x"}),
+            json!({"file": "s.json", "type": "boolean", "value": "x"}),
+            json!({"file": "s.json", "type": "git"}),
+            json!({"file": 3}),
+            json!("spec.json"),
+        ] {
+            b["declarative"] = bad.clone();
+            let e = project_from_params("p", &params(b.clone()), None, "u").unwrap_err();
+            assert_eq!(e.status, 400, "{bad}");
+        }
+    }
+
+    #[test]
     fn form_rows_become_inputs() {
         let pairs: Vec<(String, String)> = [
             ("nixexprinput", "src"),
