@@ -111,6 +111,47 @@ pub fn decl_input(p: &Project) -> JobsetInput {
     }
 }
 
+/// Writes `.jobsets` of declarative project `p` inside `tx` (see [`DeclJobset`]); true when it
+/// changed.
+fn decl_jobset_in(tx: &redb::WriteTransaction, p: &Project, what: &DeclJobset) -> Result<bool> {
+    let project = p.name.as_str();
+    let cur = read_jobset(tx, project, DECL_JOBSET)?;
+    let blank = || {
+        let mut js = Jobset::new(project, DECL_JOBSET);
+        js.nixexprinput = String::new();
+        js.nixexprpath = String::new();
+        js.description = format!("Reads the declarative spec {}", p.declfile);
+        js
+    };
+    let (js, mut inputs) = match what {
+        DeclJobset::Keep => match &cur {
+            Some(c) => (c.clone(), read_inputs(tx, project, DECL_JOBSET)?),
+            None => (blank(), Vec::new()),
+        },
+        DeclJobset::Static => (blank(), Vec::new()),
+        DeclJobset::Generated(g) => {
+            let (js, inputs) = g.as_ref();
+            let mut js = js.clone();
+            js.project = project.to_string();
+            js.name = DECL_JOBSET.to_string();
+            check_jobset_fields(&js)?;
+            let mut inputs = inputs.clone();
+            if !inputs.iter().any(|i| i.name == "projectName") {
+                inputs.push(JobsetInput {
+                    name: "projectName".into(),
+                    kind: "string".into(),
+                    value: project.to_string(),
+                    emailresponsible: false,
+                });
+            }
+            (js, inputs)
+        }
+    };
+    inputs.retain(|i| i.name != "declInput");
+    inputs.push(decl_input(p));
+    Ok(write_config(tx, &js, &inputs)?.is_some())
+}
+
 impl Db {
     /// Makes the jobsets of declarative project `project` exactly `spec` (besides `.jobsets`),
     /// in one write transaction: new ones are created, changed ones updated (their evaluation
@@ -174,43 +215,39 @@ impl Db {
     pub fn put_decl_jobset(&self, project: &str, what: &DeclJobset) -> Result<bool> {
         let tx = self.inner.begin_write()?;
         let p = decl_project(&tx, project)?;
-        let cur = read_jobset(&tx, project, DECL_JOBSET)?;
-        let blank = || {
-            let mut js = Jobset::new(project, DECL_JOBSET);
-            js.nixexprinput = String::new();
-            js.nixexprpath = String::new();
-            js.description = format!("Reads the declarative spec {}", p.declfile);
-            js
-        };
-        let (js, mut inputs) = match what {
-            DeclJobset::Keep => match &cur {
-                Some(c) => (c.clone(), read_inputs(&tx, project, DECL_JOBSET)?),
-                None => (blank(), Vec::new()),
-            },
-            DeclJobset::Static => (blank(), Vec::new()),
-            DeclJobset::Generated(g) => {
-                let (js, inputs) = g.as_ref();
-                let mut js = js.clone();
-                js.project = project.to_string();
-                js.name = DECL_JOBSET.to_string();
-                check_jobset_fields(&js)?;
-                let mut inputs = inputs.clone();
-                if !inputs.iter().any(|i| i.name == "projectName") {
-                    inputs.push(JobsetInput {
-                        name: "projectName".into(),
-                        kind: "string".into(),
-                        value: project.to_string(),
-                        emailresponsible: false,
-                    });
-                }
-                (js, inputs)
-            }
-        };
-        inputs.retain(|i| i.name != "declInput");
-        inputs.push(decl_input(&p));
-        let changed = write_config(&tx, &js, &inputs)?.is_some();
+        let changed = decl_jobset_in(&tx, &p, what)?;
         tx.commit()?;
         Ok(changed)
+    }
+
+    /// Saves a project as `put_project` does and, in the same write transaction, gives a
+    /// declarative one its `.jobsets` jobset (`DeclJobset::Keep`) or takes it from one that is
+    /// no longer declarative (with everything of it, as `delete_jobset`; its spec error goes
+    /// too). Returns whether the project was created, and what was deleted.
+    pub fn put_project_decl(&self, p: &Project) -> Result<(bool, Deleted)> {
+        if !valid_name(&p.name) {
+            return Err(DbError::Invalid(format!(
+                "invalid project name `{}`",
+                p.name
+            )));
+        }
+        let mut p = p.clone();
+        if !p.is_declarative() {
+            p.declerror = None;
+        }
+        let tx = self.inner.begin_write()?;
+        let created = tx
+            .open_table(PROJECTS)?
+            .insert(p.name.as_str(), encode(&p).as_slice())?
+            .is_none();
+        let mut gone = Deleted::default();
+        if p.is_declarative() {
+            decl_jobset_in(&tx, &p, &DeclJobset::Keep)?;
+        } else if read_jobset(&tx, &p.name, DECL_JOBSET)?.is_some() {
+            delete_jobset_in(&tx, &p.name, DECL_JOBSET, &mut gone)?;
+        }
+        tx.commit()?;
+        Ok((created, gone))
     }
 
     /// Records why the project's spec was refused (None clears it). Nothing else changes.
@@ -273,8 +310,9 @@ mod tests {
             declerror: Some("old".into()),
             ..Default::default()
         };
-        db.put_project(&p).unwrap();
-        db.put_decl_jobset("p", &DeclJobset::Keep).unwrap();
+        let (created, _) = db.put_project_decl(&p).unwrap();
+        assert!(created);
+        assert_eq!(db.jobset_inputs("p", DECL_JOBSET).unwrap()[0].value, "/d");
         let a = db
             .apply_declarative("p", &[js("a", "A"), js("b", "B")])
             .unwrap();
@@ -316,11 +354,12 @@ mod tests {
             .collect();
         assert_eq!(names, [".jobsets", "a", "c"]);
         assert_eq!(db.jobset("p", "a").unwrap().unwrap().description, "A2");
-        // No longer declarative: refused.
+        // No longer declarative: `.jobsets` goes in the same transaction; a spec is refused.
         p.declfile.clear();
-        db.put_project(&p).unwrap();
+        let (_, gone) = db.put_project_decl(&p).unwrap();
+        assert_eq!(gone.jobsets, [("p".to_string(), DECL_JOBSET.to_string())]);
         assert!(db.apply_declarative("p", &[]).is_err());
-        assert_eq!(db.jobsets("p").unwrap().len(), 3);
+        assert_eq!(db.jobsets("p").unwrap().len(), 2);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

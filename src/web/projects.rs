@@ -229,7 +229,6 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             "only admins may set `unrestricted` or `allowed_uris` (they relax restricted evaluation)",
         ));
     }
-    let was_declarative = existing.as_ref().is_some_and(|e| e.is_declarative());
     let old_decl = existing
         .as_ref()
         .map(|e| (e.decltype.clone(), e.declvalue.clone()));
@@ -247,8 +246,9 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             LocalPathError::Unresolvable(m) => HttpError::bad_request(format!("`declvalue`: {m}")),
         })?;
     }
-    let created = ctx.app.db.put_project(&p)?;
-    declarative_saved(ctx, &p, was_declarative)?;
+    // One transaction: the project with its `.jobsets` (or without it, if no longer declarative).
+    let (created, gone) = ctx.app.db.put_project_decl(&p)?;
+    declarative_saved(ctx, &p, &gone)?;
     if p.unrestricted != was_unrestricted {
         eprintln!(
             "hydrant: admin `{}` {} unrestricted evaluation for project `{name}`",
@@ -276,23 +276,18 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     ))
 }
 
-/// After a save: a declarative project gets its `.jobsets` jobset (its `declInput` the
-/// project's input) and an evaluation of it, which reads the spec; a project that stops being
-/// declarative loses `.jobsets` (its other jobsets stay, now edited here).
-fn declarative_saved(ctx: &Ctx, p: &Project, was_declarative: bool) -> Result<(), HttpError> {
-    if p.is_declarative() {
-        ctx.app
-            .db
-            .put_decl_jobset(&p.name, &crate::db::decl::DeclJobset::Keep)?;
-        if p.enabled {
-            crate::eval::scheduler::trigger(&ctx.app.db, &p.name, crate::db::DECL_JOBSET, true)
-                .map_err(|e| HttpError::new(500, e.to_string()))?;
-            ctx.app.eval_wake.notify();
-        }
-    } else if was_declarative {
-        crate::queue::delete_jobset(ctx.app, &p.name, crate::db::DECL_JOBSET)
+/// After a save: a declarative project's `.jobsets` is evaluated, which reads the spec; a
+/// project no longer declarative had its `.jobsets` deleted (its files go now; its other
+/// jobsets stay, edited here again).
+fn declarative_saved(ctx: &Ctx, p: &Project, gone: &crate::db::Deleted) -> Result<(), HttpError> {
+    if !gone.jobsets.is_empty() {
+        crate::queue::removed(ctx.app, gone);
+        crate::queue::jobsets_changed(ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
+    }
+    if p.is_declarative() && p.enabled {
+        crate::eval::scheduler::trigger(&ctx.app.db, &p.name, crate::db::DECL_JOBSET, true)
             .map_err(|e| HttpError::new(500, e.to_string()))?;
-        ctx.app.db.set_decl_error(&p.name, None)?;
+        ctx.app.eval_wake.notify();
     }
     Ok(())
 }
