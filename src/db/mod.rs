@@ -10,6 +10,7 @@ use std::path::Path;
 
 pub mod api;
 pub mod cache;
+pub mod decl;
 pub mod index;
 mod maint;
 mod migrate;
@@ -171,7 +172,29 @@ pub struct Project {
     /// Only admins set it; setting it and every evaluation that uses it are logged.
     #[serde(default)]
     pub unrestricted: bool,
+    /// Declarative project (Hydra's `declfile`, `decltype`, `declvalue`): the spec file, and
+    /// the type (`git` or `path`) and value of the input holding it. Empty file: not
+    /// declarative. See `eval::declarative`.
+    #[serde(default)]
+    pub declfile: String,
+    #[serde(default)]
+    pub decltype: String,
+    #[serde(default)]
+    pub declvalue: String,
+    /// Why the spec was last refused (the jobsets were left as they were); None once it
+    /// applies again.
+    #[serde(default)]
+    pub declerror: Option<String>,
 }
+
+impl Project {
+    pub fn is_declarative(&self) -> bool {
+        !self.declfile.is_empty()
+    }
+}
+
+/// The jobset of a declarative project that reads (static) or builds (generated) its spec.
+pub const DECL_JOBSET: &str = ".jobsets";
 
 /// Jobset enabled states, Hydra's numbers.
 pub const JOBSET_DISABLED: u8 = 0;
@@ -675,17 +698,7 @@ impl Db {
                 js.name
             )));
         }
-        if js.enabled > JOBSET_ONE_AT_A_TIME {
-            return Err(DbError::Invalid(format!(
-                "`enabled` must be 0 (disabled), 1 (enabled), 2 (one-shot) or 3 (one-at-a-time), not {}",
-                js.enabled
-            )));
-        }
-        if js.schedulingshares == 0 {
-            return Err(DbError::Invalid(
-                "`schedulingshares` must be a positive number".into(),
-            ));
-        }
+        check_jobset_fields(js)?;
         let tx = self.inner.begin_write()?;
         let created;
         {
@@ -700,20 +713,7 @@ impl Db {
                     encode(js).as_slice(),
                 )?
                 .is_none();
-            let mut it = tx.open_table(JOBSET_INPUTS)?;
-            let (p, n) = (js.project.as_str(), js.name.as_str());
-            it.retain_in((p, n, "")..=(p, n, "\u{10FFFF}"), |_, _| false)?;
-            let mut seen = std::collections::BTreeSet::new();
-            for input in inputs {
-                input.validate()?;
-                if !seen.insert(input.name.as_str()) {
-                    return Err(DbError::Invalid(format!(
-                        "input `{}` is given twice",
-                        input.name
-                    )));
-                }
-                it.insert((p, n, input.name.as_str()), encode(input).as_slice())?;
-            }
+            replace_inputs(&tx, &js.project, &js.name, inputs)?;
         }
         tx.commit()?;
         Ok(created)
@@ -1308,6 +1308,46 @@ pub struct Deleted {
     pub builds: Vec<u64>,
     /// Builds that were queued or running: the runner was told through an event.
     pub queued: Vec<u64>,
+}
+
+/// The jobset record's own rules (its name is checked by the caller).
+pub(crate) fn check_jobset_fields(js: &Jobset) -> Result<()> {
+    if js.enabled > JOBSET_ONE_AT_A_TIME {
+        return Err(DbError::Invalid(format!(
+            "`enabled` must be 0 (disabled), 1 (enabled), 2 (one-shot) or 3 (one-at-a-time), not {}",
+            js.enabled
+        )));
+    }
+    if js.schedulingshares == 0 {
+        return Err(DbError::Invalid(
+            "`schedulingshares` must be a positive number".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces all inputs of a jobset: the old ones are deleted, then each new one is validated
+/// and written (an error leaves the caller's transaction to be dropped).
+pub(crate) fn replace_inputs(
+    tx: &redb::WriteTransaction,
+    p: &str,
+    n: &str,
+    inputs: &[JobsetInput],
+) -> Result<()> {
+    let mut it = tx.open_table(JOBSET_INPUTS)?;
+    it.retain_in((p, n, "")..=(p, n, "\u{10FFFF}"), |_, _| false)?;
+    let mut seen = std::collections::BTreeSet::new();
+    for input in inputs {
+        input.validate()?;
+        if !seen.insert(input.name.as_str()) {
+            return Err(DbError::Invalid(format!(
+                "input `{}` is given twice",
+                input.name
+            )));
+        }
+        it.insert((p, n, input.name.as_str()), encode(input).as_slice())?;
+    }
+    Ok(())
 }
 
 pub(super) fn delete_jobset_in(

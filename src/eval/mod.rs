@@ -3,6 +3,7 @@
 //! job. `scheduler` decides when; this module decides what an evaluation does.
 
 mod aggregate;
+pub mod declarative;
 pub mod inputs;
 pub mod progress;
 pub mod run;
@@ -645,6 +646,18 @@ pub fn evaluate_jobset(
         deadline,
         error_cap: cap,
         cancelled: &cancelled,
+    };
+    // A declarative project's `.jobsets`: its spec is read first (see `declarative`).
+    let js = if jobset == db::DECL_JOBSET && proj.is_declarative() {
+        match declarative::refresh(app, &proj, &ctx, timestamp)? {
+            Some(outcome) => return Ok(outcome),
+            None => app
+                .db
+                .jobset(project, jobset)?
+                .ok_or_else(|| EvalError::NotFound(format!("jobset `{project}:{jobset}`")))?,
+        }
+    } else {
+        js
     };
     let mut fetched: Vec<Fetched> = Vec::new();
     for input in app.db.jobset_inputs(project, jobset)? {

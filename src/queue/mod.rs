@@ -142,7 +142,8 @@ pub fn delete_project(app: &App, project: &str) -> Result<bool> {
     Ok(true)
 }
 
-fn removed(app: &App, d: &crate::db::Deleted) {
+/// Removes what deleted jobsets and builds left on disk (logs, GC roots), after their commit.
+pub(crate) fn removed(app: &App, d: &crate::db::Deleted) {
     let logs = app.config.logs_dir();
     for &id in &d.builds {
         log::remove_all(&logs, id);

@@ -691,6 +691,9 @@ impl Runner {
             log::remove(&self.app.config.logs_dir(), b.id);
             prune_roots(&self.app, &b, &self.pruned);
             self.app.cache_wake.notify();
+            if st == status::SUCCEEDED {
+                crate::eval::declarative::build_finished(&self.app, b.id);
+            }
         }
         Ok(())
     }
@@ -819,6 +822,10 @@ impl Runner {
             && (st == status::SUCCEEDED || st == status::FAILED_WITH_OUTPUT)
         {
             self.app.cache_wake.notify();
+        }
+        if rec == Recorded::Finished {
+            // A declarative project's `jobsets` build: its output may be the spec to apply.
+            crate::eval::declarative::build_finished(&self.app, d.id);
         }
         Ok(())
     }

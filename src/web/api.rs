@@ -162,7 +162,12 @@ pub fn project_from_params(
             "`homepage` must be an http:// or https:// URL, not {homepage:?}"
         )));
     }
+    let (declfile, decltype, declvalue) = declarative_from_params(p, existing)?;
     Ok(Project {
+        declfile,
+        decltype,
+        declvalue,
+        declerror: existing.and_then(|e| e.declerror.clone()),
         name: name.to_string(),
         displayname: p.required_str("displayname")?,
         description: p.str("description")?.unwrap_or_default(),
@@ -189,6 +194,70 @@ pub fn project_from_params(
                 .ok_or_else(|| HttpError::bad_request("`unrestricted` must be a boolean"))?,
         },
     })
+}
+
+/// A declarative project's input: Hydra's `declarative: {file, type, value}` (JSON), or the
+/// form's `declfile`, `decltype`, `declvalue`. Absent means unchanged; an empty file makes the
+/// project an ordinary one again (Hydra then clears type and value too).
+fn declarative_from_params(
+    p: &Params,
+    existing: Option<&Project>,
+) -> Result<(String, String, String), HttpError> {
+    let field = |obj: Option<&Map<String, Value>>, k: &str, flat: &str| {
+        let v = match obj {
+            Some(o) => o.get(k),
+            None => p.map.get(flat),
+        };
+        match v {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
+            Some(_) => Err(HttpError::bad_request(format!(
+                "`declarative.{k}` must be a string"
+            ))),
+        }
+    };
+    let obj = match p.map.get("declarative") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(o)) => Some(o),
+        Some(_) => {
+            return Err(HttpError::bad_request(
+                "`declarative` must be an object {file, type, value}",
+            ))
+        }
+    };
+    let file = field(obj, "file", "declfile")?;
+    let kind = field(obj, "type", "decltype")?;
+    let value = field(obj, "value", "declvalue")?;
+    let Some(file) = file else {
+        return Ok(existing
+            .map(|e| (e.declfile.clone(), e.decltype.clone(), e.declvalue.clone()))
+            .unwrap_or_default());
+    };
+    if file.is_empty() {
+        return Ok(Default::default());
+    }
+    if file.starts_with('/')
+        || file
+            .split('/')
+            .any(|c| c == ".." || c.chars().any(char::is_control))
+    {
+        return Err(HttpError::bad_request(format!(
+            "`declfile`: the spec file must be a relative path inside the input, not {file:?}"
+        )));
+    }
+    let kind = kind.unwrap_or_default();
+    if !matches!(kind.as_str(), "git" | "path") {
+        return Err(HttpError::bad_request(format!(
+            "`decltype`: the declarative input must be of type git or path, not {kind:?}"
+        )));
+    }
+    let value = value.unwrap_or_default();
+    if value.is_empty() {
+        return Err(HttpError::bad_request(
+            "`declvalue`: the declarative input needs a value (a git URL [branch] or a path)",
+        ));
+    }
+    Ok((file, kind, value))
 }
 
 /// `allowed_uris`: a JSON list of URI prefixes, or one string of them separated by spaces.
@@ -358,7 +427,7 @@ pub fn jobset_from_params(
 }
 
 pub fn project_json(p: &Project, jobsets: &[String]) -> Value {
-    json!({
+    let mut v = json!({
         "name": p.name,
         "displayname": p.displayname,
         "description": p.description,
@@ -372,7 +441,14 @@ pub fn project_json(p: &Project, jobsets: &[String]) -> Value {
         "allowed_uris": p.allowed_uris,
         // hydrant has no dynamic RunCommand: always false, as Hydra's default.
         "enable_dynamic_run_command": false,
-    })
+    });
+    // As Hydra: `declarative` only on declarative projects; hydrant adds why the spec was
+    // last refused ("" when it applied).
+    if p.is_declarative() {
+        v["declarative"] = json!({"file": p.declfile, "type": p.decltype, "value": p.declvalue});
+        v["declerror"] = json!(p.declerror.clone().unwrap_or_default());
+    }
+    v
 }
 
 pub fn inputs_json(inputs: &[JobsetInput]) -> Value {
@@ -597,6 +673,52 @@ mod tests {
             let mut b = base.clone();
             b["allowed_uris"] = bad.clone();
             let e = project_from_params("p", &params(b), None, "u").unwrap_err();
+            assert_eq!(e.status, 400, "{bad}");
+        }
+    }
+
+    #[test]
+    fn declarative_fields_as_hydra_and_as_the_form() {
+        let mut b = json!({"displayname": "P",
+            "declarative": {"file": " spec.json ", "type": "git", "value": "https://x/r.git main"}});
+        let p = project_from_params("p", &params(b.clone()), None, "u").unwrap();
+        assert_eq!(
+            (
+                p.declfile.as_str(),
+                p.decltype.as_str(),
+                p.declvalue.as_str()
+            ),
+            ("spec.json", "git", "https://x/r.git main")
+        );
+        let v = project_json(&p, &[]);
+        assert_eq!(
+            v["declarative"],
+            json!({"file": "spec.json", "type": "git", "value": "https://x/r.git main"})
+        );
+        // Absent: unchanged. The form's flat fields. An empty file: ordinary again.
+        let kept = project_from_params("p", &params(json!({"displayname": "P"})), Some(&p), "u");
+        assert_eq!(kept.unwrap().declfile, "spec.json");
+        let flat = json!({"displayname": "P", "declfile": "d.json", "decltype": "path", "declvalue": "/d"});
+        assert_eq!(
+            project_from_params("p", &params(flat), Some(&p), "u")
+                .unwrap()
+                .decltype,
+            "path"
+        );
+        b["declarative"] = json!({"file": "", "type": "git", "value": "x"});
+        let off = project_from_params("p", &params(b.clone()), Some(&p), "u").unwrap();
+        assert!(!off.is_declarative() && off.declvalue.is_empty());
+        assert!(project_json(&off, &[]).get("declarative").is_none());
+        for bad in [
+            json!({"file": "/etc/spec.json", "type": "git", "value": "x"}),
+            json!({"file": "a/../../b", "type": "git", "value": "x"}),
+            json!({"file": "s.json", "type": "boolean", "value": "x"}),
+            json!({"file": "s.json", "type": "git"}),
+            json!({"file": 3}),
+            json!("spec.json"),
+        ] {
+            b["declarative"] = bad.clone();
+            let e = project_from_params("p", &params(b.clone()), None, "u").unwrap_err();
             assert_eq!(e.status, 400, "{bad}");
         }
     }

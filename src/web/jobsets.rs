@@ -29,6 +29,7 @@ pub const ROUTES: &[Route] = &[
 fn create_jobset_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let p = load_project(ctx, arg(args, 0))?;
     ctx.auth.require_project_editor(&p)?;
+    refuse_declarative(&p)?;
     let mut js = Jobset::new(&p.name, "");
     js.nixexprinput = "src".into();
     Ok(Response::html(pages::jobset_form(
@@ -80,11 +81,12 @@ fn jobset_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     } else {
         None
     };
-    let can_edit = ctx
-        .auth
-        .user
-        .as_ref()
-        .is_some_and(|u| auth::can_edit(u, &project));
+    let can_edit = !project.is_declarative()
+        && ctx
+            .auth
+            .user
+            .as_ref()
+            .is_some_and(|u| auth::can_edit(u, &project));
     let view = JobsetView {
         jobset: &js,
         inputs: &inputs,
@@ -103,6 +105,7 @@ fn jobset_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             jn,
             can_eval(ctx, &project),
         ),
+        declared_by: project.is_declarative().then(|| declared_by(&project)),
     };
     Ok(Response::html(pages::jobset_page(&ctx.page(), &view, tab)))
 }
@@ -172,6 +175,31 @@ fn grid(ctx: &Ctx, p: &str, j: &str) -> Result<GridView, HttpError> {
     })
 }
 
+/// Where the jobsets of a declarative project are defined.
+fn declared_by(p: &db::Project) -> String {
+    format!(
+        "This jobset is declarative: it is defined by {} in the {} input {} of project {} \
+         (see the project page), and is changed by editing that file, not here.",
+        p.declfile, p.decltype, p.declvalue, p.name
+    )
+}
+
+/// Jobsets of a declarative project are written only by its spec: every form and write of
+/// one answers 409, naming where the spec lives.
+fn refuse_declarative(p: &db::Project) -> Result<(), HttpError> {
+    if !p.is_declarative() {
+        return Ok(());
+    }
+    Err(HttpError::new(
+        409,
+        format!(
+            "project `{}` is declarative: its jobsets are defined by the spec file `{}` in its \
+             {} input `{}` and cannot be created, edited or deleted here; change that file instead",
+            p.name, p.declfile, p.decltype, p.declvalue
+        ),
+    ))
+}
+
 /// Non-admins may only name local paths (path inputs, local git repositories) inside the
 /// config's `allowed_path_inputs`. An input left exactly as it was (an admin set it) passes.
 fn check_local_paths(
@@ -218,6 +246,9 @@ const JOBSET_FIELDS: &[&str] = &[
 /// A browser's form that fails validation comes back with what was typed (input rows too) and
 /// the message beside its field (422); scripts get the error as it is.
 fn jobset_put(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
+    let project = load_project(ctx, arg(args, 0))?;
+    ctx.auth.require_project_editor(&project)?;
+    refuse_declarative(&project)?;
     match jobset_save(ctx, args) {
         Err(e) if refill_form(ctx, &e, JOBSET_FIELDS) => {
             let (p, j) = (arg(args, 0), arg(args, 1));
@@ -357,6 +388,7 @@ fn jobset_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 fn jobset_delete_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let project = load_project(ctx, arg(args, 0))?;
     ctx.auth.require_project_editor(&project)?;
+    refuse_declarative(&project)?;
     let js = load_jobset(ctx, &project.name, arg(args, 1))?;
     let (_, evals) = ctx.app.db.jobset_evals(&js.project, &js.name, 0, 0)?;
     Ok(Response::html(pages::confirm_delete(
@@ -374,6 +406,7 @@ fn jobset_delete_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError>
 fn jobset_delete(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let project = load_project(ctx, arg(args, 0))?;
     ctx.auth.require_project_editor(&project)?;
+    refuse_declarative(&project)?;
     let js = load_jobset(ctx, &project.name, arg(args, 1))?;
     let page = format!("/jobset/{}/{}/delete", enc(&js.project), enc(&js.name));
     if let Some(r) = unconfirmed(ctx, &page) {
@@ -388,6 +421,7 @@ fn jobset_delete(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 fn jobset_edit_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let project = load_project(ctx, arg(args, 0))?;
     ctx.auth.require_project_editor(&project)?;
+    refuse_declarative(&project)?;
     let js = load_jobset(ctx, &project.name, arg(args, 1))?;
     let inputs = ctx.app.db.jobset_inputs(&project.name, &js.name)?;
     Ok(Response::html(pages::jobset_form(
@@ -404,6 +438,7 @@ fn jobset_edit_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 fn jobset_clone_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let project = load_project(ctx, arg(args, 0))?;
     ctx.auth.require_project_editor(&project)?;
+    refuse_declarative(&project)?;
     let mut js = load_jobset(ctx, &project.name, arg(args, 1))?;
     let inputs = ctx.app.db.jobset_inputs(&project.name, &js.name)?;
     let title = format!("Clone jobset {}:{}", js.project, js.name);

@@ -295,6 +295,20 @@ pub fn project_page(
                 @if !p.visible { " · " span.hidden-marker { "hidden" } }
                 @if p.unrestricted { " · " span #unrestricted { "evaluated unrestricted" } }
             }
+            @if p.is_declarative() {
+                section #declarative {
+                    p #declarative-source {
+                        "Declarative project: its jobsets are defined by " code { (p.declfile) }
+                        " in the " (p.decltype) " input " code { (p.declvalue) }
+                        " (read by the jobset " a href={ "/jobset/" (pn) "/.jobsets" } { ".jobsets" } ")."
+                    }
+                    @if let Some(e) = &p.declerror {
+                        h3 { "The declarative spec was refused" }
+                        div.error #decl-error { (e) }
+                        p.muted { "The jobsets below are left as they were until the spec is fixed." }
+                    }
+                }
+            }
             h2 { "Jobsets" }
             @if jobsets.is_empty() { p.muted { "No jobsets." } } @else {
                 table #jobsets {
@@ -315,7 +329,7 @@ pub fn project_page(
             }
             @if can_edit {
                 p {
-                    a.btn href={ "/project/" (pn) "/create-jobset" } { "Create jobset" } " "
+                    @if !p.is_declarative() { a.btn href={ "/project/" (pn) "/create-jobset" } { "Create jobset" } " " }
                     a.btn href={ "/project/" (pn) "/edit" } { "Edit project" }
                 }
                 p { a.btn.danger #delete-project href={ "/project/" (pn) "/delete" } { "Delete project…" } }
@@ -378,6 +392,13 @@ pub fn project_form(
                 (row("Owner", "owner", err, html! { input type="text" name="owner" value=(p.owner) readonly[!admin]; }))
                 (row("Enabled", "enabled", err, html! { input type="checkbox" name="enabled" checked[p.enabled]; }))
                 (row("Visible", "visible", err, html! { input type="checkbox" name="visible" checked[p.visible]; }))
+                (row("Declarative spec file (leave empty for jobsets managed here)", "declfile", err,
+                    html! { input type="text" name="declfile" value=(p.declfile) placeholder="spec.json"; }))
+                (row("Declarative input type", "decltype", err, html! { select name="decltype" {
+                    @for t in ["git", "path"] { option value=(t) selected[p.decltype == t] { (t) } }
+                } }))
+                (row("Declarative input value (git URL [branch], or a path)", "declvalue", err,
+                    html! { input type="text" name="declvalue" value=(p.declvalue); }))
                 @if admin {
                     (row("Allowed URIs (space-separated prefixes evaluations may fetch)", "allowed_uris", err,
                         html! { input type="text" name="allowed_uris" value=(p.allowed_uris.join(" ")); }))
@@ -408,6 +429,8 @@ pub struct JobsetView<'a> {
     pub can_eval: bool,
     /// The running evaluation, if any (`eval_progress::running`).
     pub running: Markup,
+    /// For a jobset of a declarative project: where it is defined (it cannot be edited here).
+    pub declared_by: Option<String>,
 }
 
 pub const EVALS_PER_PAGE: usize = 20;
@@ -463,6 +486,7 @@ pub fn jobset_page(pc: &PageCtx, v: &JobsetView, tab: &str) -> Markup {
             div.crumbs { a href="/" { "Projects" } " / " a href={ "/project/" (enc(&js.project)) } { (js.project) } " / " (js.name) }
             h1 { "Jobset " (js.project) ":" (js.name) }
             @if !js.description.is_empty() { p { (js.description) } }
+            @if let Some(d) = &v.declared_by { p.notice #declared-by { (d) } }
             @if js.triggertime.is_some() { p.muted #triggered { "An evaluation has been requested." } }
             (v.running)
             @if has_errors {
@@ -979,6 +1003,7 @@ mod tests {
             can_edit: true,
             can_eval: true,
             running: html! {},
+            declared_by: None,
         };
         let html = jobset_page(&PageCtx::default(), &v, "config").into_string();
         assert!(html.contains("<details class=\"actions\">"), "{html}");

@@ -110,6 +110,9 @@ const PROJECT_FIELDS: &[&str] = &[
     "visible",
     "allowed_uris",
     "unrestricted",
+    "declfile",
+    "decltype",
+    "declvalue",
 ];
 
 /// A browser's form that fails validation comes back with what was typed and the message
@@ -176,6 +179,11 @@ fn typed_project(
     if get("unrestricted").is_some() {
         p.unrestricted = on("unrestricted");
     }
+    if let Some(f) = get("declfile") {
+        p.declfile = f;
+        p.decltype = get("decltype").unwrap_or_default();
+        p.declvalue = get("declvalue").unwrap_or_default();
+    }
     p
 }
 
@@ -221,7 +229,26 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             "only admins may set `unrestricted` or `allowed_uris` (they relax restricted evaluation)",
         ));
     }
-    let created = ctx.app.db.put_project(&p)?;
+    let old_decl = existing
+        .as_ref()
+        .map(|e| (e.decltype.clone(), e.declvalue.clone()));
+    if p.is_declarative()
+        && old_decl != Some((p.decltype.clone(), p.declvalue.clone()))
+        && !crate::perm::can_use_any_local_path(user)
+    {
+        use crate::eval::inputs::{check_local_path, LocalPathError};
+        check_local_path(
+            &crate::db::decl::decl_input(&p),
+            &ctx.app.config.allowed_path_inputs,
+        )
+        .map_err(|e| match e {
+            LocalPathError::Outside(m) => HttpError::forbidden(format!("`declvalue`: {m}")),
+            LocalPathError::Unresolvable(m) => HttpError::bad_request(format!("`declvalue`: {m}")),
+        })?;
+    }
+    // One transaction: the project with its `.jobsets` (or without it, if no longer declarative).
+    let (created, gone) = ctx.app.db.put_project_decl(&p)?;
+    declarative_saved(ctx, &p, &gone)?;
     if p.unrestricted != was_unrestricted {
         eprintln!(
             "hydrant: admin `{}` {} unrestricted evaluation for project `{name}`",
@@ -247,6 +274,22 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         "project",
         &name,
     ))
+}
+
+/// After a save: a declarative project's `.jobsets` is evaluated, which reads the spec; a
+/// project no longer declarative had its `.jobsets` deleted (its files go now; its other
+/// jobsets stay, edited here again).
+fn declarative_saved(ctx: &Ctx, p: &Project, gone: &crate::db::Deleted) -> Result<(), HttpError> {
+    if !gone.jobsets.is_empty() {
+        crate::queue::removed(ctx.app, gone);
+        crate::queue::jobsets_changed(ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
+    }
+    if p.is_declarative() && p.enabled {
+        crate::eval::scheduler::trigger(&ctx.app.db, &p.name, crate::db::DECL_JOBSET, true)
+            .map_err(|e| HttpError::new(500, e.to_string()))?;
+        ctx.app.eval_wake.notify();
+    }
+    Ok(())
 }
 
 fn project_delete_form(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
