@@ -90,6 +90,8 @@ fn main_flake(root: &Path, n: &str, extra: &str) -> String {
         failing = mk "failing" "echo this build fails >&2; exit 1";
         broken = throw "broken on purpose";
         sneaky = mk "sneaky" (builtins.readFile /etc/hostname);
+        sneaky2 = mk "sneaky2" (builtins.readFile "${{builtins.fetchTree {{ type = "path"; path = "/etc/hostname"; }}}}");
+        sneaky3 = (builtins.getFlake "path:/etc").outputs;
         {extra}
       }};
     }};
@@ -150,15 +152,28 @@ fn flake_is_locked_in_hydrants_state_evaluated_and_reevaluated_on_change() {
         .collect();
     assert_eq!(jobs, ["failing", "hello", "nested.a", "nested.deeper.b"]);
     let errs: Vec<&str> = ev.job_errors.keys().map(String::as_str).collect();
-    assert_eq!(errs, ["broken", "sneaky"], "{:?}", ev.job_errors);
+    assert_eq!(
+        errs,
+        ["broken", "sneaky", "sneaky2", "sneaky3"],
+        "{:?}",
+        ev.job_errors
+    );
     assert!(ev.job_errors["broken"].contains("broken on purpose"));
     // Pure, restricted evaluation: the flake reads its own locked sources and nothing else.
     assert!(
-        ev.job_errors["sneaky"].contains("forbidden in restricted mode")
-            || ev.job_errors["sneaky"].contains("pure evaluation mode"),
+        ev.job_errors["sneaky"].contains("forbidden in restricted mode"),
         "{}",
         ev.job_errors["sneaky"]
     );
+    // Nor can it fetch something else (the evaluation has no fetcher).
+    for job in ["sneaky2", "sneaky3"] {
+        assert!(
+            ev.job_errors[job].contains("'flakes' is disabled")
+                || ev.job_errors[job].contains("attribute 'getFlake' missing"),
+            "{job}: {}",
+            ev.job_errors[job]
+        );
+    }
     // The locked reference: the flake at its commit, and the input at its own.
     let rev = head(&a);
     let locked = ev.flake.clone().expect("locked flake recorded");
@@ -220,6 +235,44 @@ fn flake_is_locked_in_hydrants_state_evaluated_and_reevaluated_on_change() {
         eval::evaluate_jobset(&t.app, "p", "f", false).unwrap(),
         EvalOutcome::Unchanged
     );
+}
+
+/// A `path:` flake (no git) with a local git input: evaluated with no network, re-evaluated
+/// when its contents change; a dirty git tree named without a branch is a clear error.
+#[test]
+fn path_flakes_and_dirty_trees() {
+    let t = common::TestApp::new("flake-path").build();
+    let root = t.path().join("repos");
+    let n = nonce();
+    dep_repo(&root, "hello");
+    let dir = root.join("plain");
+    write_file(&dir, "flake.nix", &main_flake(&root, &n, ""));
+    flake_jobset(&t.app, &format!("path:{}", dir.display()));
+    let ev = evaluated(eval::evaluate_jobset(&t.app, "p", "f", false).unwrap());
+    assert_eq!(ev.nrbuilds, 4, "{:?}", ev.job_errors);
+    assert!(ev.flake.as_deref().unwrap().starts_with("path:"));
+    assert_eq!(
+        eval::evaluate_jobset(&t.app, "p", "f", false).unwrap(),
+        EvalOutcome::Unchanged
+    );
+    assert!(!dir.join("flake.lock").exists());
+    write_file(
+        &dir,
+        "flake.nix",
+        &main_flake(&root, &n, "more = mk \"more\" \"echo > $out\";"),
+    );
+    let ev2 = evaluated(eval::evaluate_jobset(&t.app, "p", "f", false).unwrap());
+    assert_eq!(ev2.nrbuilds, 5);
+
+    // A git work tree with uncommitted changes, named without `ref`.
+    let a = main_repo(&root, &n);
+    write_file(&a, "flake.nix", &main_flake(&root, "uncommitted", ""));
+    flake_jobset(&t.app, &format!("git+file://{}", a.display()));
+    let out = eval::evaluate_jobset(&t.app, "p", "f", false).unwrap();
+    let EvalOutcome::FetchFailed(msg) = out else {
+        panic!("expected a fetch failure, got {out:?}");
+    };
+    assert!(msg.contains("uncommitted changes"), "{msg}");
 }
 
 /// An input behind a network that accepts connections and never answers fails within the

@@ -1,19 +1,18 @@
 # hydrant's flake loader: the outputs of a locked flake, computed from its lock file the way
-# Nix's own call-flake.nix does for `builtins.getFlake` (same `self`, same `inputs`), but with
-# the lock hydrant computed and recorded (`nix flake metadata --no-write-lock-file`), so
-# inputs a committed flake.lock lacks are pinned too and nothing is written anywhere. Every
-# node, the flake itself included, is fetched by its locked attributes (rev, narHash), which
-# pure and restricted evaluation allow and which make the evaluation reproducible.
-{ lockFile, root }:
+# Nix's own call-flake.nix does for `builtins.getFlake` (same `self`, same `inputs`, same
+# source attributes), but with the lock hydrant computed and recorded (`nix flake metadata
+# --no-write-lock-file`), so inputs a committed flake.lock lacks are pinned too and nothing is
+# written anywhere. Fetching is done before evaluation: `sources` gives each node's store path
+# (its locked narHash's) and attributes, so the evaluation needs no fetcher, no network and
+# not Nix's `flakes` feature (whose `fetchTree`/`getFlake` would read outside restricted mode).
+{ lockFile, sources }:
 let
   allNodes = builtins.mapAttrs
     (key: node:
       let
-        sourceInfo =
-          if key == lockFile.root then builtins.fetchTree (removeAttrs root [ "dir" ])
-          else builtins.fetchTree (node.info or { } // removeAttrs node.locked [ "dir" ]);
-        subdir = if key == lockFile.root then root.dir or "" else node.locked.dir or "";
-        flake = import (sourceInfo + (if subdir != "" then "/" else "") + subdir + "/flake.nix");
+        src = sources.${key};
+        sourceInfo = src.info // { outPath = builtins.storePath src.info.outPath; };
+        flake = import (sourceInfo + (if src.dir != "" then "/" + src.dir else "") + "/flake.nix");
         inputs = builtins.mapAttrs (name: spec: allNodes.${resolveInput spec}) (node.inputs or { });
         # An input is a node name, or a `follows` path from the root.
         resolveInput = spec: if builtins.isList spec then getInputByPath lockFile.root spec else spec;

@@ -1,9 +1,11 @@
 //! Flake jobsets (Hydra's `type = 1`): the flake reference a user gives is checked for shape,
 //! locked with `nix flake metadata --no-write-lock-file` (so nothing is ever written into the
-//! user's repository, and a lock file missing entries is completed in memory only), and the
-//! evaluation then reads `hydraJobs` of exactly that lock: `call-flake.nix` fetches every node
-//! by its locked attributes (rev, narHash) with `fetchTree`, as Nix's own `getFlake` does, so
-//! the eval is reproducible from what it records.
+//! user's repository, and a lock file missing entries is completed in memory only). Every
+//! locked source is then in the store at the path its narHash names (fetched with `nix flake
+//! archive` when one is missing), and the evaluation reads `hydraJobs` of exactly that lock
+//! (`call-flake.nix`, as Nix's own `getFlake` computes it) in restricted mode with only those
+//! store paths readable and no fetcher at all, so the eval is reproducible from what it
+//! records and reads nothing else.
 
 use super::run::{self, cap_text, RunError};
 use crate::db::{EvalInput, JobsetInput};
@@ -99,6 +101,9 @@ pub struct Locked {
     pub root: Value,
     /// The whole lock file as Nix computed it (entries a committed flake.lock lacks included).
     pub lock: Value,
+    /// Node key → `{ info = SOURCE ATTRIBUTES; dir = SUBDIR; }`: each locked source's store
+    /// path (`info.outPath`) and the attributes `fetchTree` would give it.
+    pub sources: Value,
 }
 
 impl Locked {
@@ -140,20 +145,14 @@ impl Locked {
         out
     }
 
-    /// The `url` of every locked node (git and tarball inputs, the flake included): restricted
-    /// evaluation lets `fetchTree` reach exactly these (Nix's `allowed-uris`), so a local
-    /// repository is fetched at its locked revision without its work tree becoming readable.
-    pub fn fetch_uris(&self) -> Vec<String> {
-        let mut out: Vec<String> = std::iter::once(&self.root)
-            .chain(
-                self.lock["nodes"]
-                    .as_object()
-                    .into_iter()
-                    .flat_map(|m| m.values().map(|n| &n["locked"])),
-            )
-            .filter_map(|l| l["url"].as_str())
-            .filter(|u| !u.is_empty() && !u.contains(char::is_whitespace))
-            .map(str::to_string)
+    /// The store paths of every locked source: what the evaluation may read.
+    pub fn source_paths(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .sources
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter_map(|v| v["info"]["outPath"].as_str().map(str::to_string))
             .collect();
         out.sort();
         out.dedup();
@@ -321,11 +320,168 @@ pub fn lock(
     if !root.is_object() || root["type"].as_str().is_none() {
         return Err(LockError::BadOutput("no `locked` attributes".into()));
     }
+    if root["type"] == "git" && root["rev"].as_str().is_none() {
+        return Err(LockError::Nix(format!(
+            "cannot lock flake {flake_ref}: the repository has uncommitted changes, so it has no \
+             revision to evaluate; commit them, or name a branch (`?ref=main`) to evaluate its \
+             last commit"
+        )));
+    }
     let lock = v["locks"].clone();
     if !lock["nodes"].is_object() {
         return Err(LockError::BadOutput("no `locks`".into()));
     }
-    Ok(Locked { url, root, lock })
+    let root_path = v["path"].as_str().unwrap_or("").to_string();
+    let mut locked = Locked {
+        url,
+        root,
+        lock,
+        sources: Value::Null,
+    };
+    let (found, missing) = sources(&locked, &nix.store_dir, &root_path)?;
+    locked.sources = found;
+    if missing.is_empty() {
+        return Ok(locked);
+    }
+    // Inputs the committed flake.lock already pinned are not fetched by `metadata`.
+    let mut c = nix.command("nix");
+    c.args(FEATURES)
+        .args(["flake", "archive", "--json", "--no-write-lock-file"])
+        .arg("--show-trace");
+    no_hang(&mut c, timeout);
+    c.arg("--").arg(flake_ref);
+    let out = run::run(c, deadline, cap.max(16 * 1024), cancelled).map_err(LockError::Run)?;
+    if !out.success {
+        return Err(LockError::Nix(cap_text(
+            &lock_message(flake_ref, &out.stderr),
+            cap,
+        )));
+    }
+    let (_, missing) = sources(&locked, &nix.store_dir, &root_path)?;
+    if let Some((key, path)) = missing.first() {
+        return Err(LockError::Nix(format!(
+            "cannot lock flake {flake_ref}: input `{key}` is not at {path} after fetching (did \
+             it change while it was locked?)"
+        )));
+    }
+    Ok(locked)
+}
+
+/// The store path Nix gives a source with this narHash (SRI): a fixed-output path named
+/// `source`, NAR-hashed with SHA-256, without references.
+pub fn source_store_path(store_dir: &str, nar_hash: &str) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let h = crate::nix::hash::Hash::parse(nar_hash).ok()?;
+    if h.algo() != crate::nix::hash::HashAlgo::Sha256 {
+        return None;
+    }
+    let fingerprint = format!("source:sha256:{}:{store_dir}:source", h.to_hex());
+    let digest = Sha256::digest(fingerprint.as_bytes());
+    let mut compressed = [0u8; 20];
+    for (i, b) in digest.iter().enumerate() {
+        compressed[i % 20] ^= b;
+    }
+    Some(format!(
+        "{store_dir}/{}-source",
+        crate::nix::base32::encode(&compressed)
+    ))
+}
+
+/// `YYYYMMDDHHMMSS` in UTC, as Nix shows `lastModifiedDate`.
+fn utc_stamp(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
+/// The source attributes `fetchTree` gives a locked input (Nix 2.8's `emitTreeAttrs`).
+fn source_info(locked: &Value, out_path: &str) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("outPath".into(), out_path.into());
+    if let Some(h) = locked["narHash"].as_str() {
+        m.insert("narHash".into(), h.into());
+    }
+    if locked["type"] == "git" {
+        m.insert(
+            "submodules".into(),
+            locked["submodules"].as_bool().unwrap_or(false).into(),
+        );
+    }
+    if let Some(rev) = locked["rev"].as_str() {
+        m.insert("rev".into(), rev.into());
+        m.insert("shortRev".into(), rev.get(..7).unwrap_or(rev).into());
+    }
+    if let Some(n) = locked["revCount"].as_u64() {
+        m.insert("revCount".into(), n.into());
+    }
+    if let Some(t) = locked["lastModified"].as_i64() {
+        m.insert("lastModified".into(), t.into());
+        m.insert("lastModifiedDate".into(), utc_stamp(t).into());
+    }
+    Value::Object(m)
+}
+
+/// Each node's source (see `Locked::sources`) and the (node, path) pairs not in the store.
+type Sources = (Value, Vec<(String, String)>);
+
+fn sources(l: &Locked, store_dir: &str, root_path: &str) -> Result<Sources, LockError> {
+    let root_key = l.lock["root"].as_str().unwrap_or("root");
+    let mut out = serde_json::Map::new();
+    let mut missing = Vec::new();
+    let nodes = l.lock["nodes"].as_object().cloned().unwrap_or_default();
+    for (key, node) in &nodes {
+        let (locked, path) = if key == root_key {
+            (&l.root, root_path.to_string())
+        } else {
+            let locked = &node["locked"];
+            let Some(path) = locked["narHash"]
+                .as_str()
+                .and_then(|h| source_store_path(store_dir, h))
+            else {
+                return Err(LockError::BadOutput(format!(
+                    "input node `{key}` has no sha256 narHash"
+                )));
+            };
+            (locked, path)
+        };
+        // A path must be a plain store path: it becomes `builtins.storePath` and `-I`.
+        let name_ok = path
+            .strip_prefix(store_dir)
+            .and_then(|r| r.strip_prefix('/'))
+            .is_some_and(|b| {
+                !b.is_empty()
+                    && b.bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || b"+-._?=".contains(&c))
+            });
+        if !name_ok {
+            return Err(LockError::BadOutput(format!(
+                "input node `{key}` is at {path:?}, not a store path"
+            )));
+        }
+        if !std::path::Path::new(&path).exists() {
+            missing.push((key.clone(), path.clone()));
+        }
+        let dir = locked["dir"].as_str().unwrap_or("");
+        out.insert(
+            key.clone(),
+            serde_json::json!({"info": source_info(locked, &path), "dir": dir}),
+        );
+    }
+    Ok((Value::Object(out), missing))
 }
 
 /// Nix's failure with `--show-trace`, reduced to what a user needs: the `error:` line and
@@ -447,13 +603,13 @@ mod tests {
         let l = Locked {
             url: "git+file:///a?rev=1".into(),
             root: json!({"type":"git","url":"file:///a","rev":"1","narHash":"h1"}),
+            sources: json!({}),
             lock: json!({"root":"root","version":7,"nodes":{
                 "root":{"inputs":{"b":"b","c":"c_2"}},
                 "b":{"locked":{"type":"git","url":"file:///b","rev":"2","narHash":"h2"},"inputs":{"c":["c"]}},
                 "c_2":{"locked":{"type":"path","path":"/c","narHash":"h3"}}
             }}),
         };
-        assert_eq!(l.fetch_uris(), ["file:///a", "file:///b"]);
         let r = l.records();
         let names: Vec<_> = r.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["flake", "b", "c"]);
@@ -469,6 +625,25 @@ mod tests {
                 ("c".to_string(), "path:/c?narHash=h3".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn source_paths_are_computed_as_nix_does() {
+        // `nix flake metadata` said: this narHash is at this path.
+        assert_eq!(
+            source_store_path(
+                "/nix/store",
+                "sha256-hev7bJYomaYpsMVJ9VJQJgQw/PENbQRVTDWjtuDrtXA="
+            )
+            .unwrap(),
+            "/nix/store/j1pjdgmf56pz0df4bgbfjz21615wcvmn-source"
+        );
+        assert_eq!(
+            source_store_path("/nix/store", "md5-1B2M2Y8AsgTpgAmY7PhCfg=="),
+            None
+        );
+        assert_eq!(utc_stamp(1796133728), "20261201140208");
+        assert_eq!(utc_stamp(0), "19700101000000");
     }
 
     #[test]

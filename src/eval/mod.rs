@@ -433,13 +433,15 @@ impl<'a> NixEvaluator<'a> {
                 // The lock is data read with fromJSON: nothing from the flake becomes code.
                 Some(locked) => std::fs::write(expr.join("call-flake.nix"), flake::CALL_FLAKE)
                     .and_then(|_| std::fs::write(expr.join("lock.json"), locked.lock.to_string()))
-                    .and_then(|_| std::fs::write(expr.join("root.json"), locked.root.to_string()))
+                    .and_then(|_| {
+                        std::fs::write(expr.join("sources.json"), locked.sources.to_string())
+                    })
                     .and_then(|_| {
                         std::fs::write(
                             &load,
                             "import ./wrapper.nix { flake = import ./call-flake.nix { \
                              lockFile = builtins.fromJSON (builtins.readFile ./lock.json); \
-                             root = builtins.fromJSON (builtins.readFile ./root.json); }; }\n",
+                             sources = builtins.fromJSON (builtins.readFile ./sources.json); }; }\n",
                         )
                     }),
                 None => std::fs::write(expr.join("inputs.nix"), &self.inputs_expr).and_then(|_| {
@@ -466,8 +468,9 @@ impl<'a> NixEvaluator<'a> {
             c.args(["repl", "--extra-experimental-features", "nix-command"]);
             policy.apply(&mut c);
             if self.flake.is_some() {
-                c.args(flake::FEATURES)
-                    .args(["--option", "pure-eval", "true"]);
+                // No `flakes` feature here: every source is fetched already, and its
+                // `fetchTree`/`getFlake` would reach outside restricted mode. Should anything
+                // still fetch, it fails fast.
                 flake::no_hang(&mut c, self.fetch_timeout);
             }
             // The repl keeps a history file; not in the user's home.
@@ -745,10 +748,15 @@ pub fn evaluate_jobset(
     if let Some(l) = locked {
         let flake_url = l.url.clone();
         let eval_start = Instant::now();
-        let mut allowed_uris = proj.allowed_uris.clone();
-        allowed_uris.extend(l.fetch_uris());
+        // Restricted whatever the project says, as Hydra's pure flake evaluation: the locked
+        // sources (store paths) are all it may read, and it fetches nothing.
         let policy = EvalPolicy {
-            allowed_uris,
+            search_path: l
+                .source_paths()
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| (format!("hydrant.flake.{i}"), PathBuf::from(p)))
+                .collect(),
             ..Default::default()
         };
         let evaluator = NixEvaluator::new(PathBuf::new(), &[], deadline, cap, &cancelled, &app.nix)

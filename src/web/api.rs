@@ -259,9 +259,11 @@ pub fn jobset_from_params(
             match n {
                 Some(0) => db::JOBSET_LEGACY,
                 Some(1) => db::JOBSET_FLAKE,
-                _ => return Err(HttpError::bad_request(format!(
+                _ => {
+                    return Err(HttpError::bad_request(format!(
                     "`type` must be 0 (legacy: a Nix expression in an input) or 1 (flake), not {v}"
-                ))),
+                )))
+                }
             }
         }
     };
