@@ -618,9 +618,45 @@ fn edit_form_offers_flake_and_legacy() {
     assert!(css
         .body
         .contains("#type-flake:checked~.legacy-fields{display:none}"));
+    // The browser form posts both types' fields; the chosen type decides which count.
+    let form = |ty: &'static str| {
+        vec![
+            ("name", "f"),
+            ("type", ty),
+            ("flake", "github:o/r2"),
+            ("nixexprinput", "src"),
+            ("nixexprpath", "release.nix"),
+            ("input-0-name", "src"),
+            ("input-0-type", "string"),
+            ("input-0-value", "x"),
+            ("checkinterval", "0"),
+            ("enabled", "1"),
+        ]
+    };
+    let r = c.html().post_form("/jobset/p/f", &form("0"));
+    assert!(r.status < 400, "{} {}", r.status, r.body);
+    let js = c.get("/jobset/p/f").json();
+    assert_eq!(
+        (&js["type"], &js["flake"], &js["nixexprinput"]),
+        (&json!(0), &json!(""), &json!("src"))
+    );
+    let r = c.html().post_form("/jobset/p/f", &form("1"));
+    assert!(r.status < 400, "{} {}", r.status, r.body);
+    let js = c.get("/jobset/p/f").json();
+    assert_eq!(
+        (&js["type"], &js["flake"], &js["nixexprinput"]),
+        (&json!(1), &json!("github:o/r2"), &json!(""))
+    );
+    // A bad flake reference comes back in the form, beside its field.
+    let mut bad = form("1");
+    bad[2] = ("flake", "nixpkgs");
+    let r = c.html().post_form("/jobset/p/f", &bad);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"error-flake\""), "{}", r.body);
+    assert!(r.body.contains(r#"name="flake" value="nixpkgs""#));
     // The jobset page says it is a flake jobset.
     let jp = c.html().get("/jobset/p/f?tab=config");
-    assert_eq!(texts(&jp.body, "#config-flake code"), ["github:o/r"]);
+    assert_eq!(texts(&jp.body, "#config-flake code"), ["github:o/r2"]);
 }
 
 fn hydrant_css_path(html: &str) -> String {

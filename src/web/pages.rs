@@ -640,10 +640,13 @@ fn config_tab(v: &JobsetView) -> Markup {
                 tr { th { "Email notification" } td { @if js.enableemail { "yes" } @else { "no" } } }
             }
         }
-        h2 { "Inputs" }
-        table #inputs {
-            thead { tr { th { "Name" } th { "Type" } th { "Value" } } }
-            tbody { @for i in v.inputs { tr { td.name { (i.name) } td { (i.kind) } td { code { (i.value) } } } } }
+        // A flake jobset's inputs are the flake's own (on each eval's Inputs tab).
+        @if js.jobset_type != db::JOBSET_FLAKE || !v.inputs.is_empty() {
+            h2 { "Inputs" }
+            table #inputs {
+                thead { tr { th { "Name" } th { "Type" } th { "Value" } } }
+                tbody { @for i in v.inputs { tr { td.name { (i.name) } td { (i.kind) } td { code { (i.value) } } } } }
+            }
         }
     }
 }
