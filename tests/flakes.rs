@@ -275,6 +275,53 @@ fn path_flakes_and_dirty_trees() {
     assert!(msg.contains("uncommitted changes"), "{msg}");
 }
 
+/// A committed, complete flake.lock is used as it is: its pinned input is fetched (here after
+/// its source was deleted from the store) at the locked revision, not the branch's newest.
+#[test]
+fn a_committed_lock_is_honoured_and_fetched() {
+    let t = common::TestApp::new("flake-committed").build();
+    let root = t.path().join("repos");
+    let n = nonce();
+    let dep = dep_repo(&root, &format!("pinned {n}"));
+    let pinned = head(&dep);
+    let a = main_repo(&root, &n);
+    let out = Command::new("nix")
+        .args(["--extra-experimental-features", "nix-command flakes"])
+        .args(["flake", "lock"])
+        .current_dir(&a)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    commit(&a, "lock");
+    // The input moves on after the lock was committed; its locked source leaves the store.
+    dep_repo(&root, "newer");
+    let lock: Value =
+        serde_json::from_slice(&std::fs::read(a.join("flake.lock")).unwrap()).unwrap();
+    let nar = lock["nodes"]["dep"]["locked"]["narHash"].as_str().unwrap();
+    let path = hydrant::eval::flake::source_store_path("/nix/store", nar).unwrap();
+    let del = Command::new("nix-store")
+        .args(["--delete", &path])
+        .output()
+        .unwrap();
+    assert!(
+        del.status.success(),
+        "{}",
+        String::from_utf8_lossy(&del.stderr)
+    );
+    assert!(!Path::new(&path).exists());
+    flake_jobset(&t.app, &format!("git+file://{}?ref=main", a.display()));
+    let ev = evaluated(eval::evaluate_jobset(&t.app, "p", "f", false).unwrap());
+    assert_eq!(ev.nrbuilds, 4, "{:?}", ev.job_errors);
+    let dep_rec = ev.inputs.iter().find(|i| i.name == "dep").unwrap();
+    assert_eq!(dep_rec.revision, pinned);
+    assert!(Path::new(&path).exists(), "fetched again");
+    assert_eq!(porcelain(&a), "");
+}
+
 /// An input behind a network that accepts connections and never answers fails within the
 /// fetch timeout, naming the input; the jobset shows it as its fetch error.
 #[test]
