@@ -283,7 +283,11 @@ pub fn no_hang(c: &mut std::process::Command, timeout: Duration) {
             "GIT_SSH_COMMAND",
             format!("ssh -o BatchMode=yes -o ConnectTimeout={secs}"),
         )
-        .env("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh");
+        .env("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh")
+        // A repository owned by another user is read (as hydrant's own git calls do).
+        .env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "safe.directory")
+        .env("GIT_CONFIG_VALUE_0", "*");
 }
 
 /// Locks `flake_ref` (checked with [`check_flake_ref`] first) without writing a lock file.

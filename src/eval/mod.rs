@@ -749,7 +749,8 @@ pub fn evaluate_jobset(
         let flake_url = l.url.clone();
         let eval_start = Instant::now();
         // Restricted whatever the project says, as Hydra's pure flake evaluation: the locked
-        // sources (store paths) are all it may read, and it fetches nothing.
+        // sources (store paths) are all it may read, and it fetches only the project's
+        // `allowed_uris` (with fetchurl and the like; no flake fetcher).
         let policy = EvalPolicy {
             search_path: l
                 .source_paths()
@@ -757,7 +758,8 @@ pub fn evaluate_jobset(
                 .enumerate()
                 .map(|(i, p)| (format!("hydrant.flake.{i}"), PathBuf::from(p)))
                 .collect(),
-            ..Default::default()
+            allowed_uris: proj.allowed_uris.clone(),
+            unrestricted: false,
         };
         let evaluator = NixEvaluator::new(PathBuf::new(), &[], deadline, cap, &cancelled, &app.nix)
             .with_policy(policy)
