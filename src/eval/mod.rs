@@ -303,7 +303,7 @@ pub struct NixEvaluator<'a> {
     pub max_memory_mb: u64,
     pub counters: Option<&'a workers::Counters>,
     /// For a flake jobset: the locked flake whose `hydraJobs` is evaluated (`release_file` and
-    /// the inputs are then unused), always in pure, restricted evaluation.
+    /// the inputs are then unused), always in restricted evaluation.
     pub flake: Option<flake::Locked>,
     /// How long a fetch of a flake input may stall (`flake_fetch_timeout`).
     pub fetch_timeout: Duration,
@@ -457,8 +457,8 @@ impl<'a> NixEvaluator<'a> {
             .map_err(|e| io("cannot write the wrapper", e))?;
         let mut policy = self.policy.clone();
         if self.flake.is_some() {
-            // A flake is evaluated as Hydra does, pure and restricted whatever the project says:
-            // it reads its own locked sources and nothing else.
+            // A flake is evaluated restricted whatever the project says (Hydra evaluates flakes
+            // pure): it reads its own locked sources and nothing else.
             policy.unrestricted = false;
         }
         policy.search_path.push((WORK_DIR_NAME.to_string(), expr));
