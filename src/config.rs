@@ -283,6 +283,9 @@ pub struct Config {
     /// Evaluator
     pub max_concurrent_evals: usize,
     pub eval_timeout: u64,
+    /// How long fetching a flake input may stall before it fails (connect and download
+    /// timeouts of Nix and git): an air-gapped machine fails fast, naming the input.
+    pub flake_fetch_timeout: u64,
     pub max_eval_error_bytes: usize,
     /// Evaluator processes per evaluation (default: the number of cores).
     pub eval_workers: usize,
@@ -334,6 +337,7 @@ impl Default for Config {
             base_uri: None,
             max_concurrent_evals: 1,
             eval_timeout: 3600,
+            flake_fetch_timeout: 60,
             max_eval_error_bytes: 64 * 1024,
             eval_workers: std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -397,6 +401,7 @@ const TOP_KEYS: &[&str] = &[
     "max_concurrent_evals",
     "evaluator_timeout",
     "eval_timeout",
+    "flake_fetch_timeout",
     "max_eval_error_bytes",
     "eval_workers",
     "eval_max_memory_mb",
@@ -512,6 +517,9 @@ impl Config {
                 }
                 "evaluator_timeout" | "eval_timeout" => {
                     c.eval_timeout = parse_in(e, file, 1, YEAR, " seconds")?
+                }
+                "flake_fetch_timeout" => {
+                    c.flake_fetch_timeout = parse_in(e, file, 1, YEAR, " seconds")?
                 }
                 "max_eval_error_bytes" => {
                     c.max_eval_error_bytes = parse_in(e, file, 0, 64 << 20, " bytes")?

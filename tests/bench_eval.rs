@@ -556,3 +556,131 @@ fn bench_record_eval_50000_jobs() {
         ms(median(reuse_t))
     );
 }
+
+/// A flake in a git repository whose `hydraJobs` are `N` derivations with `salt` in them.
+fn write_bench_flake(repo: &Path, salt: &str) {
+    let system = format!("{}-linux", std::env::consts::ARCH);
+    common::write_file(
+        repo,
+        "flake.nix",
+        &format!(
+            r#"{{
+  outputs = {{ self }}: {{
+    hydraJobs = builtins.listToAttrs (builtins.genList (i: {{
+      name = "job${{toString i}}";
+      value = derivation {{
+        name = "bench-${{toString i}}";
+        builder = "/bin/sh";
+        args = [ "-c" "echo {salt} ${{toString i}} > $out" ];
+        PATH = "/usr/bin:/bin";
+        system = "{system}";
+      }} // {{ meta.description = "bench job ${{toString i}}"; }};
+    }}) {N});
+  }};
+}}
+"#
+        ),
+    );
+    common::git(repo, &["add", "-A"]);
+    common::git(repo, &["commit", "-q", "-m", salt]);
+}
+
+/// `nix eval --json FLAKE#hydraJobs --apply` to every job's drvPath: the peer (it locks the
+/// flake too, and instantiates every derivation).
+fn plain_nix_eval_flake(flake: &str) -> Took {
+    measure(|| {
+        let st = Command::new("nix")
+            .args(["--extra-experimental-features", "nix-command flakes"])
+            .args(["eval", "--json", "--no-write-lock-file"])
+            .arg(format!("{flake}#hydraJobs"))
+            .args(["--apply", "jobs: builtins.mapAttrs (n: j: j.drvPath) jobs"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success());
+    })
+}
+
+#[test]
+#[ignore]
+fn bench_flake_eval_2000_jobs_vs_nix_eval() {
+    let _serial = serial();
+    let dir = TempDir::new("bench-flake");
+    let config = Config {
+        state_dir: dir.path().join("state"),
+        ..Default::default()
+    };
+    let app = App::new(config, Db::open(&dir.path().join("state/h.redb")).unwrap());
+    app.db
+        .put_project(&Project {
+            name: "p".into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    common::git(&repo, &["init", "-q", "-b", "main"]);
+    let flake = format!("git+file://{}?ref=main", repo.display());
+    let mut js = Jobset::new("p", "bench");
+    js.jobset_type = db::JOBSET_FLAKE;
+    js.flake = flake.clone();
+    app.db.put_jobset(&js, &[]).unwrap();
+    let ours = |force: bool| {
+        measure(
+            || match eval::evaluate_jobset(&app, "p", "bench", force).unwrap() {
+                EvalOutcome::Evaluated(e) => assert_eq!(e.nrbuilds as usize, N),
+                other => panic!("{other:?}"),
+            },
+        )
+    };
+    write_bench_flake(&repo, &salt("warmup"));
+    plain_nix_eval_flake(&flake);
+    let (mut cold_plain, mut cold_ours, mut warm_plain, mut warm_ours) =
+        (vec![], vec![], vec![], vec![]);
+    for round in 0..ROUNDS {
+        let plain_first = round % 2 == 0;
+        // Cold: a new commit with new derivations for each side.
+        let mut cold = |plain: bool| {
+            write_bench_flake(&repo, &salt(&format!("r{round}{plain}")));
+            if plain {
+                cold_plain.push(plain_nix_eval_flake(&flake));
+            } else {
+                cold_ours.push(ours(false));
+            }
+        };
+        cold(plain_first);
+        cold(!plain_first);
+        // Warm: the last commit again (hydrant's eval forced, as the lock did not change).
+        if plain_first {
+            warm_plain.push(plain_nix_eval_flake(&flake));
+            warm_ours.push(ours(true));
+        } else {
+            warm_ours.push(ours(true));
+            warm_plain.push(plain_nix_eval_flake(&flake));
+        }
+    }
+    println!(
+        "\n{N}-job flake, median of {ROUNDS}            nix eval --json   hydrant lock+eval+record   ratio (target <= 1.3)"
+    );
+    for (what, plain, ours) in [
+        ("new derivations     ", &cold_plain, &cold_ours),
+        ("existing derivations", &warm_plain, &warm_ours),
+    ] {
+        for (kind, f) in [
+            ("wall", &(|t: &Took| t.wall) as &dyn Fn(&Took) -> Duration),
+            ("cpu ", &|t: &Took| t.cpu),
+        ] {
+            let p = median(plain.iter().map(f).collect());
+            let o = median(ours.iter().map(f).collect());
+            println!(
+                "  {what} {kind}   {}       {}               {:.2}x",
+                ms(p),
+                ms(o),
+                o.as_secs_f64() / p.as_secs_f64()
+            );
+        }
+    }
+}

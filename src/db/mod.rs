@@ -201,6 +201,9 @@ pub const JOBSET_DISABLED: u8 = 0;
 pub const JOBSET_ENABLED: u8 = 1;
 pub const JOBSET_ONE_SHOT: u8 = 2;
 pub const JOBSET_ONE_AT_A_TIME: u8 = 3;
+/// Jobset types (Hydra's `jobsets.type`).
+pub const JOBSET_LEGACY: u8 = 0;
+pub const JOBSET_FLAKE: u8 = 1;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Jobset {
@@ -232,6 +235,13 @@ pub struct Jobset {
     pub errortime: Option<i64>,
     #[serde(default)]
     pub last_inputs_hash: Option<String>,
+    /// Hydra's jobset type: `JOBSET_LEGACY` (a release expression in an input) or
+    /// `JOBSET_FLAKE` (`hydraJobs` of the flake `flake`).
+    #[serde(default, rename = "type")]
+    pub jobset_type: u8,
+    /// The flake reference of a flake jobset (checked by `eval::flake::check_flake_ref`).
+    #[serde(default)]
+    pub flake: String,
 }
 
 impl Jobset {
@@ -256,6 +266,8 @@ impl Jobset {
             errormsg: None,
             errortime: None,
             last_inputs_hash: None,
+            jobset_type: JOBSET_LEGACY,
+            flake: String::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod aggregate;
 pub mod declarative;
+pub mod flake;
 pub mod inputs;
 pub mod progress;
 pub mod run;
@@ -324,6 +325,11 @@ pub struct NixEvaluator<'a> {
     /// A worker past this resident size is restarted (`eval_max_memory_mb`).
     pub max_memory_mb: u64,
     pub counters: Option<&'a workers::Counters>,
+    /// For a flake jobset: the locked flake whose `hydraJobs` is evaluated (`release_file` and
+    /// the inputs are then unused), always in restricted evaluation.
+    pub flake: Option<flake::Locked>,
+    /// How long a fetch of a flake input may stall (`flake_fetch_timeout`).
+    pub fetch_timeout: Duration,
 }
 
 /// Nix prints `error: …` plus context; trailing whitespace and colour codes are noise.
@@ -397,6 +403,8 @@ impl<'a> NixEvaluator<'a> {
             workers: 1,
             max_memory_mb: 4096,
             counters: None,
+            flake: None,
+            fetch_timeout: Duration::from_secs(60),
         }
     }
 
@@ -412,6 +420,13 @@ impl<'a> NixEvaluator<'a> {
     pub fn with_workers(mut self, workers: usize, max_memory_mb: u64) -> Self {
         self.workers = workers.max(1);
         self.max_memory_mb = max_memory_mb.max(1);
+        self
+    }
+
+    /// Evaluates the `hydraJobs` of a locked flake instead of a release file.
+    pub fn with_flake(mut self, locked: flake::Locked, fetch_timeout: Duration) -> Self {
+        self.flake = Some(locked);
+        self.fetch_timeout = fetch_timeout;
         self
     }
 
@@ -437,24 +452,50 @@ impl<'a> NixEvaluator<'a> {
         let load = expr.join("load.nix");
         std::fs::create_dir(&expr)
             .and_then(|_| std::fs::write(expr.join("wrapper.nix"), WRAPPER))
-            .and_then(|_| std::fs::write(expr.join("inputs.nix"), &self.inputs_expr))
-            .and_then(|_| {
-                std::fs::write(
-                    &load,
-                    format!(
-                        "import ./wrapper.nix {{ releaseFile = {}; inputs = import ./inputs.nix; }}\n",
-                        nix_string(&self.release_file.to_string_lossy())
-                    ),
-                )
+            .and_then(|_| match &self.flake {
+                // The lock is data read with fromJSON: nothing from the flake becomes code.
+                Some(locked) => std::fs::write(expr.join("call-flake.nix"), flake::CALL_FLAKE)
+                    .and_then(|_| std::fs::write(expr.join("lock.json"), locked.lock.to_string()))
+                    .and_then(|_| {
+                        std::fs::write(expr.join("sources.json"), locked.sources.to_string())
+                    })
+                    .and_then(|_| {
+                        std::fs::write(
+                            &load,
+                            "import ./wrapper.nix { flake = import ./call-flake.nix { \
+                             lockFile = builtins.fromJSON (builtins.readFile ./lock.json); \
+                             sources = builtins.fromJSON (builtins.readFile ./sources.json); }; }\n",
+                        )
+                    }),
+                None => std::fs::write(expr.join("inputs.nix"), &self.inputs_expr).and_then(|_| {
+                    std::fs::write(
+                        &load,
+                        format!(
+                            "import ./wrapper.nix {{ releaseFile = {}; inputs = import ./inputs.nix; }}\n",
+                            nix_string(&self.release_file.to_string_lossy())
+                        ),
+                    )
+                }),
             })
             .map_err(|e| io("cannot write the wrapper", e))?;
         let mut policy = self.policy.clone();
+        if self.flake.is_some() {
+            // A flake is evaluated restricted whatever the project says (Hydra evaluates flakes
+            // pure): it reads its own locked sources and nothing else.
+            policy.unrestricted = false;
+        }
         policy.search_path.push((WORK_DIR_NAME.to_string(), expr));
         let history = work.0.join("data");
         let command = || {
             let mut c = self.nix.command("nix");
             c.args(["repl", "--extra-experimental-features", "nix-command"]);
             policy.apply(&mut c);
+            if self.flake.is_some() {
+                // No `flakes` feature here: every source is fetched already, and its
+                // `fetchTree`/`getFlake` would reach outside restricted mode. Should anything
+                // still fetch, it fails fast.
+                flake::no_hang(&mut c, self.fetch_timeout);
+            }
             // The repl keeps a history file; not in the user's home.
             c.env("XDG_DATA_HOME", &history);
             // Nix starts Boehm's heap at up to 384 MiB, so a process fills that much before it
@@ -659,8 +700,44 @@ pub fn evaluate_jobset(
     } else {
         js
     };
+    let fetch_failed = |msg: String| -> Result<EvalOutcome, EvalError> {
+        let msg = cap_text(&msg, cap);
+        let m = msg.clone();
+        app.db.update_jobset(project, jobset, move |j| {
+            j.fetcherrormsg = Some(m);
+            j.lastcheckedtime = Some(timestamp);
+            j.triggertime = None;
+            j.force_eval = false;
+        })?;
+        Ok(EvalOutcome::FetchFailed(msg))
+    };
     let mut fetched: Vec<Fetched> = Vec::new();
-    for input in app.db.jobset_inputs(project, jobset)? {
+    let mut locked = None;
+    let flake_timeout = Duration::from_secs(app.config.flake_fetch_timeout.max(1));
+    if js.jobset_type == db::JOBSET_FLAKE {
+        match flake::lock(
+            &app.nix,
+            &js.flake,
+            flake_timeout,
+            deadline,
+            cap,
+            &cancelled,
+        ) {
+            Ok(l) => locked = Some(l),
+            Err(flake::LockError::Run(RunError::Cancelled { .. })) => {
+                if let Some(msg) = user_cancel() {
+                    return cancelled_by_user(app, project, jobset, timestamp, msg);
+                }
+                return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
+            }
+            Err(e) => return fetch_failed(e.to_string()),
+        }
+    }
+    let legacy_inputs = match locked {
+        Some(_) => Vec::new(),
+        None => app.db.jobset_inputs(project, jobset)?,
+    };
+    for input in legacy_inputs {
         match inputs::fetch(&input, &ctx) {
             Ok(f) => fetched.push(f),
             Err(e) if e.is_cancelled() => {
@@ -669,22 +746,24 @@ pub fn evaluate_jobset(
                 }
                 return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
             }
-            Err(e) => {
-                let msg = cap_text(&e.to_string(), cap);
-                let m = msg.clone();
-                app.db.update_jobset(project, jobset, move |j| {
-                    j.fetcherrormsg = Some(m);
-                    j.lastcheckedtime = Some(timestamp);
-                    j.triggertime = None;
-                    j.force_eval = false;
-                })?;
-                return Ok(EvalOutcome::FetchFailed(msg));
-            }
+            Err(e) => return fetch_failed(e.to_string()),
         }
     }
     let checkouttime = started.elapsed().as_secs();
-    let records: Vec<db::EvalInput> = fetched.iter().map(|f| f.record.clone()).collect();
-    let hash = inputs::inputs_hash(&js.nixexprinput, &js.nixexprpath, &records);
+    let (records, hash) = match &locked {
+        // The locked flake and every locked input: a new commit anywhere in the lock (or a
+        // new flake reference) is a new eval.
+        Some(l) => {
+            let r = l.records();
+            let h = inputs::inputs_hash("", &format!("flake {}", js.flake), &r);
+            (r, h)
+        }
+        None => {
+            let r: Vec<db::EvalInput> = fetched.iter().map(|f| f.record.clone()).collect();
+            let h = inputs::inputs_hash(&js.nixexprinput, &js.nixexprpath, &r);
+            (r, h)
+        }
+    };
     if !force && js.last_inputs_hash.as_deref() == Some(hash.as_str()) {
         app.db.update_jobset(project, jobset, |j| {
             j.lastcheckedtime = Some(timestamp);
@@ -708,6 +787,54 @@ pub fn evaluate_jobset(
         })?;
         Ok(EvalOutcome::Failed(msg))
     };
+    if let Some(l) = locked {
+        let flake_url = l.url.clone();
+        let eval_start = Instant::now();
+        // Restricted whatever the project says, as Hydra's pure flake evaluation: the locked
+        // sources (store paths) are all it may read, and it fetches only the project's
+        // `allowed_uris` (with fetchurl and the like; no flake fetcher).
+        let policy = EvalPolicy {
+            search_path: l
+                .source_paths()
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| (format!("hydrant.flake.{i}"), PathBuf::from(p)))
+                .collect(),
+            allowed_uris: proj.allowed_uris.clone(),
+            unrestricted: false,
+        };
+        let evaluator = NixEvaluator::new(PathBuf::new(), &[], deadline, cap, &cancelled, &app.nix)
+            .with_policy(policy)
+            .with_flake(l, flake_timeout)
+            .with_workers(app.config.eval_workers, app.config.eval_max_memory_mb)
+            .with_counters(&progress.counters);
+        let evaluation = match evaluator.evaluate() {
+            Ok(e) => e,
+            Err(NixEvalError::Run(RunError::Cancelled { .. })) => {
+                if let Some(msg) = user_cancel() {
+                    return cancelled_by_user(app, project, jobset, timestamp, msg);
+                }
+                return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
+            }
+            Err(e) => return fail(e.to_string()),
+        };
+        return record(
+            app,
+            Eval {
+                project: project.to_string(),
+                jobset: jobset.to_string(),
+                timestamp,
+                checkouttime,
+                evaltime: eval_start.elapsed().as_secs(),
+                inputs: records,
+                inputs_hash: hash,
+                job_errors: evaluation.errors,
+                flake: Some(flake_url),
+                ..Default::default()
+            },
+            evaluation.jobs,
+        );
+    }
     let Some(expr_input) = fetched.iter().find(|f| f.record.name == js.nixexprinput) else {
         return fail(format!(
             "the release expression's input `{}` is not an input of this jobset",
@@ -771,7 +898,11 @@ pub fn evaluate_jobset(
         job_errors: evaluation.errors,
         ..Default::default()
     };
-    let recorded = app.db.record_eval(eval, evaluation.jobs)?;
+    record(app, eval, evaluation.jobs)
+}
+
+fn record(app: &App, eval: Eval, jobs: Vec<NewJob>) -> Result<EvalOutcome, EvalError> {
+    let recorded = app.db.record_eval(eval, jobs)?;
     if recorded.hasnewbuilds {
         app.queue_wake.notify();
     }

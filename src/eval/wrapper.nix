@@ -3,10 +3,11 @@
 # release. An evaluator worker (`nix repl`, see workers.rs) loads this file once and is fed
 # `batch NONCE [ PATH ... ]` lines on stdin; each path yields one `trace: NONCE INDEX {json}` line on
 # stderr as soon as it is evaluated, so results stream and a failing path is the one after the
-# last line printed. A path's record is a job, `{ children = [...]; }` for an attribute set to
+# last line printed. For a flake jobset, `flake` is the locked flake (see call-flake.nix) and
+# its `hydraJobs` (or, as in Hydra, `checks`) is the release. A path's record is a job, `{ children = [...]; }` for an attribute set to
 # walk into, `{ }` for null, or `{ unsupported = TYPE; }`. Errors are not caught here: the repl
 # prints Nix's own message and carries on with the next line.
-{ releaseFile, inputs }:
+{ releaseFile ? null, inputs ? { }, flake ? null }:
 let
   inherit (builtins) attrNames filter isAttrs isFunction isList isString
     functionArgs intersectAttrs typeOf listToAttrs map head tail
@@ -15,7 +16,10 @@ let
 
   call = f: if isFunction f then f (intersectAttrs (functionArgs f) inputs) else f;
 
-  release = call (import releaseFile);
+  release =
+    if flake == null then call (import releaseFile)
+    else flake.hydraJobs or flake.checks
+      or (throw "the flake has no `hydraJobs` output (nor `checks`)");
 
   # replaceStrings, not a regex: this runs once per attribute.
   hasDot = s: builtins.replaceStrings [ "." ] [ "" ] s != s;

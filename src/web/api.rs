@@ -312,8 +312,41 @@ pub fn jobset_from_params(
     js.project = project.to_string();
     js.name = name.to_string();
     js.description = p.str("description")?.unwrap_or_default();
-    js.nixexprinput = p.required_str("nixexprinput")?;
-    js.nixexprpath = p.required_str("nixexprpath")?;
+    // Hydra's `type`: 0 legacy (a release expression in an input), 1 flake.
+    js.jobset_type = match p.map.get("type") {
+        None | Some(Value::Null) => db::JOBSET_LEGACY,
+        Some(v) => {
+            let n = match v {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => match s.trim() {
+                    "legacy" => Some(0),
+                    "flake" => Some(1),
+                    s => s.parse().ok(),
+                },
+                _ => None,
+            };
+            match n {
+                Some(0) => db::JOBSET_LEGACY,
+                Some(1) => db::JOBSET_FLAKE,
+                _ => {
+                    return Err(HttpError::bad_request(format!(
+                    "`type` must be 0 (legacy: a Nix expression in an input) or 1 (flake), not {v}"
+                )))
+                }
+            }
+        }
+    };
+    if js.jobset_type == db::JOBSET_FLAKE {
+        let flake = p.str("flake")?.unwrap_or_default().trim().to_string();
+        crate::eval::flake::check_flake_ref(&flake).map_err(HttpError::bad_request)?;
+        js.flake = flake;
+        js.nixexprinput = String::new();
+        js.nixexprpath = String::new();
+    } else {
+        js.flake = String::new();
+        js.nixexprinput = p.required_str("nixexprinput")?;
+        js.nixexprpath = p.required_str("nixexprpath")?;
+    }
     if js.nixexprpath.starts_with('/') || js.nixexprpath.split('/').any(|c| c == "..") {
         return Err(HttpError::bad_request(format!(
             "`nixexprpath` must be a relative path inside the input, not `{}`",
@@ -416,6 +449,9 @@ pub fn jobset_from_params(
             ))
         }
     }
+    if js.jobset_type == db::JOBSET_FLAKE {
+        return Ok((js, inputs));
+    }
     check_name("input", &js.nixexprinput)?;
     if !inputs.iter().any(|i| i.name == js.nixexprinput) {
         return Err(HttpError::bad_request(format!(
@@ -482,8 +518,8 @@ pub fn jobset_json(js: &Jobset, inputs: &[JobsetInput]) -> Value {
         "errormsg": js.errormsg.clone().unwrap_or_default(),
         "errortime": js.errortime,
         "fetcherrormsg": js.fetcherrormsg.clone().unwrap_or_default(),
-        "type": 0,
-        "flake": "",
+        "type": js.jobset_type,
+        "flake": js.flake,
         "inputs": inputs_json(inputs),
         "enable_dynamic_run_command": false,
         // Hydra's `starttime` is set while an evaluation of the jobset runs.

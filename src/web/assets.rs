@@ -34,6 +34,8 @@ details.actions li button.danger,details.actions li a.danger{color:#b3261e}
 form.edit{background:#fff;border:1px solid #dde;padding:1em 1.2em;border-radius:6px}
 form.edit label.row{display:grid;grid-template-columns:13em 1fr;gap:.8em;align-items:center;margin:.45em 0}
 form.edit fieldset{border:1px solid #dde;margin:.8em 0;border-radius:5px}
+.type-legend{margin:.6em 0 .2em}.type-choice{margin:0 1.2em 0 .2em}
+#type-legacy:checked~.flake-fields,#type-flake:checked~.legacy-fields{display:none}
 input[type=text],input[type=password],input[type=number],select,textarea{font:inherit;padding:.25em .4em;border:1px solid #bcc5d0;border-radius:4px;width:100%}
 input[type=number]{max-width:10em}
 .btn,button[type=submit]{font:inherit;background:#1f5fbf;color:#fff;border:0;border-radius:4px;padding:.4em 1.1em;cursor:pointer}

@@ -161,7 +161,12 @@ pub fn eval_page(pc: &PageCtx, v: &EvalView) -> Markup {
                 a.tab.active[v.tab == "all"] #tab-all href=(tab_href("all")) { "All builds (" (e.nrbuilds) ")" }
             }
             @match v.tab {
-                "inputs" => (inputs_tab(&inputs, v.other.is_some())),
+                "inputs" => {
+                    @if let Some(f) = &e.flake {
+                        p #eval-flake { "Flake, as locked for this evaluation: " code { (f) } }
+                    }
+                    (inputs_tab(&inputs, v.other.is_some()))
+                }
                 "errors" => (errors_tab(&errors)),
                 "all" => (all_tab(v.builds)),
                 k => (diff_tab(v, k, &tab_href(k))),

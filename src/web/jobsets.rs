@@ -233,6 +233,8 @@ const JOBSET_FIELDS: &[&str] = &[
     "description",
     "enabled",
     "visible",
+    "type",
+    "flake",
     "nixexprinput",
     "nixexprpath",
     "checkinterval",
@@ -311,6 +313,12 @@ fn typed_jobset(
         .or_else(|| get("name"))
         .unwrap_or_default();
     js.description = get("description").unwrap_or_default();
+    js.jobset_type = match get("type").as_deref() {
+        Some("1") | Some("flake") => db::JOBSET_FLAKE,
+        Some(_) => db::JOBSET_LEGACY,
+        None => js.jobset_type,
+    };
+    js.flake = get("flake").unwrap_or_default();
     js.nixexprinput = get("nixexprinput").unwrap_or_default();
     js.nixexprpath = get("nixexprpath").unwrap_or_default();
     js.enabled = get("enabled")
@@ -372,6 +380,11 @@ fn jobset_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         None => Vec::new(),
     };
     check_local_paths(ctx, user, &old, &inputs)?;
+    // A flake in a local repository or directory is a local path like a path input's.
+    let flake_unchanged = existing.as_ref().is_some_and(|e| e.flake == js.flake);
+    if let Some(local) = crate::eval::flake::local_input(&js.flake).filter(|_| !flake_unchanged) {
+        check_local_paths(ctx, user, &[], &[local])?;
+    }
     let created = ctx.app.db.put_jobset(&js, &inputs)?;
     // A new or changed jobset may be due for evaluation, and new shares apply at the next pick.
     ctx.app.eval_wake.notify();
@@ -477,6 +490,13 @@ fn jobset_evaluate(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
 
 fn jobset_reproduce(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let js = load_jobset(ctx, arg(args, 0), arg(args, 1))?;
+    if js.jobset_type == db::JOBSET_FLAKE {
+        // The latest eval's lock: what its builds were evaluated from.
+        let (evals, _) = ctx.app.db.jobset_evals(&js.project, &js.name, 0, 1)?;
+        let script = pages::flake_reproduce_script(&js, evals.first())
+            .map_err(|e| HttpError::new(409, format!("no reproduce script: {e}")))?;
+        return Ok(Response::text(script));
+    }
     let inputs = ctx.app.db.jobset_inputs(&js.project, &js.name)?;
     let script = pages::reproduce_script(&js, &inputs)
         .map_err(|e| HttpError::new(409, format!("no reproduce script: {e}")))?;

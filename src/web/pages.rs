@@ -649,7 +649,13 @@ fn config_tab(v: &JobsetView) -> Markup {
             tbody {
                 tr { th { "State" } td { (enabled_name(js.enabled)) } }
                 tr { th { "Description" } td { (js.description) } }
-                tr { th { "Nix expression" } td { code { (js.nixexprpath) } " in input " code { (js.nixexprinput) } } }
+                @if js.jobset_type == db::JOBSET_FLAKE {
+                    tr #config-type { th { "Type" } td { "Flake" } }
+                    tr #config-flake { th { "Flake" } td { code { (js.flake) } } }
+                } @else {
+                    tr #config-type { th { "Type" } td { "Legacy" } }
+                    tr { th { "Nix expression" } td { code { (js.nixexprpath) } " in input " code { (js.nixexprinput) } } }
+                }
                 tr { th { "Check interval" } td { (js.checkinterval) " s" @if js.checkinterval == 0 { " (only when triggered)" } } }
                 tr { th { "Scheduling shares" } td { (js.schedulingshares)
                     @if let Some(p) = v.share_pct { " (" (format!("{p:.1}%")) " of all shares)" } } }
@@ -658,10 +664,13 @@ fn config_tab(v: &JobsetView) -> Markup {
                 tr { th { "Email notification" } td { @if js.enableemail { "yes" } @else { "no" } } }
             }
         }
-        h2 { "Inputs" }
-        table #inputs {
-            thead { tr { th { "Name" } th { "Type" } th { "Value" } } }
-            tbody { @for i in v.inputs { tr { td.name { (i.name) } td { (i.kind) } td { code { (i.value) } } } } }
+        // A flake jobset's inputs are the flake's own (on each eval's Inputs tab).
+        @if js.jobset_type != db::JOBSET_FLAKE || !v.inputs.is_empty() {
+            h2 { "Inputs" }
+            table #inputs {
+                thead { tr { th { "Name" } th { "Type" } th { "Value" } } }
+                tbody { @for i in v.inputs { tr { td.name { (i.name) } td { (i.kind) } td { code { (i.value) } } } } }
+            }
         }
     }
 }
@@ -712,14 +721,30 @@ pub fn jobset_form(
                     }
                 }
                 (row("Visible", "visible", err, html! { input type="checkbox" name="visible" checked[js.visible]; }))
-                (row("Nix expression input", "nixexprinput", err, html! { input type="text" name="nixexprinput" value=(js.nixexprinput) required; }))
-                (row("Nix expression path", "nixexprpath", err, html! { input type="text" name="nixexprpath" value=(js.nixexprpath) required; }))
+                // The type's radios come before both field groups, so the stylesheet shows
+                // the chosen type's fields (`:checked ~`) with no JavaScript; the server reads
+                // only the chosen type's fields.
+                @let flake = js.jobset_type == db::JOBSET_FLAKE;
+                div.type-legend { "Type " code.field { "type" } }
+                input.type-radio #type-flake type="radio" name="type" value="1" checked[flake];
+                label.type-choice for="type-flake" { "Flake" }
+                input.type-radio #type-legacy type="radio" name="type" value="0" checked[!flake];
+                label.type-choice for="type-legacy" { "Legacy" }
+                @if let Some(m) = err.and_then(|e| e.at("type")) { div.field-error #error-type { (m) } }
+                div.flake-fields {
+                    (row("Flake URI", "flake", err, html! { input type="text" name="flake" value=(js.flake) placeholder="git+https://example.org/repo.git?ref=main"; }))
+                    p.muted { "The flake's " code { "hydraJobs" } " output is evaluated; hydrant locks the flake (and its inputs) without writing into the repository." }
+                }
+                div.legacy-fields {
+                (row("Nix expression input", "nixexprinput", err, html! { input type="text" name="nixexprinput" value=(js.nixexprinput); }))
+                (row("Nix expression path", "nixexprpath", err, html! { input type="text" name="nixexprpath" value=(js.nixexprpath); }))
+                }
                 (row("Check interval (s, 0 = only when triggered)", "checkinterval", err, html! { input type="number" min="0" name="checkinterval" value=(js.checkinterval); }))
                 (row("Scheduling shares", "schedulingshares", err, html! { input type="number" min="1" name="schedulingshares" value=(js.schedulingshares); }))
                 (row("Number of evaluations to keep", "keepnr", err, html! { input type="number" min="0" name="keepnr" value=(js.keepnr); }))
                 (row("Email notification", "enableemail", err, html! { input type="checkbox" name="enableemail" checked[js.enableemail]; }))
                 (row("Email override", "emailoverride", err, html! { input type="text" name="emailoverride" value=(js.emailoverride); }))
-                fieldset {
+                fieldset.legacy-fields {
                     legend { "Inputs" }
                     table #input-rows {
                         thead { tr { th { "Name" } th { "Type" } th { "Value" } th { "Remove" } } }
@@ -764,6 +789,9 @@ impl InputChange {
 pub fn input_identity(i: &EvalInput) -> String {
     if !i.revision.is_empty() {
         i.revision.clone()
+    } else if i.sha256hash.starts_with("sha256-") {
+        // A flake input's narHash (SRI form) says its kind itself.
+        i.sha256hash.clone()
     } else if !i.sha256hash.is_empty() {
         format!("sha256:{}", i.sha256hash)
     } else {
@@ -913,6 +941,60 @@ pub fn reproduce_script(js: &Jobset, inputs: &[JobsetInput]) -> Result<String, S
         q(&js.nixexprpath),
         args.join(" \\\n  ")
     ));
+    Ok(s)
+}
+
+/// The reproduce script of a flake jobset: `nix build FLAKE#hydraJobs.JOB` at the revision
+/// `eval` locked, every input pinned to that lock too (`--override-input`), so a lock file
+/// missing entries is completed as it was for the eval. With no eval yet, the jobset's own
+/// (unlocked) reference.
+pub fn flake_reproduce_script(js: &Jobset, eval: Option<&Eval>) -> Result<String, String> {
+    use crate::sh::{has_nul, quote as q};
+    for n in [&js.project, &js.name] {
+        if !db::valid_name(n) {
+            return Err(format!("invalid name {n:?}"));
+        }
+    }
+    let (flake, note, overrides) = match eval.and_then(|e| Some((e, e.flake.clone()?))) {
+        Some((e, url)) => (
+            url,
+            format!("the flake as evaluation {} locked it", e.id),
+            crate::eval::flake::Locked::overrides(&e.inputs),
+        ),
+        None => (
+            js.flake.clone(),
+            "the flake as the jobset names it (not evaluated yet, so not locked)".to_string(),
+            Vec::new(),
+        ),
+    };
+    crate::eval::flake::check_flake_ref(&flake)?;
+    if overrides
+        .iter()
+        .any(|(k, v)| has_nul(k) || has_nul(v) || k.starts_with('-'))
+    {
+        return Err("the recorded lock has an invalid input".into());
+    }
+    let mut s = format!(
+        "#!/bin/sh\n# Reproduce a hydrant flake jobset locally: builds hydraJobs.JOB of {note}.\n\
+         # Usage: sh reproduce.sh JOB [nix build options]. The values below are quoted for sh.\n\
+         set -eu\nproject={}\njobset={}\nflake={}\n",
+        q(&js.project),
+        q(&js.name),
+        q(&flake),
+    );
+    s.push_str(
+        "job=${1:-}\n\
+         case \"$job\" in\n\
+         \x20 ''|-*|*[!A-Za-z0-9_.\\'-]*)\n\
+         \x20   printf 'usage: %s JOB [nix build options] (JOB as in hydraJobs, e.g. pkgs.hello)\\n' \"$0\" >&2\n\
+         \x20   exit 2 ;;\n\
+         esac\nshift\n",
+    );
+    s.push_str("exec nix --extra-experimental-features 'nix-command flakes' build --no-write-lock-file \\\n");
+    for (k, v) in &overrides {
+        s.push_str(&format!("  --override-input {} {} \\\n", q(k), q(v)));
+    }
+    s.push_str("  \"$flake#hydraJobs.$job\" \"$@\"\n");
     Ok(s)
 }
 
