@@ -165,8 +165,12 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
     assert!(!page.contains("/jobset/decl/alpha/edit"), "{page}");
 
     // One changed, one removed, one added: applied together.
-    let spec2 =
-        json!({"alpha": spec_jobset("second alpha", &src), "gamma": spec_jobset("gamma", &src)});
+    // (gamma is a flake jobset: a spec takes Hydra's `type`/`flake` as the API does.)
+    let flake = format!("git+file://{}?ref=main", src.display());
+    let mut gamma = spec_jobset("gamma", &src);
+    gamma["type"] = json!(1);
+    gamma["flake"] = json!(flake);
+    let spec2 = json!({"alpha": spec_jobset("second alpha", &src), "gamma": gamma});
     commit(&repo, "spec.json", &spec2.to_string(), "edit");
     push_and_wait(&c, &srv, &repo, "the edited spec", |_, n| {
         n == [".jobsets", "alpha", "gamma"]
@@ -175,6 +179,11 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
         c.get("/jobset/decl/alpha").json()["description"],
         "second alpha"
     );
+    let g = c.get("/jobset/decl/gamma").json();
+    assert_eq!(
+        (g["type"].clone(), g["flake"].clone()),
+        (json!(1), json!(flake))
+    );
     assert_eq!(c.get("/jobset/decl/beta").status, 404);
 
     // Malformed and hostile specs: each leaves the jobsets as they were and says why.
@@ -182,6 +191,10 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
     std::fs::write(&outside, spec1.to_string()).unwrap();
     let bad_name = json!({"ok": spec_jobset("x", &src), "bad name!": spec_jobset("y", &src)});
     let bad_input = json!({"ok": spec_jobset("x", Path::new("/etc"))});
+    let mut outside_flake = spec_jobset("x", &src);
+    outside_flake["type"] = json!(1);
+    outside_flake["flake"] = json!("git+file:///etc");
+    let bad_flake = json!({ "ok": outside_flake });
     let unknown = json!({"ok": {"nixexprinput": "src", "nixexprpath": "r.nix", "colour": "red",
         "inputs": {"src": {"type": "path", "value": src.display().to_string()}}}});
     let bad_shares = json!({"ok": {"nixexprinput": "src", "nixexprpath": "r.nix", "schedulingshares": 0,
@@ -196,6 +209,11 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
         (
             "outside input",
             bad_input.to_string(),
+            "allowed_path_inputs",
+        ),
+        (
+            "outside flake",
+            bad_flake.to_string(),
             "allowed_path_inputs",
         ),
         ("unknown key", unknown.to_string(), "unknown keys colour"),

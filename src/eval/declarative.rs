@@ -152,7 +152,9 @@ fn parse_jobset(
     let (mut js, inputs) = jobset_from_params(project, parse_name, &params, None)
         .map_err(|e| format!("{what}: {}", e.message))?;
     js.name = name.to_string();
-    for i in &inputs {
+    // A flake in a local repository or directory is a local path like a path input's.
+    let flake = crate::eval::flake::local_input(&js.flake);
+    for i in inputs.iter().chain(flake.as_ref()) {
         if Some(i.name.as_str()) == skip_input {
             continue;
         }
