@@ -1026,7 +1026,7 @@ impl Client {
             .and_then(xml::parse_error)
         {
             Some(e) if !e.code.is_empty() => Error::Http {
-                op: *op,
+                op,
                 target: target.clone(),
                 status: *status,
                 code: e.code,
