@@ -1,8 +1,9 @@
 //! The one S3 client: builds and signs requests, sends them over HTTP/1.1 of our own, plain or
 //! TLS (`stream_put`: `Expect: 100-continue`, streamed bodies, big-buffer GETs; rustls with the
-//! system's CAs, `AWS_CA_BUNDLE` and a per-bucket `ca_file`), retries transient failures with backoff and jitter (never a permanent 4xx),
-//! and streams large bodies in bounded memory (multipart uploads in reused part buffers,
-//! ranged downloads).
+//! system's CAs, `AWS_CA_BUNDLE` and a per-bucket `ca_file`), retries transient failures with backoff and jitter (never a permanent 4xx,
+//! nor an error code that says the request itself is wrong, whatever its status), names the
+//! cause of a refused HEAD (asked again once as a GET, whose answer has a body), and streams
+//! large bodies in bounded memory (multipart uploads in reused part buffers, ranged downloads).
 
 use super::credentials::{CredentialsError, ProvideCredentials};
 use super::sigv4::{self, EMPTY_SHA256, UNSIGNED_PAYLOAD};
