@@ -27,6 +27,7 @@ test-deps:
 	bash .ci/install-nix
 	bash .ci/install-s3s
 	bash .ci/install-sshd
+	bash .ci/install-moto
 
 # Ends with one total line over every test binary (cargo's own last line is per binary).
 test: test-deps

@@ -30,17 +30,10 @@ pub struct StateArgs {
 }
 
 impl StateArgs {
-    /// The config file (or the defaults) with `--state-dir` applied on top.
+    /// The config file (or the defaults) with `--state-dir` applied on top, unknown keys
+    /// warned about (see [`Config::load_cli`]).
     pub fn load(&self) -> Result<Config, String> {
-        let mut c = match &self.config {
-            Some(p) => Config::load(p).map_err(|e| e.to_string())?,
-            None => Config::default(),
-        };
-        if let Some(d) = &self.state_dir {
-            c.state_dir = d.clone();
-        }
-        c.resolve_state_dir()?;
-        Ok(c)
+        Config::load_cli(self.config.as_deref(), self.state_dir.as_deref())
     }
 }
 

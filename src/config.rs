@@ -606,6 +606,25 @@ impl Config {
         Ok(c)
     }
 
+    /// The one loader for every subcommand that reads a config (`serve`, `user`, `db`,
+    /// `cache push`, `s3-gc`): the file (or the defaults), then `--state-dir`, made absolute.
+    /// Unknown keys and sections are printed as `hydrant: warning: …` on stderr, the same for
+    /// every command, and taken out of `warnings` so nothing prints them twice.
+    pub fn load_cli(path: Option<&Path>, state_dir: Option<&Path>) -> Result<Config, String> {
+        let mut c = match path {
+            Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+            None => Config::default(),
+        };
+        for w in std::mem::take(&mut c.warnings) {
+            eprintln!("hydrant: warning: {w}");
+        }
+        if let Some(d) = state_dir {
+            c.state_dir = d.to_path_buf();
+        }
+        c.resolve_state_dir()?;
+        Ok(c)
+    }
+
     /// Makes `state_dir` absolute against the current directory, resolving symlinks where it
     /// exists. Call once after loading, before anything uses it: git gets paths below it in
     /// its environment (`GIT_INDEX_FILE`) while running in another directory, and restricted

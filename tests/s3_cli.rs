@@ -1,4 +1,5 @@
 //! `hydrant s3 ...` end to end through the binary, against s3s-fs, credentials from env vars.
+mod cache_util;
 mod common;
 
 use common::{hydrant_bin, S3Server, TempDir};
@@ -241,4 +242,92 @@ fn rm_prefix_deletes_keys_xml_cannot_carry() {
     let done = ok(&hydrant(&s, &home, &["rm-prefix", "s3://odd/p/", "--yes"]));
     assert!(done.contains("deleted 3 objects"), "{done}");
     assert_eq!(ok(&hydrant(&s, &home, &["ls", "s3://odd/p/"])), "");
+}
+
+/// `cache push` with a wrong secret or key id says why the server refused (the first request
+/// is a HEAD of nix-cache-info, whose answer has no body), once, without the secret.
+#[test]
+fn cache_push_with_wrong_keys_names_the_cause() {
+    let s = S3Server::start();
+    s.create_bucket("wrong");
+    let dir = TempDir::new("s3cli-wrongkeys");
+    let top = cache_util::build_fixture(dir.path(), "wrongkeys", 1);
+    let to = format!(
+        "s3://wrong/c?endpoint={}&path-style=true&compression=none",
+        s.endpoint()
+    );
+    let push = |ak: &str, sk: &str| {
+        let out = cache_util::hydrant(&s)
+            .args(["cache", "push", "--to", &to, "--state-dir"])
+            .arg(dir.path().join("state"))
+            .arg(&top)
+            .env("AWS_ACCESS_KEY_ID", ak)
+            .env("AWS_SECRET_ACCESS_KEY", sk)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let err = push(&s.access_key, "definitely-wrong");
+    assert!(
+        err.contains("s3://wrong/c/nix-cache-info: HTTP 403 SignatureDoesNotMatch")
+            && !err.contains("definitely-wrong")
+            && !err.contains("attempts"),
+        "{err}"
+    );
+    let err = push("AKIDNOSUCHKEY", &s.secret_key);
+    assert!(
+        err.contains("s3://wrong/c/nix-cache-info: HTTP 403 NotSignedUp"),
+        "{err}"
+    );
+    assert!(cache_util::keys(&s.root.path().join("wrong")).is_empty());
+}
+
+/// `cache push --config` and `s3-gc --config` load the config the way `serve` does: a
+/// misspelt key is named on stderr (`hydrant: warning: FILE:LINE: unknown key …`), not
+/// silently ignored, and the push still works.
+#[test]
+fn cache_commands_warn_about_unknown_config_keys() {
+    let s = S3Server::start();
+    let bucket = s.create_bucket("warned");
+    let dir = TempDir::new("s3cli-warn");
+    let top = cache_util::build_fixture(dir.path(), "warnkeys", 1);
+    let conf = dir.path().join("hydrant.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "state_dir = {}\nupload_job = 2\n<s3config>\n  name = warned\n  jobs = .*\n  endpoint = {}\n  path_style = true\n  compression_type = none\n  prefx = c\n</s3config>\n",
+            dir.path().join("state").display(),
+            s.endpoint()
+        ),
+    )
+    .unwrap();
+    let c = conf.display().to_string();
+    let top_key = format!("hydrant: warning: {c}:2: unknown key `upload_job` ignored");
+    let s3_key =
+        format!("hydrant: warning: {c}:9: unknown key `prefx` in <s3config> section ignored");
+    let out = cache_util::hydrant(&s)
+        .args(["cache", "push", "--to", "warned", "--config", &c])
+        .arg(&top)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains(&top_key) && err.contains(&s3_key), "{err}");
+    assert_eq!(err.matches("unknown key").count(), 2, "{err}");
+    // The misspelt prefix was ignored: the cache is at the bucket's root.
+    assert!(bucket.join("nix-cache-info").exists());
+    let out = cache_util::hydrant(&s)
+        .args(["s3-gc", "--dry-run", "--config", &c])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&top_key) && err.contains(&s3_key), "{err}");
+    // And the commands that go through the shared state flags.
+    let out = cache_util::hydrant(&s)
+        .args(["user", "list", "--config", &c])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&top_key) && err.contains(&s3_key), "{err}");
 }

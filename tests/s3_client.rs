@@ -249,6 +249,34 @@ fn wrong_secret_fails_fast_and_names_target() {
     );
 }
 
+/// A refused HEAD has no body; the client asks again with a GET once and reports the code
+/// s3s-fs gives there (which s3s-fs only gives after checking the signature).
+#[test]
+fn refused_head_names_the_real_cause() {
+    let s = S3Server::start();
+    s.create_bucket("bkt");
+    client(&s).put_object("bkt", "k", b"data", None).unwrap();
+    let c = client_with(&s.endpoint(), &s.access_key, "not-the-secret", |_| {});
+    let err = c.head_object("bkt", "k").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("HeadObject s3://bkt/k: HTTP 403 SignatureDoesNotMatch"),
+        "{msg}"
+    );
+    assert!(!msg.contains("attempts"), "retried: {msg}");
+    let c = client_with(&s.endpoint(), "WRONGKEY", &s.secret_key, |_| {});
+    let msg = c.head_object("bkt", "k").unwrap_err().to_string();
+    // s3s-fs calls an unknown key id NotSignedUp (AWS and moto: InvalidAccessKeyId).
+    assert!(
+        msg.starts_with("HeadObject s3://bkt/k: HTTP 403 NotSignedUp"),
+        "{msg}"
+    );
+    // The right keys still see the object, and a missing one is still None.
+    let meta = client(&s).head_object("bkt", "k").unwrap().unwrap();
+    assert_eq!(meta.size, 4);
+    assert!(client(&s).head_object("bkt", "nope").unwrap().is_none());
+}
+
 #[test]
 fn upload_file_streams_one_put_over_http() {
     let s = S3Server::start();

@@ -24,6 +24,8 @@ enum Fault {
     Stall,
     /// Forward, but cut the response after this many bytes with a reset.
     Truncate(usize),
+    /// Answer 500 with this S3 error code without forwarding.
+    Error500(&'static str),
 }
 
 struct Proxy {
@@ -107,6 +109,14 @@ impl Proxy {
                             let _ = write!(
                                 client,
                                 "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                                body.len()
+                            );
+                        }
+                        Fault::Error500(code) => {
+                            let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>injected by the test proxy</Message></Error>");
+                            let _ = write!(
+                                client,
+                                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                                 body.len()
                             );
                         }
@@ -258,6 +268,60 @@ fn persistent_503_gives_up_with_a_clear_error() {
         "{msg}"
     );
     assert_eq!(proxy.connections.load(Ordering::SeqCst), 6);
+}
+
+/// Some servers (moto) answer a payload hash mismatch with 500: the same bytes sent again get
+/// the same answer, so the client stops after one attempt. A real 500 InternalError is still
+/// retried.
+#[test]
+fn a_500_that_cannot_succeed_is_not_retried() {
+    let s = S3Server::start();
+    s.create_bucket("hash");
+    let dir = common::TempDir::new("faults-hash");
+    let file = dir.path().join("f");
+    std::fs::write(&file, noise(200 * 1024)).unwrap();
+    for code in [
+        "XAmzContentSHA256Mismatch",
+        "BadDigest",
+        "SignatureDoesNotMatch",
+    ] {
+        let proxy = Proxy::start(s.port, move |_| Fault::Error500(code));
+        let c = client(&proxy.endpoint(), &s);
+        let msg = c
+            .put_object("hash", "k", b"x", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with(&format!("PutObject s3://hash/k: HTTP 500 {code}: injected")),
+            "{msg}"
+        );
+        assert!(!msg.contains("attempts"), "{msg}");
+        assert_eq!(proxy.connections.load(Ordering::SeqCst), 1, "{code}");
+        // The streamed file PUT and GET go through the same rule.
+        let msg = c
+            .upload_file("hash", "f", &file, None)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains(code) && !msg.contains("attempts"), "{msg}");
+        let msg = c.get_object_bytes("hash", "k").unwrap_err().to_string();
+        assert!(msg.contains(code) && !msg.contains("attempts"), "{msg}");
+        assert_eq!(proxy.connections.load(Ordering::SeqCst), 3, "{code}");
+    }
+    // 500 InternalError twice, then through: retried and stored.
+    let proxy = Proxy::start(s.port, |i| {
+        if i < 2 {
+            Fault::Error500("InternalError")
+        } else {
+            Fault::Pass
+        }
+    });
+    let c = client(&proxy.endpoint(), &s);
+    c.put_object("hash", "k", b"stored", None).unwrap();
+    assert_eq!(proxy.connections.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        std::fs::read(s.root.path().join("hash/k")).unwrap(),
+        b"stored"
+    );
 }
 
 #[test]

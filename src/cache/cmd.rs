@@ -65,16 +65,9 @@ pub struct GcArgs {
     pub allow_empty: bool,
 }
 
+/// The same loader (and unknown-key warnings) as every other subcommand.
 fn load_config(path: Option<&Path>, state_dir: Option<&Path>) -> Result<Config, CacheError> {
-    let mut c = match path {
-        Some(p) => Config::load(p).map_err(|e| CacheError::Usage(e.to_string()))?,
-        None => Config::default(),
-    };
-    if let Some(d) = state_dir {
-        c.state_dir = d.to_path_buf();
-    }
-    c.resolve_state_dir().map_err(CacheError::Usage)?;
-    Ok(c)
+    Config::load_cli(path, state_dir).map_err(CacheError::Usage)
 }
 
 /// Parses `s3://bucket/prefix?query` (Nix's S3 store URL, plus a prefix).

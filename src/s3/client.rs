@@ -1,8 +1,9 @@
 //! The one S3 client: builds and signs requests, sends them over HTTP/1.1 of our own, plain or
 //! TLS (`stream_put`: `Expect: 100-continue`, streamed bodies, big-buffer GETs; rustls with the
-//! system's CAs, `AWS_CA_BUNDLE` and a per-bucket `ca_file`), retries transient failures with backoff and jitter (never a permanent 4xx),
-//! and streams large bodies in bounded memory (multipart uploads in reused part buffers,
-//! ranged downloads).
+//! system's CAs, `AWS_CA_BUNDLE` and a per-bucket `ca_file`), retries transient failures with backoff and jitter (never a permanent 4xx,
+//! nor an error code that says the request itself is wrong, whatever its status), names the
+//! cause of a refused HEAD (asked again once as a GET, whose answer has a body), and streams
+//! large bodies in bounded memory (multipart uploads in reused part buffers, ranged downloads).
 
 use super::credentials::{CredentialsError, ProvideCredentials};
 use super::sigv4::{self, EMPTY_SHA256, UNSIGNED_PAYLOAD};
@@ -128,9 +129,12 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }
-    /// Whether trying again may help.
+    /// Whether trying again may help. An S3 error code that says the request itself is wrong
+    /// (see [`permanent_code`]) is final whatever the status: some servers answer a payload
+    /// hash mismatch or a malformed body with 500, and resending the same bytes cannot help.
     pub fn is_transient(&self) -> bool {
         match self {
+            Error::Http { code, .. } if permanent_code(code) => false,
             Error::Http { status, code, .. } => {
                 *status >= 500
                     || *status == 429
@@ -148,6 +152,50 @@ impl Error {
             _ => false,
         }
     }
+}
+
+/// S3 error codes that describe the request or the account, not the server's state: the same
+/// request sent again gets the same answer, so it is never retried (whatever the HTTP status).
+pub fn permanent_code(code: &str) -> bool {
+    matches!(
+        code,
+        // The body does not match what was signed or declared.
+        "XAmzContentSHA256Mismatch"
+            | "BadDigest"
+            | "InvalidDigest"
+            | "IncompleteBody"
+            | "MalformedXML"
+            | "EntityTooLarge"
+            | "EntityTooSmall"
+            | "InvalidPart"
+            | "InvalidPartOrder"
+            // Credentials, signature and permissions.
+            | "SignatureDoesNotMatch"
+            | "InvalidAccessKeyId"
+            | "NotSignedUp"
+            | "AccessDenied"
+            | "AuthorizationHeaderMalformed"
+            | "InvalidSecurity"
+            | "InvalidToken"
+            | "ExpiredToken"
+            | "TokenRefreshRequired"
+            | "AccountProblem"
+            | "AllAccessDisabled"
+            | "RequestTimeTooSkewed"
+            | "MissingSecurityHeader"
+            // What was asked for does not exist or cannot be done.
+            | "NoSuchBucket"
+            | "NoSuchKey"
+            | "NoSuchUpload"
+            | "InvalidBucketName"
+            | "InvalidArgument"
+            | "InvalidRequest"
+            | "InvalidRange"
+            | "KeyTooLongError"
+            | "MethodNotAllowed"
+            | "NotImplemented"
+            | "PreconditionFailed"
+    )
 }
 
 impl fmt::Display for Error {
@@ -940,7 +988,53 @@ impl Client {
                 }))
             }
             Err(e) if e.is_not_found() => Ok(None),
+            Err(
+                e @ Error::Http {
+                    status: 400 | 403, ..
+                },
+            ) => Err(self.explain_head(&req, e)),
             Err(e) => Err(e),
+        }
+    }
+
+    /// A HEAD answer has no body, so a refused HEAD says only "403": the cause
+    /// (SignatureDoesNotMatch, InvalidAccessKeyId, a real AccessDenied…) is in the body S3
+    /// sends to a GET. Repeats the request once as a one-byte GET and takes the code and
+    /// message from its answer when that is the same kind of refusal; otherwise `err` stands.
+    fn explain_head(&self, head: &Req<'_>, err: Error) -> Error {
+        let Error::Http {
+            op,
+            target,
+            status,
+            attempts,
+            ..
+        } = &err
+        else {
+            return err;
+        };
+        let probe =
+            Req::new(head.op, Method::Get, head.bucket, head.key).header("range", "bytes=0-0");
+        let host = self.raw_host(probe.bucket);
+        let Ok(request) = self.raw_head(&probe, &host) else {
+            return err;
+        };
+        let answer = match stream_put::send(&self.raw_target(&host), &request, Body::Empty, false) {
+            Ok(r) if matches!(r.status, 400 | 403) => r,
+            _ => return err,
+        };
+        match std::str::from_utf8(&answer.body)
+            .ok()
+            .and_then(xml::parse_error)
+        {
+            Some(e) if !e.code.is_empty() => Error::Http {
+                op,
+                target: target.clone(),
+                status: *status,
+                code: e.code,
+                message: e.message,
+                attempts: *attempts,
+            },
+            _ => err,
         }
     }
 
@@ -1346,6 +1440,38 @@ mod tests {
         assert!(!http(403, "SignatureDoesNotMatch").is_transient());
         assert!(!http(404, "NoSuchKey").is_transient());
         assert!(!http(400, "InvalidArgument").is_transient());
+        // Real transient answers stay retried.
+        assert!(http(500, "InternalError").is_transient());
+        assert!(http(503, "ServiceUnavailable").is_transient());
+        assert!(http(502, "").is_transient());
+        assert!(http(400, "RequestTimeout").is_transient());
+        // A request that is wrong stays wrong, whatever the status the server chose.
+        for code in [
+            "XAmzContentSHA256Mismatch",
+            "BadDigest",
+            "InvalidDigest",
+            "SignatureDoesNotMatch",
+            "InvalidAccessKeyId",
+            "AccessDenied",
+            "NoSuchBucket",
+            "MalformedXML",
+            "NotImplemented",
+        ] {
+            for status in [400, 403, 404, 500, 501, 503] {
+                assert!(!http(status, code).is_transient(), "{status} {code}");
+            }
+            assert!(permanent_code(code));
+        }
+        assert!(!permanent_code("InternalError"));
+        assert!(!permanent_code("SlowDown"));
+        assert!(!permanent_code(""));
+        let reset = Error::Transport {
+            op: "GetObject",
+            target: "s3://b/k".into(),
+            detail: "connection reset by peer".into(),
+            attempts: 1,
+        };
+        assert!(reset.is_transient());
         let e = http(403, "AccessDenied");
         assert_eq!(e.to_string(), "PutObject s3://b/k: HTTP 403 AccessDenied");
     }

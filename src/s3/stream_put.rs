@@ -300,8 +300,12 @@ fn write_body(w: &mut Conn, body: Body<'_>) -> Result<(), Failure> {
             }
         }
         (Body::File(f, len), w) => {
-            // Through TLS every byte passes user space anyway: big reads, one buffer.
-            let mut buf = vec![0u8; 256 * 1024];
+            // Through TLS every byte passes user space anyway: big reads, one buffer, each
+            // encrypted whole before it is written out.
+            if let Conn::Tls(s) = w {
+                s.conn.set_buffer_limit(None);
+            }
+            let mut buf = vec![0u8; 1024 * 1024];
             let mut left = len;
             while left > 0 {
                 let want = left.min(buf.len() as u64) as usize;

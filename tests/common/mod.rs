@@ -836,3 +836,163 @@ fn tls_proxy(
     }
     Ok(())
 }
+
+/// A real moto server on loopback (`.ci/install-moto`), the second S3 peer: it allows the first
+/// three requests unauthenticated (`INITIAL_NO_AUTH_ACTION_COUNT`), which create an IAM user, its
+/// access key and an `s3:*` policy; every later request is checked by botocore against that
+/// key (the signature recomputed and compared, the key looked up in IAM).
+pub struct MotoServer {
+    pub port: u16,
+    pub access_key: String,
+    pub secret_key: String,
+    _logs: TempDir,
+    _child: Guard,
+}
+
+/// Requests moto serves before it starts checking signatures: the three IAM calls below.
+const MOTO_NO_AUTH_ACTIONS: &str = "3";
+
+impl MotoServer {
+    pub fn start() -> MotoServer {
+        let logs = TempDir::new("motolog");
+        let log = logs.path().join("moto.log");
+        // $MOTO_SERVER, else the venv .ci/install-moto makes, else PATH.
+        let venv = std::env::var_os("MOTO_VENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/opt/moto-venv"));
+        let bin = std::env::var_os("MOTO_SERVER")
+            .map(PathBuf::from)
+            .or_else(|| Some(venv.join("bin/moto_server")).filter(|p| p.exists()))
+            .unwrap_or_else(|| PathBuf::from("moto_server"));
+        let out = std::fs::File::create(&log).expect("moto log");
+        let child = Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", "0"])
+            .env("INITIAL_NO_AUTH_ACTION_COUNT", MOTO_NO_AUTH_ACTIONS)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("MOTO_PORT")
+            .stdout(out.try_clone().expect("log"))
+            .stderr(out)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "start {} (make test-deps installs it: .ci/install-moto): {e}",
+                    bin.display()
+                )
+            });
+        let guard = Guard(child);
+        let port = port_from_log(&log, "Running on ", Duration::from_secs(60));
+        wait_for_port(port, Duration::from_secs(10));
+        // The unauthenticated window: any key signs these.
+        let root = ("AKIDMOTOBOOTSTRAP", "bootstrap-secret");
+        let user = "hydrant-test";
+        let (status, body) = moto_iam(port, root, &[("Action", "CreateUser"), ("UserName", user)]);
+        assert_eq!(status, 200, "CreateUser: {body}");
+        let (status, body) = moto_iam(
+            port,
+            root,
+            &[("Action", "CreateAccessKey"), ("UserName", user)],
+        );
+        assert_eq!(status, 200, "CreateAccessKey: {body}");
+        let access_key = xml_text(&body, "AccessKeyId").expect("AccessKeyId");
+        let secret_key = xml_text(&body, "SecretAccessKey").expect("SecretAccessKey");
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        let (status, body) = moto_iam(
+            port,
+            root,
+            &[
+                ("Action", "PutUserPolicy"),
+                ("UserName", user),
+                ("PolicyName", "s3-all"),
+                ("PolicyDocument", policy),
+            ],
+        );
+        assert_eq!(status, 200, "PutUserPolicy: {body}");
+        MotoServer {
+            port,
+            access_key,
+            secret_key,
+            _logs: logs,
+            _child: guard,
+        }
+    }
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+    /// One IAM Query API call signed with `creds`: (status, body).
+    pub fn iam(&self, creds: (&str, &str), params: &[(&str, &str)]) -> (u16, String) {
+        moto_iam(self.port, creds, params)
+    }
+}
+
+/// The text of the first `<tag>…</tag>` in `xml`.
+pub fn xml_text(xml: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&format!("</{tag}>"))?;
+    Some(xml[start..end].to_string())
+}
+
+/// POSTs an IAM Query request (Version 2010-05-08) to moto, SigV4-signed for `iam` with our
+/// own signer; returns the status and the body.
+fn moto_iam(port: u16, creds: (&str, &str), params: &[(&str, &str)]) -> (u16, String) {
+    use hydrant::s3::sigv4;
+    use std::io::{Read, Write};
+    let mut body = String::from("Version=2010-05-08");
+    for (k, v) in params {
+        body.push_str(&format!("&{k}={}", sigv4::uri_encode(v, false)));
+    }
+    let host = format!("127.0.0.1:{port}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let amz_date = sigv4::amz_date(now);
+    let payload_hash = sigv4::hex_sha256(body.as_bytes());
+    let ctype = "application/x-www-form-urlencoded; charset=utf-8";
+    let headers = vec![
+        ("content-type".to_string(), ctype.to_string()),
+        ("host".to_string(), host.clone()),
+        ("x-amz-date".to_string(), amz_date.clone()),
+    ];
+    let signed = sigv4::sign(
+        &sigv4::Request {
+            method: "POST",
+            path: "/",
+            query: &[],
+            headers: &headers,
+            payload_hash: &payload_hash,
+        },
+        &sigv4::Scope {
+            amz_date: &amz_date,
+            region: "us-east-1",
+            service: "iam",
+        },
+        creds.0,
+        creds.1,
+    );
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to moto");
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: {ctype}\r\nX-Amz-Date: {amz_date}\r\nAuthorization: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        signed.authorization,
+        body.len()
+    )
+    .expect("send to moto");
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp).expect("read moto's answer");
+    let text = String::from_utf8_lossy(&resp).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
