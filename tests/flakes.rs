@@ -103,6 +103,9 @@ fn main_flake(root: &Path, n: &str, extra: &str) -> String {
     )
 }
 
+/// The test's repositories (`DIR/repos`) are where a flake's local inputs may lie.
+const LOCAL_INPUTS: &str = "allowed_path_inputs = {dir}/repos";
+
 fn main_repo(root: &Path, n: &str) -> std::path::PathBuf {
     let a = root.join("a");
     write_file(&a, "flake.nix", &main_flake(root, n, ""));
@@ -131,7 +134,9 @@ fn evaluated(o: EvalOutcome) -> db::Eval {
 
 #[test]
 fn flake_is_locked_in_hydrants_state_evaluated_and_reevaluated_on_change() {
-    let t = common::TestApp::new("flake-eval").build();
+    let t = common::TestApp::new("flake-eval")
+        .config(LOCAL_INPUTS)
+        .build();
     let root = t.path().join("repos");
     let n = nonce();
     let dep = dep_repo(&root, "hello");
@@ -241,7 +246,9 @@ fn flake_is_locked_in_hydrants_state_evaluated_and_reevaluated_on_change() {
 /// when its contents change; a dirty git tree named without a branch is a clear error.
 #[test]
 fn path_flakes_and_dirty_trees() {
-    let t = common::TestApp::new("flake-path").build();
+    let t = common::TestApp::new("flake-path")
+        .config(LOCAL_INPUTS)
+        .build();
     let root = t.path().join("repos");
     let n = nonce();
     dep_repo(&root, "hello");
@@ -279,7 +286,9 @@ fn path_flakes_and_dirty_trees() {
 /// its source was deleted from the store) at the locked revision, not the branch's newest.
 #[test]
 fn a_committed_lock_is_honoured_and_fetched() {
-    let t = common::TestApp::new("flake-committed").build();
+    let t = common::TestApp::new("flake-committed")
+        .config(LOCAL_INPUTS)
+        .build();
     let root = t.path().join("repos");
     let n = nonce();
     let dep = dep_repo(&root, &format!("pinned {n}"));
@@ -322,12 +331,58 @@ fn a_committed_lock_is_honoured_and_fetched() {
     assert_eq!(porcelain(&a), "");
 }
 
+/// A flake's own inputs are repository content: one naming a local path outside
+/// `allowed_path_inputs` (`path:`, `git+file:` with one slash or three) is refused before
+/// anything is evaluated, whoever set up the jobset, and nothing of it reaches the eval.
+#[test]
+fn local_inputs_outside_allowed_path_inputs_are_refused() {
+    let t = common::TestApp::new("flake-outside")
+        .config(LOCAL_INPUTS)
+        .build();
+    let secret = t.path().join("private");
+    write_file(&secret, "secret", "do not show me\n");
+    let outside_repo = t.path().join("private-repo");
+    write_file(&outside_repo, "secret", "do not show me either\n");
+    git(&outside_repo, &["init", "-q", "-b", "main"]);
+    commit(&outside_repo, "private");
+    let a = t.path().join("repos/a");
+    for url in [
+        format!("path:{}", secret.display()),
+        format!("git+file://{}?ref=main", outside_repo.display()),
+        format!("git+file:{}?ref=main", outside_repo.display()),
+    ] {
+        write_file(
+            &a,
+            "flake.nix",
+            &format!(
+                "{{ inputs.x = {{ url = \"{url}\"; flake = false; }};\n  \
+                 outputs = {{ self, x }}: {{ hydraJobs.leak = throw (builtins.readFile \"${{x}}/secret\"); }}; }}\n"
+            ),
+        );
+        if !a.join(".git").exists() {
+            git(&a, &["init", "-q", "-b", "main"]);
+        }
+        commit(&a, &url);
+        flake_jobset(&t.app, &format!("git+file://{}?ref=main", a.display()));
+        let out = eval::evaluate_jobset(&t.app, "p", "f", true).unwrap();
+        let EvalOutcome::FetchFailed(msg) = out else {
+            panic!("{url}: expected a fetch failure, got {out:?}");
+        };
+        assert!(
+            msg.contains("flake input `x`") && msg.contains("allowed_path_inputs"),
+            "{url}: {msg}"
+        );
+        assert!(!msg.contains("do not show"), "{msg}");
+    }
+    assert_eq!(t.app.db.jobset_evals("p", "f", 0, 10).unwrap().1, 0);
+}
+
 /// An input behind a network that accepts connections and never answers fails within the
 /// fetch timeout, naming the input; the jobset shows it as its fetch error.
 #[test]
 fn an_input_that_needs_the_network_fails_fast_naming_it() {
     let t = common::TestApp::new("flake-airgap")
-        .config("flake_fetch_timeout = 3")
+        .config(&format!("{LOCAL_INPUTS}\nflake_fetch_timeout = 3"))
         .build();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -381,7 +436,9 @@ fn wait_eval(c: &Client, srv: &Server, after: u64) -> u64 {
 #[test]
 fn flake_jobset_builds_and_reproduces_through_the_server() {
     let (state, admin) = admin_state("flake-server");
-    let srv = Server::builder(state.path()).start();
+    let srv = Server::builder(state.path())
+        .config(&LOCAL_INPUTS.replace("{dir}", &state.path().display().to_string()))
+        .start();
     let c = srv.client().with_bearer(&admin);
     let root = state.path().join("repos");
     let n = nonce();

@@ -75,8 +75,11 @@ pub fn read_inside(dir: &Path, rel: &str) -> Result<String, String> {
 }
 
 /// A regular file's text, at most `MAX_SPEC_BYTES`.
+/// A symlink is refused, never followed: a `jobsets` build's `$out` may be a link to any
+/// file hydrant can read.
 fn read_capped(file: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(file).map_err(|e| format!("cannot be read: {e}"))?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let meta = std::fs::symlink_metadata(file).map_err(|e| format!("cannot be read: {e}"))?;
     if !meta.is_file() {
         return Err("is not a regular file".into());
     }
@@ -87,7 +90,10 @@ fn read_capped(file: &Path) -> Result<String, String> {
         ));
     }
     let mut buf = Vec::new();
-    std::fs::File::open(file)
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(file)
         .and_then(|f| f.take(MAX_SPEC_BYTES + 1).read_to_end(&mut buf))
         .map_err(|e| format!("cannot be read: {e}"))?;
     if buf.len() as u64 > MAX_SPEC_BYTES {
@@ -425,6 +431,9 @@ mod tests {
             let e = read_inside(&root, rel).unwrap_err();
             assert!(e.contains(says), "{rel}: {e}");
         }
+        // A build output that is a symlink is not followed.
+        let e = read_capped(&d.join("in/link.json")).unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
         let _ = std::fs::remove_dir_all(&d);
     }
 

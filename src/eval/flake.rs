@@ -7,10 +7,12 @@
 //! store paths readable and no fetcher at all, so the eval is reproducible from what it
 //! records and reads nothing else.
 
+use super::inputs::check_local_path;
 use super::run::{self, cap_text, RunError};
 use crate::db::{EvalInput, JobsetInput};
 use crate::nix::cli::NixCli;
 use serde_json::Value;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Every `nix` call about flakes needs these (Nix 2.8 ships flakes as experimental).
@@ -73,23 +75,91 @@ pub fn check_flake_ref(r: &str) -> Result<(), String> {
             "`flake` {r:?} has nothing usable after `{scheme}:`"
         ));
     }
+    // A local reference names an absolute path (`git+file:///srv/r`, `git+file:/srv/r`,
+    // `path:/srv/r`): no host, nothing relative to wherever hydrant runs.
+    if LOCAL_SCHEMES.contains(&scheme) && !local_path_of(rest).starts_with('/') {
+        return Err(format!(
+            "`flake` {r:?} must name an absolute local path (e.g. {scheme}:///srv/repo), without \
+             a host"
+        ));
+    }
     Ok(())
+}
+
+/// The schemes whose reference is a path on this machine.
+const LOCAL_SCHEMES: &[&str] = &["path", "git+file", "tarball+file"];
+
+/// The path of a local reference's REST (after `SCHEME:`): an optional `//` (empty
+/// authority), up to the query or fragment.
+fn local_path_of(rest: &str) -> &str {
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    rest.split(['?', '#']).next().unwrap_or("")
 }
 
 /// The local path a flake reference reads (`path:`, `git+file:`, `tarball+file:`), for the
 /// `allowed_path_inputs` check of non-admins, as a path input would be checked.
 pub fn local_input(r: &str) -> Option<JobsetInput> {
-    let rest = r
-        .strip_prefix("path:")
-        .or_else(|| r.strip_prefix("git+file://"))
-        .or_else(|| r.strip_prefix("tarball+file://"))?;
-    let path = rest.split(['?', '#']).next().unwrap_or("");
+    let (scheme, rest) = r.split_once(':')?;
+    if !LOCAL_SCHEMES.contains(&scheme) {
+        return None;
+    }
     Some(JobsetInput {
         name: "flake".into(),
         kind: "path".into(),
-        value: path.to_string(),
+        value: local_path_of(rest).to_string(),
         emailresponsible: false,
     })
+}
+
+/// The local path a locked input reads, from its attributes (`type = "path"`, or a `file:`
+/// URL of a git, tarball, file or mercurial input); None for a remote one.
+fn locked_local_path(locked: &Value) -> Option<String> {
+    if locked["type"] == "path" {
+        return Some(locked["path"].as_str().unwrap_or("").to_string());
+    }
+    let url = locked["url"].as_str()?;
+    let rest = url.strip_prefix("file:")?;
+    Some(local_path_of(rest).to_string())
+}
+
+/// Every input the lock names (the flake itself aside) that reads a local path must lie inside
+/// `allowed_path_inputs`, whoever set up the jobset: a repository's `flake.nix` and
+/// `flake.lock` are its content, and `inputs.x.url = "path:/var/lib/hydrant"` would otherwise
+/// put hydrant's own files within the evaluation's reach.
+fn check_local_inputs(lock: &Value, allowed: &[PathBuf]) -> Result<(), LockError> {
+    let root = lock["root"].as_str().unwrap_or("root");
+    let Some(nodes) = lock["nodes"].as_object() else {
+        return Ok(());
+    };
+    for (key, node) in nodes {
+        if key == root {
+            continue;
+        }
+        let Some(path) = locked_local_path(&node["locked"]) else {
+            continue;
+        };
+        let input = JobsetInput {
+            name: key.clone(),
+            kind: "path".into(),
+            value: path.clone(),
+            emailresponsible: false,
+        };
+        if path.starts_with('/') && check_local_path(&input, allowed).is_ok() {
+            continue;
+        }
+        let dirs: Vec<String> = allowed.iter().map(|d| d.display().to_string()).collect();
+        return Err(LockError::Nix(format!(
+            "flake input `{key}` reads the local path {path:?}, which is outside \
+             allowed_path_inputs ({}): a flake's inputs may read only the local directories \
+             listed there",
+            if dirs.is_empty() {
+                "none set".to_string()
+            } else {
+                dirs.join(" ")
+            }
+        )));
+    }
+    Ok(())
 }
 
 /// A locked flake: what `nix flake metadata` said.
@@ -110,7 +180,9 @@ impl Locked {
     /// One record per locked flake: the flake itself (named `flake`) and each input by its
     /// path in the lock (`nixpkgs`, `dep/nixpkgs`), with revision and NAR hash; `follows`
     /// inputs are another input's node and are not repeated.
-    pub fn records(&self) -> Vec<EvalInput> {
+    /// A lock nesting deeper than 32 inputs or naming more than 1,000 is refused, not cut
+    /// short: an input left out would be left out of the change hash too.
+    pub fn records(&self) -> Result<Vec<EvalInput>, String> {
         let mut out = vec![record("flake", &self.url, &self.root)];
         let nodes = &self.lock["nodes"];
         let root = self.lock["root"].as_str().unwrap_or("root");
@@ -118,7 +190,11 @@ impl Locked {
         let mut seen = std::collections::BTreeSet::new();
         while let Some((prefix, node, depth)) = stack.pop() {
             if depth > 32 || out.len() > 1000 {
-                break;
+                return Err(format!(
+                    "the lock of flake {} nests inputs deeper than 32 or names more than 1000 \
+                     of them: hydrant does not evaluate such flakes",
+                    self.url
+                ));
             }
             let Some(inputs) = nodes[&node]["inputs"].as_object() else {
                 continue;
@@ -142,7 +218,7 @@ impl Locked {
             }
         }
         out[1..].sort_by(|a, b| a.name.cmp(&b.name));
-        out
+        Ok(out)
     }
 
     /// The store paths of every locked source: what the evaluation may read.
@@ -257,8 +333,7 @@ impl std::fmt::Display for LockError {
             LockError::Nix(m) => write!(f, "{m}"),
             LockError::Run(RunError::TimedOut { after, .. }) => write!(
                 f,
-                "locking the flake timed out after {}s (flake_fetch_timeout): an input needs a \
-                 network that does not answer",
+                "locking the flake timed out after {}s (the eval's deadline, eval_timeout)",
                 after.as_secs()
             ),
             LockError::Run(e) => write!(f, "{e}"),
@@ -294,6 +369,7 @@ pub fn no_hang(c: &mut std::process::Command, timeout: Duration) {
 pub fn lock(
     nix: &NixCli,
     flake_ref: &str,
+    allowed: &[PathBuf],
     timeout: Duration,
     deadline: Instant,
     cap: usize,
@@ -306,7 +382,8 @@ pub fn lock(
         .arg("--show-trace");
     no_hang(&mut c, timeout);
     c.arg("--").arg(flake_ref);
-    let deadline = deadline.min(Instant::now() + timeout + Duration::from_secs(5));
+    // `timeout` bounds a stall (no connection, no bytes), not a download: a big input on a slow
+    // link may take as long as the eval's own deadline allows.
     let out = run::run(c, deadline, cap.max(16 * 1024), cancelled).map_err(LockError::Run)?;
     if !out.success {
         return Err(LockError::Nix(cap_text(
@@ -335,6 +412,7 @@ pub fn lock(
     if !lock["nodes"].is_object() {
         return Err(LockError::BadOutput("no `locks`".into()));
     }
+    check_local_inputs(&lock, allowed)?;
     let root_path = v["path"].as_str().unwrap_or("").to_string();
     let mut locked = Locked {
         url,
@@ -588,6 +666,55 @@ mod tests {
             Some("/x/y".into())
         );
         assert_eq!(local_input("github:a/b"), None);
+        // One slash is the same path as three (Nix locks both).
+        assert_eq!(
+            local_input("git+file:/srv/r?ref=main").map(|i| i.value),
+            Some("/srv/r".into())
+        );
+        assert_eq!(
+            local_input("tarball+file:///t.tar.gz").map(|i| i.value),
+            Some("/t.tar.gz".into())
+        );
+        for bad in ["git+file://host/srv/r", "path:relative", "git+file:srv"] {
+            assert!(check_flake_ref(bad).is_err(), "{bad}");
+        }
+        assert!(check_flake_ref("git+file:/srv/r").is_ok());
+    }
+
+    #[test]
+    fn local_inputs_of_a_lock_must_be_allowed() {
+        let dir = std::env::temp_dir();
+        let inside = dir.join(format!("hydrant-flake-allowed-{}", std::process::id()));
+        std::fs::create_dir_all(&inside).unwrap();
+        let lock = |locked: Value| {
+            json!({"root": "root", "nodes": {
+                "root": {"inputs": {"x": "x"}, "locked": {"type": "path", "path": "/etc"}},
+                "x": {"locked": locked}
+            }})
+        };
+        let allowed = vec![inside.clone()];
+        let ok = |l: Value| check_local_inputs(&lock(l), &allowed).is_ok();
+        // The flake itself (root) is the jobset's own reference, checked on save.
+        assert!(ok(json!({"type": "github", "owner": "o", "repo": "r"})));
+        assert!(ok(
+            json!({"type": "path", "path": inside.display().to_string()})
+        ));
+        assert!(ok(
+            json!({"type": "git", "url": format!("file://{}", inside.display())})
+        ));
+        assert!(!ok(json!({"type": "path", "path": "/var/lib"})));
+        assert!(!ok(json!({"type": "git", "url": "file:///etc"})));
+        assert!(!ok(json!({"type": "git", "url": "file:/etc"})));
+        assert!(!ok(json!({"type": "tarball", "url": "file:///etc/x.tar"})));
+        assert!(!ok(json!({"type": "path", "path": "relative"})));
+        let e = check_local_inputs(&lock(json!({"type": "path", "path": "/etc"})), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("flake input `x`") && e.contains("none set"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&inside).unwrap();
     }
 
     #[test]
@@ -614,7 +741,7 @@ mod tests {
                 "c_2":{"locked":{"type":"path","path":"/c","narHash":"h3"}}
             }}),
         };
-        let r = l.records();
+        let r = l.records().unwrap();
         let names: Vec<_> = r.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["flake", "b", "c"]);
         assert_eq!(

@@ -718,6 +718,7 @@ pub fn evaluate_jobset(
         match flake::lock(
             &app.nix,
             &js.flake,
+            &app.config.allowed_path_inputs,
             flake_timeout,
             deadline,
             cap,
@@ -754,7 +755,10 @@ pub fn evaluate_jobset(
         // The locked flake and every locked input: a new commit anywhere in the lock (or a
         // new flake reference) is a new eval.
         Some(l) => {
-            let r = l.records();
+            let r = match l.records() {
+                Ok(r) => r,
+                Err(e) => return fetch_failed(e),
+            };
             let h = inputs::inputs_hash("", &format!("flake {}", js.flake), &r);
             (r, h)
         }

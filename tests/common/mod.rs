@@ -331,9 +331,13 @@ impl TestAppBuilder {
         self
     }
 
+    /// `{dir}` in the config lines stands for the scratch directory.
     pub fn build(self) -> TestApp {
         let dir = TempDir::new(&self.tag);
-        let app = open_app(&dir.path().join("state"), &self.config);
+        let config = self
+            .config
+            .replace("{dir}", &dir.path().display().to_string());
+        let app = open_app(&dir.path().join("state"), &config);
         for (js, inputs) in &self.jobsets {
             ensure_project(&app.db, &js.project);
             app.db.put_jobset(js, inputs).expect("put jobset");
