@@ -64,6 +64,16 @@ pub fn aggregate_state(constituents: &[Build]) -> AggregateState {
     AggregateState::Ready
 }
 
+/// The unfinished constituent an aggregate waits for: the newest, which the queue (oldest
+/// first within a priority) is likely to finish last, so the set is read again rarely.
+fn waited_for(constituents: &[Build]) -> Option<u64> {
+    constituents
+        .iter()
+        .filter(|c| !c.finished)
+        .map(|c| c.id)
+        .max()
+}
+
 /// Why the runner killed a build (set before the kill, read by the watcher after the exit).
 const KILL_NONE: u8 = 0;
 const KILL_CANCEL: u8 = 1;
@@ -156,8 +166,10 @@ struct Runner {
     waiting_drvs: HashMap<String, Vec<u64>>,
     /// Queued builds no machine supports: id → (system, first seen).
     unsupported: HashMap<u64, f64>,
-    /// Aggregates picked while a constituent build was unfinished: looked at again each round.
-    waiting_aggregates: std::collections::BTreeSet<u64>,
+    /// Aggregates picked while a constituent build was unfinished → the constituent they wait
+    /// for (of the unfinished ones, the newest: likely the last to finish). Each round looks at
+    /// that one build only; the whole set is read again once it has finished.
+    waiting_aggregates: BTreeMap<u64, u64>,
     max_seen: u64,
     tx: Sender<Done>,
     rx: Receiver<Done>,
@@ -429,14 +441,26 @@ impl Runner {
     /// any more (finished, cancelled or deleted builds all count); deleted or finished
     /// aggregates are forgotten.
     fn recheck_aggregates(&mut self, now: f64) -> Result<(), super::QueueError> {
-        let ids: Vec<u64> = self.waiting_aggregates.iter().copied().collect();
-        for id in ids {
+        let waiting: Vec<(u64, u64)> = self
+            .waiting_aggregates
+            .iter()
+            .map(|(a, c)| (*a, *c))
+            .collect();
+        for (id, blocker) in waiting {
+            if matches!(self.app.db.build(blocker)?, Some(c) if !c.finished) {
+                continue;
+            }
             match self.app.db.build(id)? {
                 Some(b) if !b.finished => {
                     let cs = self.app.db.build_constituents(id)?;
-                    if aggregate_state(&cs) != AggregateState::Waiting {
-                        self.waiting_aggregates.remove(&id);
-                        self.enqueue(&b, now);
+                    match (aggregate_state(&cs), waited_for(&cs)) {
+                        (AggregateState::Waiting, Some(c)) => {
+                            self.waiting_aggregates.insert(id, c);
+                        }
+                        _ => {
+                            self.waiting_aggregates.remove(&id);
+                            self.enqueue(&b, now);
+                        }
                     }
                 }
                 _ => {
@@ -524,11 +548,14 @@ impl Runner {
         }
         // An aggregate starts once its constituents are built (before the cached check: its
         // output says nothing of constituents it only names).
-        match aggregate_state(&self.app.db.build_constituents(id)?) {
+        let constituents = self.app.db.build_constituents(id)?;
+        match aggregate_state(&constituents) {
             AggregateState::Ready => {}
             AggregateState::Waiting => {
                 self.policy.forget_running(id, now);
-                self.waiting_aggregates.insert(id);
+                if let Some(c) = waited_for(&constituents) {
+                    self.waiting_aggregates.insert(id, c);
+                }
                 return Ok(());
             }
             AggregateState::Failed(msg) => {
