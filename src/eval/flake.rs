@@ -471,23 +471,8 @@ pub fn source_store_path(store_dir: &str, nar_hash: &str) -> Option<String> {
 
 /// `YYYYMMDDHHMMSS` in UTC, as Nix shows `lastModifiedDate`.
 fn utc_stamp(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
+    let (y, m, d, h, mi, s) = crate::s3::sigv4::civil_from_unix(secs.max(0) as u64);
+    format!("{y:04}{m:02}{d:02}{h:02}{mi:02}{s:02}")
 }
 
 /// The source attributes `fetchTree` gives a locked input (Nix 2.8's `emitTreeAttrs`).
