@@ -376,21 +376,25 @@ pub fn lock(
     cancelled: &dyn Fn() -> bool,
 ) -> Result<Locked, LockError> {
     check_flake_ref(flake_ref).map_err(LockError::Nix)?;
-    let mut c = nix.command("nix");
-    c.args(FEATURES)
-        .args(["flake", "metadata", "--json", "--no-write-lock-file"])
-        .arg("--show-trace");
-    no_hang(&mut c, timeout);
-    c.arg("--").arg(flake_ref);
-    // `timeout` bounds a stall (no connection, no bytes), not a download: a big input on a slow
-    // link may take as long as the eval's own deadline allows.
-    let out = run::run(c, deadline, cap.max(16 * 1024), cancelled).map_err(LockError::Run)?;
-    if !out.success {
-        return Err(LockError::Nix(cap_text(
-            &lock_message(flake_ref, &out.stderr),
-            cap,
-        )));
-    }
+    let flake = |sub: &str| -> Result<run::Output, LockError> {
+        let mut c = nix.command("nix");
+        c.args(FEATURES)
+            .args(["flake", sub, "--json", "--no-write-lock-file"])
+            .arg("--show-trace");
+        no_hang(&mut c, timeout);
+        c.arg("--").arg(flake_ref);
+        // `timeout` bounds a stall (no connection, no bytes), not a download: a big input on a
+        // slow link may take as long as the eval's own deadline allows.
+        let out = run::run(c, deadline, cap.max(16 * 1024), cancelled).map_err(LockError::Run)?;
+        if !out.success {
+            return Err(LockError::Nix(cap_text(
+                &lock_message(flake_ref, &out.stderr),
+                cap,
+            )));
+        }
+        Ok(out)
+    };
+    let out = flake("metadata")?;
     let v: Value = serde_json::from_slice(&out.stdout)
         .map_err(|e| LockError::BadOutput(format!("not JSON: {e}")))?;
     let url = v["url"]
@@ -426,19 +430,7 @@ pub fn lock(
         return Ok(locked);
     }
     // Inputs the committed flake.lock already pinned are not fetched by `metadata`.
-    let mut c = nix.command("nix");
-    c.args(FEATURES)
-        .args(["flake", "archive", "--json", "--no-write-lock-file"])
-        .arg("--show-trace");
-    no_hang(&mut c, timeout);
-    c.arg("--").arg(flake_ref);
-    let out = run::run(c, deadline, cap.max(16 * 1024), cancelled).map_err(LockError::Run)?;
-    if !out.success {
-        return Err(LockError::Nix(cap_text(
-            &lock_message(flake_ref, &out.stderr),
-            cap,
-        )));
-    }
+    flake("archive")?;
     let (_, missing) = sources(&locked, &nix.store_dir, &root_path)?;
     if let Some((key, path)) = missing.first() {
         return Err(LockError::Nix(format!(
