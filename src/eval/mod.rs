@@ -520,7 +520,9 @@ impl<'a> NixEvaluator<'a> {
             deadline: self.deadline,
             counters: self.counters,
         };
+        let at = Instant::now();
         let found = workers::evaluate(&spec, self.cancelled)?;
+        let merge_at = Instant::now();
         let total = found.len();
         let mut ev = Evaluation::default();
         // Two invalid names can shorten to one key: never let one error replace another.
@@ -556,6 +558,13 @@ impl<'a> NixEvaluator<'a> {
             return Err(NixEvalError::BadOutput(format!(
                 "internal error: {total} job outcomes merged into {merged} jobs and errors"
             )));
+        }
+        if workers::timing() {
+            eprintln!(
+                "hydrant timing: workers {:.2?}, checking and merging {total} outcomes {:.2?}",
+                merge_at - at,
+                merge_at.elapsed()
+            );
         }
         Ok(ev)
     }
@@ -751,6 +760,12 @@ pub fn evaluate_jobset(
         }
     }
     let checkouttime = started.elapsed().as_secs();
+    if workers::timing() {
+        eprintln!(
+            "hydrant timing: inputs fetched in {:.2?}",
+            started.elapsed()
+        );
+    }
     let (records, hash) = match &locked {
         // The locked flake and every locked input: a new commit anywhere in the lock (or a
         // new flake reference) is a new eval.
@@ -906,7 +921,15 @@ pub fn evaluate_jobset(
 }
 
 fn record(app: &App, eval: Eval, jobs: Vec<NewJob>) -> Result<EvalOutcome, EvalError> {
+    let at = Instant::now();
+    let n = jobs.len();
     let recorded = app.db.record_eval(eval, jobs)?;
+    if workers::timing() {
+        eprintln!(
+            "hydrant timing: record_eval of {n} jobs {:.2?}",
+            at.elapsed()
+        );
+    }
     if recorded.hasnewbuilds {
         app.queue_wake.notify();
     }

@@ -34,6 +34,16 @@
 //!
 //! A path sent again alone that still gets no answer is recorded as an error naming the path
 //! and quoting the worker's last stderr lines.
+//!
+//! # Scaling
+//!
+//! With fresh derivations nearly all of a worker's time is Nix writing `.drv` files (a 50,000
+//! job release: ~25 s fresh, ~4 s when they exist). Nix 2.8 registers each in its own deferred
+//! SQLite transaction and, when another process committed meanwhile (`SQLITE_BUSY`), sleeps a
+//! random 0-100 ms before retrying (`handleSQLiteBusy`): two concurrent writers, be they
+//! workers or plain `nix-instantiate`s, spend a third of their time in that sleep, so two
+//! workers gain little over one on fresh derivations. `HYDRANT_EVAL_TIMING=1` prints where
+//! an evaluation's time went (per worker, merge, `record_eval`) on stderr.
 
 use super::run::{cap_text, RunError};
 use super::{clean_message, valid_job_name, NixEvalError, RawJob};
@@ -283,12 +293,43 @@ enum End {
     Stopped,
 }
 
+/// Whether `HYDRANT_EVAL_TIMING` is set: the evaluation's phases are timed on stderr.
+pub fn timing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("HYDRANT_EVAL_TIMING").is_some())
+}
+
 fn worker(sh: &Shared) {
+    let t0 = Instant::now();
+    let mut t = [Duration::ZERO; 3];
+    let (mut batches, mut paths) = (0usize, 0usize);
+    worker_loop(sh, &mut t, &mut batches, &mut paths);
+    if timing() {
+        eprintln!(
+            "hydrant timing: worker done after {:.2?}: {batches} batches, {paths} paths; \
+             waiting for work {:.2?}, in the repl {:.2?}, resolving {:.2?}",
+            t0.elapsed(),
+            t[0],
+            t[1],
+            t[2]
+        );
+    }
+}
+
+fn worker_loop(sh: &Shared, t: &mut [Duration; 3], batches: &mut usize, paths: &mut usize) {
     let mut repl: Option<Repl> = None;
     // A failure costs the rest of its batch a resend, so batches shrink while paths fail (a
     // jobset where every job throws runs one path per line) and grow back while they do not.
     let mut limit = MAX_BATCH;
-    while let Some((batch, index)) = take(sh, limit) {
+    loop {
+        let at = Instant::now();
+        let next = take(sh, limit);
+        t[0] += at.elapsed();
+        let Some((batch, index)) = next else {
+            break;
+        };
+        *batches += 1;
+        *paths += batch.len();
         if repl.is_none() {
             match Repl::start(sh) {
                 Ok(r) => repl = Some(r),
@@ -317,7 +358,10 @@ fn worker(sh: &Shared) {
             sh.cv.notify_all();
             continue;
         }
+        let at = Instant::now();
         let (lines, end) = r.run_batch(sh, &batch, &index);
+        t[1] += at.elapsed();
+        let at = Instant::now();
         let verdicts = classify(batch.len(), &lines, &end);
         let answered = verdicts
             .iter()
@@ -334,6 +378,7 @@ fn worker(sh: &Shared) {
             repl = None;
         }
         resolve(sh, batch, verdicts, end, &tail);
+        t[2] += at.elapsed();
     }
 }
 
