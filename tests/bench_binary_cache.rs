@@ -399,22 +399,34 @@ fn bench_serve_vs_nginx() {
 
     let mib = nar_bytes(&paths);
     let root = dir.path().join("fresh");
-    let ours = substitute_fresh(&root, &top, &format!("http://127.0.0.1:{}", srv.port), &pk);
-    let file = substitute_fresh(&root, &top, &format!("file://{}", files.display()), &pk);
-    // The same files over HTTP from nginx: what any HTTP cache costs Nix over file://.
-    let via_nginx = substitute_fresh(
-        &root,
-        &top,
-        &format!("http://127.0.0.1:{}", nginx.port),
-        &pk,
-    );
     let xz_files = dir.path().join("files-xz");
     nix_copy(&xz_files, &format!("secret-key={}", sk.display()), &top);
-    let file_xz = substitute_fresh(&root, &top, &format!("file://{}", xz_files.display()), &pk);
+    let sources = [
+        format!("http://127.0.0.1:{}", srv.port),
+        format!("file://{}", files.display()),
+        // The same files over HTTP from nginx: what any HTTP cache costs Nix over file://.
+        format!("http://127.0.0.1:{}", nginx.port),
+        format!("file://{}", xz_files.display()),
+    ];
+    // Five interleaved rounds; each source's median (one run is ~0.3 s, noisy).
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); sources.len()];
+    for _ in 0..5 {
+        for (t, src) in times.iter_mut().zip(&sources) {
+            t.push(substitute_fresh(&root, &top, src, &pk));
+        }
+    }
+    let med: Vec<f64> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort_by(|a, b| a.total_cmp(b));
+            t[t.len() / 2]
+        })
+        .collect();
+    let (ours, file, via_nginx, file_xz) = (med[0], med[1], med[2], med[3]);
     println!(
-        "substitution of a {mib:.0} MiB closure ({} paths) by nix-store -r: from hydrant serve {ours:5.1}s | \
-         from file:// (none) {file:5.1}s, ratio {:.2} (target <= 1.2) | the same files from nginx {via_nginx:5.1}s, \
-         ratio {:.2} | from file:// (xz, nix copy's default) {file_xz:5.1}s",
+        "substitution of a {mib:.0} MiB closure ({} paths) by nix-store -r, median of 5: from hydrant serve {ours:5.2}s | \
+         from file:// (none) {file:5.2}s, ratio {:.2} (target <= 1.2) | the same files from nginx {via_nginx:5.2}s, \
+         ratio {:.2} | from file:// (xz, nix copy's default) {file_xz:5.2}s",
         paths.len(),
         ours / file,
         ours / via_nginx
