@@ -208,6 +208,46 @@ fn kill_descendants(child: libc::pid_t, status: &mut Option<libc::c_int>) {
     reap(child, status);
 }
 
+/// SIGKILLs the process group led by `leader` and every process below `leader`, also those
+/// that left for their own session (Nix runs builders with `setsid`, and a SIGTERM that
+/// reaches nix-store while it is starting one can leave the builder behind). The group is
+/// stopped first, and so is each descendant as it is found, so nothing forks while the tree
+/// is collected; stopped processes still die of SIGKILL.
+pub fn kill_tree(leader: u32) {
+    let Ok(gid) = i32::try_from(leader) else {
+        return;
+    };
+    if gid <= 1 {
+        return;
+    }
+    // SAFETY: kill(2) on the process group we started; no memory involved.
+    unsafe { libc::kill(-gid, libc::SIGSTOP) };
+    let mut found: Vec<u32> = Vec::new();
+    // Bounded: each round stops what it finds, so a tree stops growing within a few rounds.
+    for _ in 0..20 {
+        let below = descendants(leader);
+        let new: Vec<u32> = below.into_iter().filter(|p| !found.contains(p)).collect();
+        if new.is_empty() {
+            break;
+        }
+        for &p in &new {
+            if let Ok(p) = i32::try_from(p) {
+                // SAFETY: kill(2) on a process below our own child.
+                unsafe { libc::kill(p, libc::SIGSTOP) };
+            }
+        }
+        found.extend(new);
+    }
+    for p in found {
+        if let Ok(p) = i32::try_from(p) {
+            // SAFETY: as above.
+            unsafe { libc::kill(p, libc::SIGKILL) };
+        }
+    }
+    // SAFETY: as above.
+    unsafe { libc::kill(-gid, libc::SIGKILL) };
+}
+
 /// Pids whose parent chain leads to `root` (zombies included: they are reaped, not killed).
 fn descendants(root: u32) -> Vec<u32> {
     let mut parent: Vec<(u32, u32)> = Vec::new();
@@ -492,5 +532,38 @@ mod tests {
         assert!(gone(pid), "the child outlived its spawning thread");
         // SAFETY: reap the zombie so the test leaves nothing behind.
         unsafe { libc::waitpid(pid as i32, std::ptr::null_mut(), 0) };
+    }
+    #[test]
+    fn kill_tree_reaches_a_grandchild_in_its_own_session() {
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt as _;
+        // Like nix-store and its builder: the grandchild leaves the group with setsid.
+        let mut c = Command::new("/bin/sh");
+        c.args(["-c", "setsid sleep 60 & echo $!; wait"])
+            .stdout(std::process::Stdio::piped())
+            .process_group(0);
+        die_with_parent(&mut c);
+        let mut child = c.spawn().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let grandchild: u32 = line.trim().parse().unwrap();
+        // setsid has run once the grandchild leads its own session.
+        let t = Instant::now();
+        while ProcStat::read(grandchild).map(|s| s.pgrp) != Some(grandchild as i32) {
+            assert!(t.elapsed() < Duration::from_secs(5), "setsid did not run");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        kill_tree(child.id());
+        let st = child.wait().unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&st),
+            Some(libc::SIGKILL)
+        );
+        assert!(
+            gone(grandchild),
+            "the grandchild in its own session survived"
+        );
     }
 }

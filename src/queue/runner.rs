@@ -898,8 +898,12 @@ fn term_group(pgid: i32) {
     signal_group(pgid, libc::SIGTERM);
 }
 
+/// SIGKILL for nix-store's group and for whatever runs below it, builders in their own
+/// session included (see [`crate::children::kill_tree`]).
 fn kill_group(pgid: i32) {
-    signal_group(pgid, libc::SIGKILL);
+    if let Ok(leader) = u32::try_from(pgid) {
+        crate::children::kill_tree(leader);
+    }
 }
 
 fn signal_group(pgid: i32, sig: i32) {
