@@ -142,6 +142,19 @@ fn nix_substitutes_a_closure_from_hydrant_serve() {
         &dump.stdout[..],
         "NAR differs from nix-store --dump"
     );
+    // Every NAR byte for byte, the leaf's 256 KiB file included (sent with sendfile).
+    for p in &closure {
+        let ni = c.get(&format!("/{}.narinfo", hash_part(p))).body;
+        let got = minreq::get(format!(
+            "http://127.0.0.1:{}/{}",
+            srv.port,
+            narinfo_field(&ni, "URL")
+        ))
+        .send()
+        .unwrap();
+        let want = nix_cmd("nix-store").args(["--dump", p]).output().unwrap();
+        assert_eq!(got.as_bytes(), &want.stdout[..], "NAR of {p} differs");
+    }
     let (stem, query) = url.split_once('?').unwrap();
     let zst = minreq::get(format!("http://127.0.0.1:{}/{stem}.zst?{query}", srv.port))
         .send()
