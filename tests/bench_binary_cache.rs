@@ -273,6 +273,10 @@ fn nix_copy(dest: &Path, query: &str, top: &str) -> f64 {
 /// `nix-store -r top` into a fresh `--store` root from `substituter`: seconds.
 fn substitute_fresh(root: &Path, top: &str, substituter: &str, key: &str) -> f64 {
     let _ = std::fs::remove_dir_all(root);
+    // The previous round's 227 MiB of writes and deletes are flushed first, so their
+    // writeback does not land on whichever source comes next (it made runs vary 0.35-1.2 s).
+    // SAFETY: sync(2) takes no arguments.
+    unsafe { libc::sync() };
     let t = Instant::now();
     let out = nix_cmd("nix-store")
         .args(["-r", top, "--store"])
@@ -408,9 +412,9 @@ fn bench_serve_vs_nginx() {
         format!("http://127.0.0.1:{}", nginx.port),
         format!("file://{}", xz_files.display()),
     ];
-    // Five interleaved rounds; each source's median (one run is ~0.3 s, noisy).
+    // Nine interleaved rounds; each source's median (one run is ~0.3-0.6 s, noisy).
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); sources.len()];
-    for _ in 0..5 {
+    for _ in 0..9 {
         for (t, src) in times.iter_mut().zip(&sources) {
             t.push(substitute_fresh(&root, &top, src, &pk));
         }
@@ -424,7 +428,7 @@ fn bench_serve_vs_nginx() {
         .collect();
     let (ours, file, via_nginx, file_xz) = (med[0], med[1], med[2], med[3]);
     println!(
-        "substitution of a {mib:.0} MiB closure ({} paths) by nix-store -r, median of 5: from hydrant serve {ours:5.2}s | \
+        "substitution of a {mib:.0} MiB closure ({} paths) by nix-store -r, median of 9: from hydrant serve {ours:5.2}s | \
          from file:// (none) {file:5.2}s, ratio {:.2} (target <= 1.2) | the same files from nginx {via_nginx:5.2}s, \
          ratio {:.2} | from file:// (xz, nix copy's default) {file_xz:5.2}s",
         paths.len(),

@@ -307,10 +307,11 @@ impl NarRequest {
     }
 
     /// Writes the NAR, compressed as asked, into `out`.
-    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+    pub fn write(&self, out: &mut dyn crate::nix::nar::FileOut) -> io::Result<()> {
         let to_io = |e: crate::nix::nar::NarError| io::Error::other(e.to_string());
         if self.compression == Compression::None {
-            return crate::nix::nar::write_nar(&self.served.fs_path, out).map_err(to_io);
+            return crate::nix::nar::write_nar_sending_files(&self.served.fs_path, out)
+                .map_err(to_io);
         }
         // One thread per request: concurrent downloads already share the cores.
         let settings = Settings {

@@ -153,10 +153,34 @@ pub fn dump_path<W: Write>(path: &Path, out: W) -> Result<NarSummary, NarError> 
 
 /// [`dump_path`] without the hash, for a NAR whose hash is known (the binary cache sends the
 /// store's recorded one; Nix checks it on arrival).
-pub fn write_nar<W: Write>(path: &Path, mut out: W) -> Result<(), NarError> {
+pub fn write_nar<W: Write>(path: &Path, out: W) -> Result<(), NarError> {
+    dump_into(path, &mut Plain(out))
+}
+
+/// An output that can take a file's bytes by itself, without them passing through this
+/// process: a socket, with sendfile(2). The default copies.
+pub trait FileOut: Write {
+    /// Sends up to `len` bytes of `file` from its current offset (advancing it); fewer only
+    /// when the file ends first. Returns the bytes sent.
+    fn send_file(&mut self, file: &mut File, len: u64) -> io::Result<u64> {
+        io::copy(&mut Read::take(file, len), self)
+    }
+}
+
+/// Files at least this big go to [`FileOut::send_file`]; smaller ones are batched into the
+/// writer's buffer with the framing (one write for many small files).
+const SEND_FILE_MIN: u64 = 256 << 10;
+
+/// [`write_nar`] into an output that sends big files' contents itself (the binary cache's
+/// uncompressed NARs: the kernel moves them from the page cache to the socket).
+pub fn write_nar_sending_files(path: &Path, out: &mut dyn FileOut) -> Result<(), NarError> {
+    dump_into(path, &mut { out })
+}
+
+fn dump_into<W: NarOut>(path: &Path, out: &mut W) -> Result<(), NarError> {
     {
         let mut d = Dumper {
-            out: &mut out,
+            out: &mut *out,
             buf: vec![0u8; CHUNK].into_boxed_slice(),
             pos: 0,
         };
@@ -167,12 +191,48 @@ pub fn write_nar<W: Write>(path: &Path, mut out: W) -> Result<(), NarError> {
     out.flush().map_err(NarError::Write)
 }
 
+/// The dumper's output: a writer, and maybe a way to send a file's contents whole.
+trait NarOut: Write {
+    /// Whether a file of `len` bytes goes to [`NarOut::send_file`] rather than the buffer.
+    fn sends(&self, _len: u64) -> bool {
+        false
+    }
+    fn send_file(&mut self, file: &mut File, len: u64) -> io::Result<u64> {
+        io::copy(&mut Read::take(file, len), self)
+    }
+}
+
+struct Plain<W>(W);
+
+impl<W: Write> Write for Plain<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl<W: Write> NarOut for Plain<W> {}
+
+impl NarOut for &mut dyn FileOut {
+    fn sends(&self, len: u64) -> bool {
+        len >= SEND_FILE_MIN
+    }
+    fn send_file(&mut self, file: &mut File, len: u64) -> io::Result<u64> {
+        (**self).send_file(file, len)
+    }
+}
+
 /// The NAR hash and size of `path`, without keeping the NAR.
 pub fn hash_path(path: &Path) -> Result<NarSummary, NarError> {
     dump_path(path, io::sink())
 }
 
-struct Dumper<'a, W: Write> {
+struct Dumper<'a, W: NarOut> {
     out: &'a mut W,
     buf: Box<[u8]>,
     pos: usize,
@@ -186,7 +246,7 @@ fn fs_err<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(io::Error) -> Nar
     }
 }
 
-impl<W: Write> Dumper<'_, W> {
+impl<W: NarOut> Dumper<'_, W> {
     fn flush(&mut self) -> Result<(), NarError> {
         if self.pos > 0 {
             self.out
@@ -275,11 +335,25 @@ impl<W: Write> Dumper<'_, W> {
     }
 
     /// Streams a file's bytes straight into the output buffer: no per-file allocation and no
-    /// copy between read and hash.
+    /// copy between read and hash. An output that sends big files itself gets the file.
     fn contents(&mut self, path: &Path, size: u64) -> Result<(), NarError> {
         let mut file = File::open(path).map_err(fs_err(path, "open"))?;
         self.put(&size.to_le_bytes())?;
         let mut left = size;
+        if self.out.sends(size) {
+            self.flush()?;
+            left -= self
+                .out
+                .send_file(&mut file, size)
+                .map_err(NarError::Write)?
+                .min(size);
+            if left > 0 {
+                return Err(NarError::FileChanged {
+                    path: path.to_path_buf(),
+                    expected: size,
+                });
+            }
+        }
         while left > 0 {
             if self.pos == self.buf.len() {
                 self.flush()?;
@@ -739,6 +813,41 @@ mod tests {
             "1a558cc49dcaec0405cc7732568b46b429393fa5594bcac345c430a42a27f029"
         );
         assert_eq!(validate(&out[..]).unwrap(), s);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+    /// A FileOut that records which files it was handed and copies them.
+    struct Recording(Vec<u8>, Vec<u64>);
+    impl Write for Recording {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl FileOut for Recording {
+        fn send_file(&mut self, file: &mut File, len: u64) -> io::Result<u64> {
+            self.1.push(len);
+            io::copy(&mut Read::take(file, len), &mut self.0)
+        }
+    }
+
+    #[test]
+    fn sending_files_gives_the_same_nar_and_hands_over_only_big_files() {
+        let dir = std::env::temp_dir().join(format!("hydrant-nar-send-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("d")).unwrap();
+        let big: Vec<u8> = (0..(300u32 << 10)).map(|i| (i % 251) as u8).collect();
+        fs::write(dir.join("d/big"), &big).unwrap();
+        fs::write(dir.join("d/odd"), &big[..(SEND_FILE_MIN as usize + 3)]).unwrap();
+        fs::write(dir.join("small"), b"tiny").unwrap();
+        let mut plain = Vec::new();
+        write_nar(&dir, &mut plain).unwrap();
+        let mut rec = Recording(Vec::new(), Vec::new());
+        write_nar_sending_files(&dir, &mut rec).unwrap();
+        assert_eq!(rec.0, plain);
+        assert_eq!(rec.1, [300 << 10, SEND_FILE_MIN + 3]);
+        validate(&rec.0[..]).unwrap();
         fs::remove_dir_all(&dir).unwrap();
     }
 }

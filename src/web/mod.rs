@@ -146,7 +146,10 @@ pub struct Response {
     pub stream: Option<BodyStream>,
 }
 
-type WriteBody = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send>;
+/// The connection a streamed body is written to; it can send a file's bytes itself.
+pub use crate::nix::nar::FileOut as BodyOut;
+
+type WriteBody = Box<dyn FnOnce(&mut dyn BodyOut) -> std::io::Result<()> + Send>;
 
 /// A body produced on the connection's thread as it is sent: `len` bytes (Content-Length),
 /// or chunked when the length is not known up front.
@@ -159,7 +162,7 @@ pub struct BodyStream {
 impl BodyStream {
     pub fn new(
         len: Option<u64>,
-        f: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
+        f: impl FnOnce(&mut dyn BodyOut) -> std::io::Result<()> + Send + 'static,
     ) -> BodyStream {
         BodyStream {
             len,
@@ -168,7 +171,7 @@ impl BodyStream {
     }
 
     /// Writes the body (once; later calls write nothing).
-    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    pub fn write_to(&self, w: &mut dyn BodyOut) -> std::io::Result<()> {
         let f = self.write.lock().unwrap_or_else(|p| p.into_inner()).take();
         match f {
             Some(f) => f(w),

@@ -364,6 +364,52 @@ impl Read for DeadlineIo<'_> {
     }
 }
 
+/// Bytes per sendfile(2) call. 2 MiB (nginx's `sendfile_max_chunk`) measured best: Nix
+/// substituted a 227 MiB closure 6% faster than with read/write, and 1 GiB per call was
+/// no better than read/write.
+const SEND_FILE_CHUNK: usize = 2 << 20;
+
+impl crate::nix::nar::FileOut for DeadlineIo<'_> {
+    /// sendfile(2): the bytes go from the page cache to the socket without a copy here. Each
+    /// call waits at most `idle` (the socket's send timeout), like a write.
+    fn send_file(&mut self, file: &mut std::fs::File, len: u64) -> io::Result<u64> {
+        use std::os::fd::AsRawFd;
+        let mut sent = 0u64;
+        while sent < len {
+            let w = self.wait();
+            if w.is_zero() {
+                return Err(timed_out("the client reads too slowly"));
+            }
+            self.stream.set_write_timeout(Some(w))?;
+            let count = usize::try_from(len - sent)
+                .unwrap_or(usize::MAX)
+                .min(SEND_FILE_CHUNK);
+            // SAFETY: both descriptors are open for the call; a null offset makes the kernel
+            // read from (and advance) the file's own position.
+            let n = unsafe {
+                libc::sendfile(
+                    self.stream.as_raw_fd(),
+                    file.as_raw_fd(),
+                    std::ptr::null_mut(),
+                    count,
+                )
+            };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            if n == 0 {
+                break; // the file ended early
+            }
+            sent += n as u64;
+        }
+        Ok(sent)
+    }
+}
+
 impl Write for DeadlineIo<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let w = self.wait();
@@ -790,6 +836,17 @@ struct Exact<'a, 'b> {
     left: u64,
 }
 
+impl crate::nix::nar::FileOut for Exact<'_, '_> {
+    fn send_file(&mut self, file: &mut std::fs::File, len: u64) -> io::Result<u64> {
+        if len > self.left {
+            return Err(io::Error::other("streamed body longer than announced"));
+        }
+        let n = self.w.send_file(file, len)?;
+        self.left -= n;
+        Ok(n)
+    }
+}
+
 impl Write for Exact<'_, '_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if buf.len() as u64 > self.left {
@@ -806,6 +863,8 @@ impl Write for Exact<'_, '_> {
 
 /// Each write as one HTTP/1.1 chunk.
 struct Chunked<'a, 'b>(&'a mut DeadlineIo<'b>);
+
+impl crate::nix::nar::FileOut for Chunked<'_, '_> {}
 
 impl Write for Chunked<'_, '_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
