@@ -399,6 +399,11 @@ impl crate::nix::nar::FileOut for DeadlineIo<'_> {
                 if e.kind() == io::ErrorKind::Interrupted {
                     continue;
                 }
+                if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
+                    // A file system without sendfile support: copy the rest.
+                    let rest = io::copy(&mut Read::take(&mut *file, len - sent), self)?;
+                    return Ok(sent + rest);
+                }
                 return Err(e);
             }
             if n == 0 {
