@@ -208,37 +208,50 @@ fn kill_descendants(child: libc::pid_t, status: &mut Option<libc::c_int>) {
     reap(child, status);
 }
 
-/// SIGKILLs the process group led by `leader` and every process below `leader`, also those
-/// that left for their own session (Nix runs builders with `setsid`, and a SIGTERM that
-/// reaches nix-store while it is starting one can leave the builder behind). The group is
-/// stopped first, and so is each descendant as it is found, so nothing forks while the tree
-/// is collected; stopped processes still die of SIGKILL.
-pub fn kill_tree(leader: u32) {
+/// When process `pid` started (clock ticks since boot): with the pid it names one process, so
+/// [`kill_tree`] can tell a child from a later process that got its pid.
+pub fn start_time(pid: u32) -> Option<u64> {
+    ProcStat::read(pid).map(|s| s.start)
+}
+
+/// SIGKILLs the process group led by `leader` and, while `leader` is still the process that
+/// started at `start` (see [`start_time`]), every process below it, also those that left for
+/// their own session (Nix runs builders with `setsid`, and a SIGTERM that reaches nix-store
+/// while it is starting one can leave the builder behind). The group is stopped first, and so
+/// is each descendant as it is found, so nothing forks while the tree is collected; stopped
+/// processes still die of SIGKILL, deepest first. A leader that is gone or not ours any more
+/// gets the plain group kill (a pid is not reused while it names a live group).
+pub fn kill_tree(leader: u32, start: u64) {
     let Ok(gid) = i32::try_from(leader) else {
         return;
     };
     if gid <= 1 {
         return;
     }
-    // SAFETY: kill(2) on the process group we started; no memory involved.
-    unsafe { libc::kill(-gid, libc::SIGSTOP) };
+    let ours = ProcStat::read(leader).is_some_and(|s| s.start == start && s.pgrp == gid);
     let mut found: Vec<u32> = Vec::new();
-    // Bounded: each round stops what it finds, so a tree stops growing within a few rounds.
-    for _ in 0..20 {
-        let below = descendants(leader);
-        let new: Vec<u32> = below.into_iter().filter(|p| !found.contains(p)).collect();
-        if new.is_empty() {
-            break;
-        }
-        for &p in &new {
-            if let Ok(p) = i32::try_from(p) {
-                // SAFETY: kill(2) on a process below our own child.
-                unsafe { libc::kill(p, libc::SIGSTOP) };
+    if ours {
+        // SAFETY: kill(2) on the process group of our own child; no memory involved.
+        unsafe { libc::kill(-gid, libc::SIGSTOP) };
+        // Each round stops what it finds, so the tree stops growing within a few rounds.
+        for _ in 0..8 {
+            let new: Vec<u32> = descendants(leader)
+                .into_iter()
+                .filter(|p| !found.contains(p))
+                .collect();
+            if new.is_empty() {
+                break;
             }
+            for &p in &new {
+                if let Ok(p) = i32::try_from(p) {
+                    // SAFETY: kill(2) on a process below our own child.
+                    unsafe { libc::kill(p, libc::SIGSTOP) };
+                }
+            }
+            found.extend(new);
         }
-        found.extend(new);
     }
-    for p in found {
+    for &p in found.iter().rev() {
         if let Ok(p) = i32::try_from(p) {
             // SAFETY: as above.
             unsafe { libc::kill(p, libc::SIGKILL) };
@@ -264,10 +277,17 @@ fn descendants(root: u32) -> Vec<u32> {
         }
     }
     let mut out = vec![root];
+    let mut seen: std::collections::HashSet<u32> = out.iter().copied().collect();
     let mut i = 0;
     while i < out.len() {
         let p = out[i];
-        out.extend(parent.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        // A pid reused while /proc was read could close a loop: each pid is taken once.
+        let children: Vec<u32> = parent
+            .iter()
+            .filter(|(c, pp)| *pp == p && seen.insert(*c))
+            .map(|(c, _)| *c)
+            .collect();
+        out.extend(children);
         i += 1;
     }
     out.remove(0);
@@ -555,7 +575,7 @@ mod tests {
             assert!(t.elapsed() < Duration::from_secs(5), "setsid did not run");
             std::thread::sleep(Duration::from_millis(10));
         }
-        kill_tree(child.id());
+        kill_tree(child.id(), start_time(child.id()).unwrap());
         let st = child.wait().unwrap();
         assert_eq!(
             std::os::unix::process::ExitStatusExt::signal(&st),

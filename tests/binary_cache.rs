@@ -1,7 +1,7 @@
 //! `hydrant serve` as a binary cache (`binary_cache = true`) against real Nix: a 3-path closure
 //! substituted over HTTP into a fresh store root with the signature checked (and refused with
 //! a wrong key), 404 for paths not in the store or outside hydrant's GC roots, HEAD, `.ls`,
-//! the NAR in each compression, and `/log/<drv>`.
+//! the NAR in each compression, `/log/<drv>`, and a client that stops reading a NAR.
 mod cache_util;
 mod common;
 mod web_support;
@@ -226,4 +226,56 @@ fn off_by_default_and_logs_by_derivation() {
         404
     );
     assert_eq!(c.get("/log/..%2F..%2Fetc%2Fpasswd").status, 404);
+}
+
+/// A client that stops reading a big NAR (sent with sendfile) is cut off at its deadline: the
+/// body stays short, and the server answers others meanwhile.
+#[test]
+fn a_nar_reader_that_stalls_is_cut_off_at_the_deadline() {
+    use std::io::{Read, Write};
+    let dir = TempDir::new("bincache-stall");
+    let state = dir.path().join("state");
+    let (sk, _) = keypair(dir.path(), "hydrant-stall-1");
+    let top = build_fixture(dir.path(), "bcstall", 48 << 10);
+    common::ensure_pj(&common::open_app(&state, "").db);
+    let roots = state.join("gcroots/p/j");
+    std::fs::create_dir_all(&roots).unwrap();
+    std::os::unix::fs::symlink(&top, roots.join("top")).unwrap();
+    // 1 s of silence, and 48 MiB at 100 MB/s: the deadline is about 1.5 s away.
+    let srv = Server::builder(&state)
+        .config(&format!(
+            "binary_cache = true\nbinary_cache_secret_key_file = {}\nweb_timeout = 1\nweb_min_rate = 100000000\n",
+            sk.display()
+        ))
+        .start();
+    let c = srv.client().anonymous();
+    let leaf = closure(&top)
+        .into_iter()
+        .find(|p| p.ends_with("-bcstall-leaf"))
+        .unwrap();
+    let ni = c.get(&format!("/{}.narinfo", hash_part(&leaf))).body;
+    let size: usize = narinfo_field(&ni, "NarSize").parse().unwrap();
+    assert!(size > 48 << 20);
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+    write!(
+        s,
+        "GET /{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        narinfo_field(&ni, "URL")
+    )
+    .unwrap();
+    let t = std::time::Instant::now();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    // Meanwhile the server answers others.
+    assert_eq!(c.get("/nix-cache-info").status, 200);
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).unwrap();
+    let body = got.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(got.starts_with(b"HTTP/1.1 200"));
+    assert!(
+        got.len() - body < size,
+        "the whole NAR went to a client that stopped reading"
+    );
+    assert!(t.elapsed() < std::time::Duration::from_secs(15));
 }

@@ -160,6 +160,11 @@ pub fn write_nar<W: Write>(path: &Path, out: W) -> Result<(), NarError> {
 /// An output that can take a file's bytes by itself, without them passing through this
 /// process: a socket, with sendfile(2). The default copies.
 pub trait FileOut: Write {
+    /// Whether [`FileOut::send_file`] does better than copying (the NAR writer then hands it
+    /// big files).
+    fn sends_files(&self) -> bool {
+        false
+    }
     /// Sends up to `len` bytes of `file` from its current offset (advancing it); fewer only
     /// when the file ends first. Returns the bytes sent.
     fn send_file(&mut self, file: &mut File, len: u64) -> io::Result<u64> {
@@ -220,7 +225,7 @@ impl<W: Write> NarOut for Plain<W> {}
 
 impl NarOut for &mut dyn FileOut {
     fn sends(&self, len: u64) -> bool {
-        len >= SEND_FILE_MIN
+        len >= SEND_FILE_MIN && (**self).sends_files()
     }
     fn send_file(&mut self, file: &mut File, len: u64) -> io::Result<u64> {
         (**self).send_file(file, len)
@@ -826,6 +831,9 @@ mod tests {
         }
     }
     impl FileOut for Recording {
+        fn sends_files(&self) -> bool {
+            true
+        }
         fn send_file(&mut self, file: &mut File, len: u64) -> io::Result<u64> {
             self.1.push(len);
             io::copy(&mut Read::take(file, len), &mut self.0)

@@ -139,6 +139,9 @@ struct Done {
 
 struct Running {
     pgid: i32,
+    /// When the child started (`children::start_time`): the shutdown's kill reaches below it
+    /// only while that pid is still this child.
+    pstart: Option<u64>,
     /// URI of the machine it runs on.
     machine: String,
     start: f64,
@@ -595,12 +598,14 @@ impl Runner {
         match start_child(&self.app.nix, &b, &logs, machine) {
             Ok((child, out)) => {
                 let pgid = child.id() as i32;
+                let pstart = crate::children::start_time(child.id());
                 let recorded = crate::children::record(child.id());
                 add_own_time(picked.elapsed(), false);
                 self.running.insert(
                     id,
                     Running {
                         pgid,
+                        pstart,
                         machine: machine.uri.clone(),
                         start: now,
                         kill: kill.clone(),
@@ -871,7 +876,7 @@ impl Runner {
                     break;
                 }
                 for r in self.running.values() {
-                    kill_group(r.pgid);
+                    kill_group(r.pgid, r.pstart);
                 }
                 killed = true;
                 continue;
@@ -882,7 +887,7 @@ impl Runner {
                 }
             } else if !killed {
                 for r in self.running.values() {
-                    kill_group(r.pgid);
+                    kill_group(r.pgid, r.pstart);
                 }
                 killed = true;
             }
@@ -898,11 +903,12 @@ fn term_group(pgid: i32) {
     signal_group(pgid, libc::SIGTERM);
 }
 
-/// SIGKILL for nix-store's group and for whatever runs below it, builders in their own
-/// session included (see [`crate::children::kill_tree`]).
-fn kill_group(pgid: i32) {
-    if let Ok(leader) = u32::try_from(pgid) {
-        crate::children::kill_tree(leader);
+/// SIGKILL for nix-store's group and, when its start time is known, for whatever runs below
+/// it, builders in their own session included (see [`crate::children::kill_tree`]).
+fn kill_group(pgid: i32, start: Option<u64>) {
+    match (u32::try_from(pgid), start) {
+        (Ok(leader), Some(start)) => crate::children::kill_tree(leader, start),
+        _ => signal_group(pgid, libc::SIGKILL),
     }
 }
 
@@ -991,6 +997,8 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
     let b = &ctx.build;
     let logs = ctx.app.config.logs_dir();
     let pgid = child.id() as i32;
+    // Read before the child is reaped (below), so it names this child.
+    let pstart = crate::children::start_time(child.id());
     let start = Instant::now();
     let mut last_output = Instant::now();
     let mut logf = std::fs::File::create(log::live_path(&logs, b.id)).ok();
@@ -1057,7 +1065,7 @@ fn watch(ctx: WatchCtx, mut child: std::process::Child, mut out: std::fs::File) 
             term_sent = Some(Instant::now());
         }
         if term_sent.is_some_and(|t| t.elapsed() >= KILL_GRACE) {
-            kill_group(pgid);
+            kill_group(pgid, pstart);
         }
         // A builder may leave a daemon holding the pipe: the child's exit also ends the watch.
         if let Ok(Some(s)) = child.try_wait() {

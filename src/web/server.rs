@@ -370,22 +370,45 @@ impl Read for DeadlineIo<'_> {
 const SEND_FILE_CHUNK: usize = 2 << 20;
 
 impl crate::nix::nar::FileOut for DeadlineIo<'_> {
-    /// sendfile(2): the bytes go from the page cache to the socket without a copy here. Each
-    /// call waits at most `idle` (the socket's send timeout), like a write.
+    fn sends_files(&self) -> bool {
+        true
+    }
+
+    /// sendfile(2): the bytes go from the page cache to the socket without a copy here. The
+    /// socket is non-blocking meanwhile and each wait for room is a poll of at most `idle`
+    /// within the deadline, like a write (a blocking sendfile's send timeout restarts for every
+    /// piece, so a trickling client could hold it far past the deadline).
     fn send_file(&mut self, file: &mut std::fs::File, len: u64) -> io::Result<u64> {
+        self.stream.set_nonblocking(true)?;
+        let sent = self.sendfile_nonblocking(file, len);
+        let back = self.stream.set_nonblocking(false);
+        let (sent, unsupported) = sent?;
+        back?;
+        if unsupported {
+            // A file system without sendfile support: copy the rest.
+            let rest = io::copy(&mut Read::take(&mut *file, len - sent), self)?;
+            return Ok(sent + rest);
+        }
+        Ok(sent)
+    }
+}
+
+impl DeadlineIo<'_> {
+    /// (bytes sent, whether the file system refused sendfile before the end).
+    fn sendfile_nonblocking(
+        &mut self,
+        file: &mut std::fs::File,
+        len: u64,
+    ) -> io::Result<(u64, bool)> {
         use std::os::fd::AsRawFd;
         let mut sent = 0u64;
         while sent < len {
-            let w = self.wait();
-            if w.is_zero() {
-                return Err(timed_out("the client reads too slowly"));
-            }
-            self.stream.set_write_timeout(Some(w))?;
             let count = usize::try_from(len - sent)
                 .unwrap_or(usize::MAX)
                 .min(SEND_FILE_CHUNK);
             // SAFETY: both descriptors are open for the call; a null offset makes the kernel
-            // read from (and advance) the file's own position.
+            // read from (and advance) the file's own position. sendfile cannot pass
+            // MSG_NOSIGNAL: a closed peer gives EPIPE because Rust's runtime ignores SIGPIPE.
             let n = unsafe {
                 libc::sendfile(
                     self.stream.as_raw_fd(),
@@ -396,22 +419,51 @@ impl crate::nix::nar::FileOut for DeadlineIo<'_> {
             };
             if n < 0 {
                 let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
+                match e.kind() {
+                    io::ErrorKind::Interrupted => continue,
+                    io::ErrorKind::WouldBlock => {
+                        self.wait_writable()?;
+                        continue;
+                    }
+                    _ if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) => {
+                        return Ok((sent, true));
+                    }
+                    _ => return Err(e),
                 }
-                if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
-                    // A file system without sendfile support: copy the rest.
-                    let rest = io::copy(&mut Read::take(&mut *file, len - sent), self)?;
-                    return Ok(sent + rest);
-                }
-                return Err(e);
             }
             if n == 0 {
                 break; // the file ended early
             }
             sent += n as u64;
         }
-        Ok(sent)
+        Ok((sent, false))
+    }
+
+    /// Waits until the socket takes more bytes: at most `idle`, never past the deadline.
+    fn wait_writable(&self) -> io::Result<()> {
+        use std::os::fd::AsRawFd;
+        let w = self.wait();
+        if w.is_zero() {
+            return Err(timed_out("the client reads too slowly"));
+        }
+        let mut pfd = libc::pollfd {
+            fd: self.stream.as_raw_fd(),
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        let ms = i32::try_from(w.as_millis().max(1)).unwrap_or(i32::MAX);
+        // SAFETY: one valid pollfd for the length we pass.
+        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if r == 0 {
+            return Err(timed_out("the client reads too slowly"));
+        }
+        if r < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -842,6 +894,9 @@ struct Exact<'a, 'b> {
 }
 
 impl crate::nix::nar::FileOut for Exact<'_, '_> {
+    fn sends_files(&self) -> bool {
+        true
+    }
     fn send_file(&mut self, file: &mut std::fs::File, len: u64) -> io::Result<u64> {
         if len > self.left {
             return Err(io::Error::other("streamed body longer than announced"));
