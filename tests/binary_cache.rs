@@ -36,6 +36,26 @@ fn fresh_substitute(root: &std::path::Path, path: &str, port: u16, key: &str) ->
     )
 }
 
+/// `hydrant serve` as a binary cache signing with `sk`, `top` under a GC root as the queue
+/// runner makes them (for jobset p:j): only that closure is served.
+fn serve_with_root(
+    state: &std::path::Path,
+    top: &str,
+    sk: &std::path::Path,
+    extra: &str,
+) -> Server {
+    common::ensure_pj(&common::open_app(state, "").db);
+    let roots = state.join("gcroots/p/j");
+    std::fs::create_dir_all(&roots).unwrap();
+    std::os::unix::fs::symlink(top, roots.join("top")).unwrap();
+    Server::builder(state)
+        .config(&format!(
+            "binary_cache = true\nbinary_cache_secret_key_file = {}\n{extra}",
+            sk.display()
+        ))
+        .start()
+}
+
 #[test]
 fn nix_substitutes_a_closure_from_hydrant_serve() {
     let dir = TempDir::new("bincache");
@@ -44,18 +64,7 @@ fn nix_substitutes_a_closure_from_hydrant_serve() {
     let (_, wrong) = keypair(dir.path(), "not-hydrant-1");
     let top = build_fixture(dir.path(), "bctop", 256);
     let outside = build_fixture(dir.path(), "bcoutside", 4);
-    // A GC root as the queue runner makes them (for jobset p:j): only this closure is served.
-    common::ensure_pj(&common::open_app(&state, "").db);
-    let roots = state.join("gcroots/p/j");
-    std::fs::create_dir_all(&roots).unwrap();
-    std::os::unix::fs::symlink(&top, roots.join("top")).unwrap();
-
-    let srv = Server::builder(&state)
-        .config(&format!(
-            "binary_cache = true\nbinary_cache_secret_key_file = {}\n",
-            sk.display()
-        ))
-        .start();
+    let srv = serve_with_root(&state, &top, &sk, "");
     let c = srv.client().anonymous();
     let info = c.get("/nix-cache-info");
     assert_eq!(info.status, 200);
@@ -237,17 +246,13 @@ fn a_nar_reader_that_stalls_is_cut_off_at_the_deadline() {
     let state = dir.path().join("state");
     let (sk, _) = keypair(dir.path(), "hydrant-stall-1");
     let top = build_fixture(dir.path(), "bcstall", 48 << 10);
-    common::ensure_pj(&common::open_app(&state, "").db);
-    let roots = state.join("gcroots/p/j");
-    std::fs::create_dir_all(&roots).unwrap();
-    std::os::unix::fs::symlink(&top, roots.join("top")).unwrap();
     // 1 s of silence, and 48 MiB at 100 MB/s: the deadline is about 1.5 s away.
-    let srv = Server::builder(&state)
-        .config(&format!(
-            "binary_cache = true\nbinary_cache_secret_key_file = {}\nweb_timeout = 1\nweb_min_rate = 100000000\n",
-            sk.display()
-        ))
-        .start();
+    let srv = serve_with_root(
+        &state,
+        &top,
+        &sk,
+        "web_timeout = 1\nweb_min_rate = 100000000\n",
+    );
     let c = srv.client().anonymous();
     let leaf = closure(&top)
         .into_iter()
