@@ -42,6 +42,23 @@ fn nginx_bin() -> PathBuf {
     p
 }
 
+impl Drop for Nginx {
+    /// SIGTERM first: nginx's master then stops its workers. A SIGKILL (the guard's) alone left
+    /// both workers running, orphaned, after every bench.
+    fn drop(&mut self) {
+        let child = &mut self._child.0;
+        // SAFETY: kill(2) on our own child; no memory involved.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
 impl Nginx {
     fn start(root: &Path) -> Nginx {
         let bin = nginx_bin();
