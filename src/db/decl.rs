@@ -330,13 +330,14 @@ mod tests {
             (a_js.description.as_str(), a_js.lastcheckedtime),
             ("A2", Some(7))
         );
-        let names: Vec<String> = db
-            .jobsets("p")
-            .unwrap()
-            .into_iter()
-            .map(|j| j.name)
-            .collect();
-        assert_eq!(names, [".jobsets", "a", "c"]);
+        let names = || -> Vec<String> {
+            db.jobsets("p")
+                .unwrap()
+                .into_iter()
+                .map(|j| j.name)
+                .collect()
+        };
+        assert_eq!(names(), [".jobsets", "a", "c"]);
         // Unchanged: nothing written.
         assert!(!db
             .apply_declarative("p", &[js("a", "A2"), js("c", "C")])
@@ -346,13 +347,7 @@ mod tests {
         let mut bad = js("d", "D");
         bad.0.schedulingshares = 0;
         assert!(db.apply_declarative("p", &[js("a", "A3"), bad]).is_err());
-        let names: Vec<String> = db
-            .jobsets("p")
-            .unwrap()
-            .into_iter()
-            .map(|j| j.name)
-            .collect();
-        assert_eq!(names, [".jobsets", "a", "c"]);
+        assert_eq!(names(), [".jobsets", "a", "c"]);
         assert_eq!(db.jobset("p", "a").unwrap().unwrap().description, "A2");
         // No longer declarative: `.jobsets` goes in the same transaction; a spec is refused.
         p.declfile.clear();

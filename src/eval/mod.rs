@@ -806,6 +806,18 @@ pub fn evaluate_jobset(
         })?;
         Ok(EvalOutcome::Failed(msg))
     };
+    // Runs the evaluator; Ok(Err) is what the eval ends as instead (cancelled by a user, skipped
+    // for shutdown, or failed with Nix's message).
+    let run = |ev: NixEvaluator| -> Result<Result<Evaluation, EvalOutcome>, EvalError> {
+        Ok(match ev.evaluate() {
+            Ok(e) => Ok(e),
+            Err(NixEvalError::Run(RunError::Cancelled { .. })) => Err(match user_cancel() {
+                Some(msg) => cancelled_by_user(app, project, jobset, timestamp, msg)?,
+                None => EvalOutcome::Skipped("hydrant is shutting down".into()),
+            }),
+            Err(e) => Err(fail(e.to_string())?),
+        })
+    };
     if let Some(l) = locked {
         let flake_url = l.url.clone();
         let eval_start = Instant::now();
@@ -827,15 +839,9 @@ pub fn evaluate_jobset(
             .with_flake(l, flake_timeout)
             .with_workers(app.config.eval_workers, app.config.eval_max_memory_mb)
             .with_counters(&progress.counters);
-        let evaluation = match evaluator.evaluate() {
+        let evaluation = match run(evaluator)? {
             Ok(e) => e,
-            Err(NixEvalError::Run(RunError::Cancelled { .. })) => {
-                if let Some(msg) = user_cancel() {
-                    return cancelled_by_user(app, project, jobset, timestamp, msg);
-                }
-                return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
-            }
-            Err(e) => return fail(e.to_string()),
+            Err(outcome) => return Ok(outcome),
         };
         return record(
             app,
@@ -895,15 +901,9 @@ pub fn evaluate_jobset(
         .with_policy(policy)
         .with_workers(app.config.eval_workers, app.config.eval_max_memory_mb)
         .with_counters(&progress.counters);
-    let evaluation = match evaluator.evaluate() {
+    let evaluation = match run(evaluator)? {
         Ok(e) => e,
-        Err(NixEvalError::Run(RunError::Cancelled { .. })) => {
-            if let Some(msg) = user_cancel() {
-                return cancelled_by_user(app, project, jobset, timestamp, msg);
-            }
-            return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
-        }
-        Err(e) => return fail(e.to_string()),
+        Err(outcome) => return Ok(outcome),
     };
     let evaltime = eval_start.elapsed().as_secs();
     let eval = Eval {
