@@ -100,10 +100,14 @@ impl<'t> EvalIndex<'t> {
         Ok(())
     }
 
-    /// A new build record.
-    pub(super) fn new_build(&mut self, b: &Build) -> Result<()> {
+    /// A new build record; `new_job`: its job had no build in the jobset before (the names
+    /// of a known job are indexed already, and stay until the jobset is deleted).
+    pub(super) fn new_build(&mut self, b: &Build, new_job: bool) -> Result<()> {
         for out in b.outputs.values() {
             self.outs.insert((out.as_str(), b.id), ())?;
+        }
+        if !new_job {
+            return Ok(());
         }
         for k in name_keys(&b.job) {
             self.names.insert(
@@ -322,6 +326,72 @@ mod tests {
         assert_eq!(counts(&db), vec![3, 3, 3, 4, 4, 4]);
         db.delete_jobset("p", "j").unwrap().unwrap();
         assert_eq!(counts(&db), vec![1, 1, 1, 1, 1, 1]);
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn job_names_are_indexed_once_per_job_and_new_jobs_of_later_evals_are_found() {
+        let mut b = [0u8; 8];
+        let _ = getrandom::getrandom(&mut b);
+        let dir = std::env::temp_dir().join(format!("hydrant-ixn-{}", u64::from_le_bytes(b)));
+        let db = Db::open(&dir.join("h.redb")).unwrap();
+        db.put_project(&Project {
+            name: "p".into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .unwrap();
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let job = |n: &str, rev: u32| NewJob {
+            job: n.into(),
+            drvpath: format!("/s/{n}-{rev}.drv"),
+            outputs: [("out".to_string(), format!("/s/{n}-{rev}"))].into(),
+            ..Default::default()
+        };
+        let ev = || Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        let names = || -> Vec<(String, String)> {
+            let tx = db.inner.begin_read().unwrap();
+            let t = tx.open_table(JOB_NAMES).unwrap();
+            t.iter()
+                .unwrap()
+                .map(|r| {
+                    let k = r.unwrap().0;
+                    let (key, _, _, job) = k.value();
+                    (key.to_string(), job.to_string())
+                })
+                .collect()
+        };
+        let found = |q: &str| -> Vec<(String, u64)> {
+            let hits = db.search(q, "/nix/store", 10).unwrap();
+            hits.jobs.iter().map(|b| (b.job.clone(), b.id)).collect()
+        };
+        db.record_eval(ev(), vec![job("pkgs.A", 1), job("b", 1)])
+            .unwrap();
+        // New builds of both jobs, and a job that is new in this eval.
+        db.record_eval(ev(), vec![job("pkgs.A", 2), job("b", 2), job("c.d", 2)])
+            .unwrap();
+        let pair = |k: &str, j: &str| (k.to_string(), j.to_string());
+        assert_eq!(
+            names(),
+            vec![
+                pair("a", "pkgs.A"),
+                pair("b", "b"),
+                pair("c.d", "c.d"),
+                pair("d", "c.d"),
+                pair("pkgs.a", "pkgs.A"),
+            ]
+        );
+        // The newest build of each job is the one found.
+        assert_eq!(found("a"), vec![("pkgs.A".to_string(), 3)]);
+        assert_eq!(found("d"), vec![("c.d".to_string(), 5)]);
+        db.delete_jobset("p", "j").unwrap().unwrap();
+        assert!(names().is_empty());
         drop(db);
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -370,7 +370,10 @@ pub mod status {
     }
 }
 
+/// Stored as JSON without the fields that hold their default (most of a queued build's are),
+/// which makes a queued build's record about 40% shorter; absent fields read back as their default.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
 pub struct Build {
     pub id: u64,
     pub project: String,
@@ -380,38 +383,55 @@ pub struct Build {
     pub eval: u64,
     pub drvpath: String,
     pub system: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub nixname: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub description: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub license: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub maintainers: String,
     /// output name → store path
     pub outputs: BTreeMap<String, String>,
     /// meta.schedulingPriority (default 100)
     pub priority: i32,
     /// Bumps: higher goes first, whatever the shares.
+    #[serde(skip_serializing_if = "is_default")]
     pub globalpriority: i32,
     pub timeout: u64,
     pub maxsilent: u64,
     /// Queued time.
     pub timestamp: i64,
+    #[serde(skip_serializing_if = "is_default")]
     pub finished: bool,
     /// Set while running (the runner writes it; on restart such builds are queued again).
+    #[serde(skip_serializing_if = "is_default")]
     pub busy: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buildstatus: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starttime: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stoptime: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closuresize: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errormsg: Option<String>,
     /// Cache uploads: bucket → "ok" or an error.
-    #[serde(default)]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub cached: BTreeMap<String, String>,
     /// Finished without building: its outputs were already valid (Hydra's `iscachedbuild`).
-    #[serde(default)]
+    #[serde(skip_serializing_if = "is_default")]
     pub iscachedbuild: bool,
     /// The build of the same derivation whose result this one took, when known.
-    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_from: Option<u64>,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
 /// A job as the evaluator found it, before it becomes a build.
@@ -990,7 +1010,12 @@ impl Db {
                             ..Default::default()
                         };
                         builds.insert(bid, encode(&b).as_slice())?;
-                        ix.new_build(&b)?;
+                        // The job's latest build (a reused one is that already); a job seen
+                        // before has its names indexed.
+                        let known = latest
+                            .insert((p.as_str(), j.as_str(), b.job.as_str()), bid)?
+                            .is_some();
+                        ix.new_build(&b, !known)?;
                         new_drvs.push((job.drvpath, bid));
                         queue.insert(bid, ())?;
                         job_builds.insert((p.as_str(), j.as_str(), job.job.as_str(), bid), ())?;
@@ -1001,10 +1026,6 @@ impl Db {
                 bids.push(bid);
                 members.insert((id, bid), is_new)?;
                 ix.member(id, &job.job, bid)?;
-                // A reused build is the job's latest already (the previous eval made it so).
-                if is_new {
-                    latest.insert((p.as_str(), j.as_str(), job.job.as_str()), bid)?;
-                }
                 eval.nrbuilds += 1;
             }
             new_drvs.sort_unstable();
@@ -1491,6 +1512,67 @@ pub(super) fn delete_jobset_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builds_are_stored_without_their_default_fields_and_read_back_whole() {
+        let queued = Build {
+            id: 7,
+            project: "p".into(),
+            jobset: "j".into(),
+            job: "hello".into(),
+            eval: 3,
+            drvpath: "/nix/store/x-hello.drv".into(),
+            system: "x86_64-linux".into(),
+            nixname: "hello-1".into(),
+            outputs: [("out".to_string(), "/nix/store/y-hello".to_string())].into(),
+            priority: 100,
+            timeout: 36000,
+            maxsilent: 7200,
+            timestamp: 1700000000,
+            ..Default::default()
+        };
+        let text = String::from_utf8(encode(&queued)).unwrap();
+        for absent in [
+            "license",
+            "busy",
+            "finished",
+            "buildstatus",
+            "errormsg",
+            "cached",
+        ] {
+            assert!(
+                !text.contains(&format!("\"{absent}\"")),
+                "{absent} in {text}"
+            );
+        }
+        assert_eq!(decode::<Build>("b", text.as_bytes()).unwrap(), queued);
+        let done = Build {
+            finished: true,
+            buildstatus: Some(0),
+            starttime: Some(1),
+            stoptime: Some(2),
+            errormsg: Some(String::new()),
+            cached: [("bucket".to_string(), "ok".to_string())].into(),
+            iscachedbuild: true,
+            cached_from: Some(1),
+            globalpriority: 5,
+            ..queued.clone()
+        };
+        assert_eq!(decode::<Build>("b", &encode(&done)).unwrap(), done);
+        // A record written with every field, as before, reads the same.
+        let mut full = serde_json::to_value(&queued).unwrap();
+        let obj = full.as_object_mut().unwrap();
+        for (k, v) in [
+            ("license", serde_json::json!("")),
+            ("finished", serde_json::json!(false)),
+            ("buildstatus", serde_json::Value::Null),
+            ("cached", serde_json::json!({})),
+        ] {
+            obj.insert(k.to_string(), v);
+        }
+        let old = serde_json::to_vec(&full).unwrap();
+        assert_eq!(decode::<Build>("b", &old).unwrap(), queued);
+    }
 
     fn tmpdb(tag: &str) -> (Db, std::path::PathBuf) {
         let mut b = [0u8; 8];
