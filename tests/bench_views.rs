@@ -92,8 +92,9 @@ fn job_name(k: u64) -> String {
     format!("pkgs.job{k:05}")
 }
 
-/// Seeds the database; returns the ids of the last two evals.
-fn populate(state: &std::path::Path) -> (u64, u64, String, String) {
+/// Seeds the database with `evals` evals of `jobs` new builds each; returns the ids of the last
+/// two evals, a drv path and an output path.
+fn populate(state: &std::path::Path, evals_n: u64, jobs_n: u64) -> (u64, u64, String, String) {
     let db = Db::open(&state.join("hydrant.redb")).unwrap();
     common::ensure_project(&db, "big");
     let mut js = Jobset::new("big", "main");
@@ -110,11 +111,11 @@ fn populate(state: &std::path::Path) -> (u64, u64, String, String) {
     let mut evals = Vec::new();
     let mut some_drv = String::new();
     let mut some_out = String::new();
-    for n in 0..EVALS {
-        let jobs: Vec<NewJob> = (0..JOBS)
+    for n in 0..evals_n {
+        let jobs: Vec<NewJob> = (0..jobs_n)
             .map(|k| {
                 // Every eval changes every job: 100 x 10,000 = 1,000,000 builds.
-                let h = format!("{:032}", n * JOBS + k);
+                let h = format!("{:032}", n * jobs_n + k);
                 let h: String = h
                     .bytes()
                     .map(|b| b"0123456789abcdfghijklmnpqrsvwxyz"[(b - b'0') as usize] as char)
@@ -131,7 +132,7 @@ fn populate(state: &std::path::Path) -> (u64, u64, String, String) {
                 }
             })
             .collect();
-        if n == EVALS / 2 {
+        if n == evals_n / 2 {
             some_drv = jobs[1234].drvpath.clone();
             some_out = jobs[4321].outputs["out"].clone();
         }
@@ -150,8 +151,8 @@ fn populate(state: &std::path::Path) -> (u64, u64, String, String) {
         evals.push(e.id);
     }
     eprintln!(
-        "{} builds in {EVALS} evals recorded in {:?}",
-        EVALS * JOBS,
+        "{} builds in {evals_n} evals recorded in {:?}",
+        evals_n * jobs_n,
         t.elapsed()
     );
     // Finish a few hundred builds of the last two evals for real (succeeded and failed), and
@@ -174,7 +175,7 @@ fn populate(state: &std::path::Path) -> (u64, u64, String, String) {
 #[ignore]
 fn bench_views() {
     let (state, _) = admin_state("benchviews");
-    let (prev, last, drv, out) = populate(state.path());
+    let (prev, last, drv, out) = populate(state.path(), EVALS, JOBS);
 
     // The peer: the scan latestbuilds did before (newest-first over the build records, bounded
     // by SCAN_LIMIT, decoding each), on the same file.
@@ -363,4 +364,51 @@ fn bench_views() {
         "peer: newest-first scan of build records", "(the old path)"
     );
     println!("(Hydra peer: not installed here; its eval page is Perl/Catalyst + PostgreSQL.)");
+}
+
+/// Issue 17's pages at 50,000 jobs: two evals of 50,000 new builds each (a few hundred
+/// finished), the eval page's default (comparison) tab, its "All builds" tab's first and last
+/// page, the jobset's jobs grid and a job page. Target: p99 < 20 ms.
+#[test]
+#[ignore]
+fn bench_eval_pages_50000_jobs() {
+    const BIG: u64 = 50_000;
+    let (state, _) = admin_state("benchpages");
+    let (_, last, _, _) = populate(state.path(), 2, BIG);
+    let srv = Server::start(state.path());
+    wait_idle(srv.child.as_ref().unwrap().id());
+    let html = false;
+    let last_page = BIG.div_ceil(200);
+    let rows: Vec<(&str, String)> = vec![
+        (
+            "eval page (default tab, vs 50,000)",
+            format!("/eval/{last}"),
+        ),
+        (
+            "eval page, All builds tab, first page",
+            format!("/eval/{last}?tab=all"),
+        ),
+        (
+            "eval page, All builds tab, last page",
+            format!("/eval/{last}?tab=all&page={last_page}"),
+        ),
+        (
+            "jobset jobs grid, first page",
+            "/jobset/big/main?tab=jobs".into(),
+        ),
+        ("job page", format!("/job/big/main/{}", job_name(4242))),
+    ];
+    println!();
+    println!(
+        "{:<46} {:>10} {:>10} {:>9} {:>16}",
+        "hydrant pages, eval of 50,000 jobs", "median", "p99", "bytes", "target"
+    );
+    for (label, path) in &rows {
+        assert_eq!(raw_get(srv.port, path, html).0, 200, "{path}");
+        let (m, p, size) = time_get(srv.port, path, html, 200);
+        println!(
+            "{label:<46} {m:>7.2} ms {p:>7.2} ms {size:>9} {:>16}",
+            "p99 < 20 ms"
+        );
+    }
 }

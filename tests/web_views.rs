@@ -468,3 +468,53 @@ fn well_formed_svg(svg: &str) -> usize {
     assert_eq!(root.as_deref(), Some("svg"));
     rects
 }
+
+/// The eval page's "All builds" tab shows 200 builds a page, in build order, with links to the
+/// pages around it; a bad page number is a 400.
+#[test]
+fn eval_all_builds_tab_is_paginated() {
+    use hydrant::db::{Db, Jobset, NewJob};
+    let (state, _) = admin_state("allpages");
+    let eval = {
+        let db = Db::open(&state.path().join("hydrant.redb")).unwrap();
+        common::ensure_project(&db, "p");
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let jobs = (0..450)
+            .map(|k| NewJob {
+                job: format!("job{k:03}"),
+                drvpath: format!("/nix/store/{k:032}-job{k}.drv"),
+                outputs: [("out".to_string(), format!("/nix/store/{k:032}-job{k}"))].into(),
+                // No machine builds this system: the builds stay queued.
+                system: "none-nomachine".into(),
+                ..Default::default()
+            })
+            .collect();
+        common::record_eval(&db, "p", "j", jobs).0.id
+    };
+    let srv = Server::start(state.path());
+    let c = srv.client().anonymous().html();
+    let page = |q: &str| c.get(&format!("/eval/{eval}?tab=all{q}"));
+    let first = page("");
+    assert_eq!(first.status, 200);
+    let jobs = texts(&first.body, "#eval-builds td.job");
+    assert_eq!(jobs.len(), 200);
+    assert_eq!((jobs[0].as_str(), jobs[199].as_str()), ("job000", "job199"));
+    assert_eq!(
+        texts(&first.body, "#eval-builds-pager span"),
+        vec!["Page 1 of 3 (450 builds)"]
+    );
+    assert!(first
+        .body
+        .contains(&format!("href=\"/eval/{eval}?tab=all&amp;page=2\"")));
+    let third = page("&page=3");
+    let jobs = texts(&third.body, "#eval-builds td.job");
+    assert_eq!(jobs.len(), 50);
+    assert_eq!(jobs[0], "job400");
+    assert!(texts(&third.body, "#eval-builds-next").is_empty());
+    assert!(texts(&page("&page=4").body, "#eval-builds td.job").is_empty());
+    for bad in ["0", "x", "-1"] {
+        let r = page(&format!("&page={bad}"));
+        assert_eq!(r.status, 400, "page={bad}");
+        assert!(r.body.contains("page"), "{}", r.body);
+    }
+}

@@ -839,11 +839,24 @@ impl Db {
 
     /// Members of an eval: (build, is_new).
     pub fn eval_builds(&self, eval: u64) -> Result<Vec<(Build, bool)>> {
+        self.eval_builds_page(eval, 0, usize::MAX)
+    }
+
+    /// `limit` builds of an eval from its `offset`-th, in build order, with whether the eval
+    /// created each: the member index is walked to the page, and only the page's records are
+    /// read.
+    pub fn eval_builds_page(
+        &self,
+        eval: u64,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<(Build, bool)>> {
         let tx = self.inner.begin_read()?;
         let m = tx.open_table(EVAL_MEMBERS)?;
         let b = tx.open_table(BUILDS)?;
         let mut out = Vec::new();
-        for r in m.range((eval, 0u64)..=(eval, u64::MAX))? {
+        let members = m.range((eval, 0u64)..=(eval, u64::MAX))?;
+        for r in members.skip(offset).take(limit) {
             let (k, v) = r?;
             let id = k.value().1;
             if let Some(rec) = b.get(id)? {

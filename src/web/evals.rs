@@ -68,6 +68,8 @@ pub struct EvalView<'a> {
     pub full: bool,
     /// The flat member list, for the "All builds" tab only.
     pub builds: &'a [(Build, bool)],
+    /// Which page of the "All builds" tab (from 1).
+    pub page: usize,
     pub actions: Markup,
 }
 
@@ -168,7 +170,7 @@ pub fn eval_page(pc: &PageCtx, v: &EvalView) -> Markup {
                     (inputs_tab(&inputs, v.other.is_some()))
                 }
                 "errors" => (errors_tab(&errors)),
-                "all" => (all_tab(v.builds)),
+                "all" => (all_tab(v, &tab_href("all"))),
                 k => (diff_tab(v, k, &tab_href(k))),
             }
         },
@@ -253,8 +255,21 @@ fn errors_tab(c: &ErrorChanges) -> Markup {
     }
 }
 
-fn all_tab(builds: &[(Build, bool)]) -> Markup {
+/// Rows of the "All builds" tab per page.
+const ALL_PER_PAGE: usize = 200;
+
+fn all_tab(v: &EvalView, href: &str) -> Markup {
+    let builds = v.builds;
+    let total = usize::try_from(v.eval.nrbuilds).unwrap_or(usize::MAX);
+    let pages = total.div_ceil(ALL_PER_PAGE).max(1);
     html! {
+        @if pages > 1 {
+            div.pager #eval-builds-pager {
+                @if v.page > 1 { a href={ (href) "&page=" (v.page - 1) } { "« Previous" } }
+                span { "Page " (v.page) " of " (pages) " (" (total) " builds)" }
+                @if v.page < pages { a #eval-builds-next href={ (href) "&page=" (v.page + 1) } { "Next »" } }
+            }
+        }
         table #eval-builds {
             thead { tr { th { "#" } th { "Job" } th { "Status" } th { "System" } th { "Name" } th { "New" } } }
             tbody {
@@ -332,8 +347,10 @@ fn eval_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         }
         _ => default_tab(&diff),
     };
+    let page = page_number(ctx)?;
     let builds = if tab == "all" {
-        ctx.app.db.eval_builds(e.id)?
+        let offset = (page - 1).saturating_mul(ALL_PER_PAGE);
+        ctx.app.db.eval_builds_page(e.id, offset, ALL_PER_PAGE)?
     } else {
         Vec::new()
     };
@@ -344,6 +361,7 @@ fn eval_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         tab,
         full: ctx.req.query_param("full") == Some("1"),
         builds: &builds,
+        page,
         actions: eval_actions(ctx, &e)?,
     };
     Ok(Response::html(eval_page(&ctx.page(), &view)))
