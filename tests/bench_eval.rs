@@ -279,12 +279,14 @@ fn bench_record_eval_2000_jobs() {
     let mut reuse_t = vec![];
     for round in 0..3 {
         let js = jobs(&format!("r{round}"));
+        // The copy for the second call is made before the clock starts.
+        let again = js.clone();
         let t = Instant::now();
-        let e = db.record_eval(ev(), js.clone()).unwrap();
+        let e = db.record_eval(ev(), js).unwrap();
         new_t.push(t.elapsed());
         assert!(e.hasnewbuilds);
         let t = Instant::now();
-        let e = db.record_eval(ev(), js).unwrap();
+        let e = db.record_eval(ev(), again).unwrap();
         reuse_t.push(t.elapsed());
         assert!(!e.hasnewbuilds);
     }
@@ -566,11 +568,13 @@ fn bench_record_eval_50000_jobs() {
     let (mut new_t, mut reuse_t) = (vec![], vec![]);
     for round in 0..3 {
         let js = jobs(&format!("r{round}"));
+        // The copy for the second call is made before the clock starts.
+        let again = js.clone();
         let t = Instant::now();
-        assert!(db.record_eval(ev(), js.clone()).unwrap().hasnewbuilds);
+        assert!(db.record_eval(ev(), js).unwrap().hasnewbuilds);
         new_t.push(t.elapsed());
         let t = Instant::now();
-        assert!(!db.record_eval(ev(), js).unwrap().hasnewbuilds);
+        assert!(!db.record_eval(ev(), again).unwrap().hasnewbuilds);
         reuse_t.push(t.elapsed());
     }
     println!("\nrecord_eval, {BIG} jobs in one transaction, median of 3   hydrant     target");

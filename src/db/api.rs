@@ -5,7 +5,7 @@
 use super::queue::get_build;
 use super::views::{BuildFilter, SCAN_LIMIT};
 use super::{
-    decode, index, Build, Db, JobsetInput, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS,
+    decode, index, members, Build, Db, JobsetInput, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS,
     JOBSET_INPUTS, JOB_BUILDS,
 };
 use crate::nix::products::BuildProduct;
@@ -161,8 +161,8 @@ impl Db {
                 }
                 let hit = if f.job.is_empty() {
                     let mut hit = None;
-                    for m in members.range((e, 0u64)..=(e, u64::MAX))?.rev() {
-                        if let Some(b) = ok(m?.0.value().1)? {
+                    for id in members::ids(&members, e)?.into_iter().rev() {
+                        if let Some(b) = ok(id)? {
                             hit = Some(b);
                             break;
                         }
@@ -238,14 +238,15 @@ impl Db {
             .transpose()?
             .map(|(k, _)| k.value().2);
         if let Some(e) = newest {
-            for m in members.range((e, 0u64)..=(e, u64::MAX))? {
+            members::each(&members, e, |id, _| {
                 c.total += 1;
-                match finished.get(m?.0.value().1)?.map(|s| s.value()) {
+                match finished.get(id)?.map(|s| s.value()) {
                     None => c.scheduled += 1,
                     Some(super::status::SUCCEEDED) => c.succeeded += 1,
                     Some(_) => c.failed += 1,
                 }
-            }
+                Ok(true)
+            })?;
         }
         Ok(c)
     }
@@ -259,8 +260,7 @@ impl Db {
         let finished = tx.open_table(index::FINISHED)?;
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for m in members.range((eval, 0u64)..=(eval, u64::MAX))? {
-            let id = m?.0.value().1;
+        for id in members::ids(&members, eval)? {
             // The finished index answers "succeeded?" without decoding the record.
             if succeeded_only
                 && finished.get(id)?.map(|s| s.value()) != Some(super::status::SUCCEEDED)
@@ -316,7 +316,7 @@ impl Db {
         let (p, j) = (b.project.as_str(), b.jobset.as_str());
         for r in idx.range((p, j, 0u64)..=(p, j, u64::MAX))?.rev().take(1000) {
             let id = r?.0.value().2;
-            if members.get((id, b.id))?.is_none() {
+            if members::get(&members, id, b.id)?.is_none() {
                 continue;
             }
             let Some(v) = evals.get(id)? else { continue };
@@ -436,16 +436,16 @@ fn for_newest(
 
 /// Whether every member of eval `e` is finished.
 fn all_finished(
-    members: &impl ReadableTable<(u64, u64), bool>,
+    members: &impl ReadableTable<(u64, u64), (u64, bool)>,
     finished: &impl ReadableTable<u64, i32>,
     e: u64,
 ) -> Result<bool> {
-    for m in members.range((e, 0u64)..=(e, u64::MAX))? {
-        if finished.get(m?.0.value().1)?.is_none() {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    let mut all = true;
+    members::each(members, e, |id, _| {
+        all = finished.get(id)?.is_some();
+        Ok(all)
+    })?;
+    Ok(all)
 }
 
 /// `record_eval`: an aggregate reuses its previous build only when its constituents reuse the

@@ -209,9 +209,12 @@ fn backfill(tx: &WriteTransaction) -> Result<()> {
     let members = tx.open_table(EVAL_MEMBERS)?;
     let mut ej = tx.open_table(EVAL_JOBS)?;
     for r in members.iter()? {
-        let (e, bid) = r?.0.value();
-        if let Some(job) = jobs.get(&bid) {
-            ej.insert((e, job.as_str()), bid)?;
+        let (k, v) = r?;
+        let ((e, first), (last, _)) = (k.value(), v.value());
+        for bid in first..=last {
+            if let Some(job) = jobs.get(&bid) {
+                ej.insert((e, job.as_str()), bid)?;
+            }
         }
     }
     Ok(())

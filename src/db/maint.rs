@@ -269,8 +269,10 @@ impl Db {
         add(check_json::<_, Eval>(&tx, EVALS, "eval")?);
         add(check_plain(&tx, JOBSET_EVALS)?);
         add(check_plain(&tx, EVAL_MEMBERS)?);
+        // An older file's member rows (runs from schema 3 on).
+        add(check_plain(&tx, super::migrate::V2_EVAL_MEMBERS)?);
         // Schema 1 builds are rewritten by the migration at the next start; their shape differs.
-        if schema == SCHEMA_VERSION {
+        if schema >= 2 {
             add(check_json::<_, Build>(&tx, BUILDS, "build")?);
         } else {
             add(check_plain(&tx, BUILDS)?);

@@ -5,14 +5,21 @@
 //! its own copy of every build its evals list: queued when the original is queued, else finished
 //! with the original's result and marked cached from it. Finished-with-output copies are put in
 //! the upload queue, so the buckets that route by the jobset's own name get their closures.
+//!
+//! 2 → 3: eval members, one row per (eval, build), become runs of consecutive build ids
+//! (`members`); the old table is dropped.
 
 use super::queue::JOB_LAST_SUCCESS;
 use super::{
-    decode, encode, status, Build, Db, Result, BUILDS, CACHE_PENDING, DRV_BUILDS, EVAL_MEMBERS,
-    JOBSETS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE, V1_BUILDS_BY_DRV,
+    decode, encode, members, status, Build, Db, Result, BUILDS, CACHE_PENDING, DRV_BUILDS, EVALS,
+    EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE, V1_BUILDS_BY_DRV,
 };
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use std::collections::{BTreeMap, HashMap};
+
+/// Schemas 1 and 2: (eval id, build id) → is_new, a row per member.
+pub(super) const V2_EVAL_MEMBERS: TableDefinition<(u64, u64), bool> =
+    TableDefinition::new("eval_members");
 
 /// META key: schema 1's flat GC roots are still to be moved (see `queue::runner`).
 pub(super) const FLAT_ROOTS: &str = "flat_roots_pending";
@@ -37,7 +44,7 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
     let mut job_names: HashMap<(String, String), BTreeMap<u64, String>> = HashMap::new();
     for (p, j, e) in evals {
         let members: Vec<(u64, bool)> = {
-            let t = tx.open_table(EVAL_MEMBERS)?;
+            let t = tx.open_table(V2_EVAL_MEMBERS)?;
             let mut v = Vec::new();
             for r in t.range((e, 0u64)..=(e, u64::MAX))? {
                 let (k, n) = r?;
@@ -67,7 +74,7 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
                     (id, true)
                 }
             };
-            let mut m = tx.open_table(EVAL_MEMBERS)?;
+            let mut m = tx.open_table(V2_EVAL_MEMBERS)?;
             m.remove((e, bid))?;
             m.insert((e, new_id), first)?;
         }
@@ -127,9 +134,38 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
             }
         }
     }
+    // The delete below is schema 3's, which removes members as runs.
+    v2_to_v3(tx)?;
     let mut gone = super::Deleted::default();
     for (p, j) in &orphans {
         super::delete_jobset_in(tx, p, j, &mut gone)?;
+    }
+    Ok(())
+}
+
+/// Rewrites the member rows as runs (idempotent: a second call finds no old table). Rows of an
+/// eval that no longer exists are dropped.
+pub(super) fn v2_to_v3(tx: &WriteTransaction) -> Result<()> {
+    let mut by_eval: BTreeMap<u64, Vec<(u64, bool)>> = BTreeMap::new();
+    {
+        let old = match tx.open_table(V2_EVAL_MEMBERS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        for r in old.iter()? {
+            let (k, new) = r?;
+            let (e, bid) = k.value();
+            by_eval.entry(e).or_default().push((bid, new.value()));
+        }
+    }
+    tx.delete_table(V2_EVAL_MEMBERS)?;
+    let evals = tx.open_table(EVALS)?;
+    let mut runs = tx.open_table(EVAL_MEMBERS)?;
+    for (e, list) in by_eval {
+        if evals.get(e)?.is_some() {
+            members::insert(&mut runs, e, list)?;
+        }
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod cache;
 pub mod decl;
 pub mod index;
 mod maint;
+mod members;
 mod migrate;
 pub mod queue;
 pub mod steps;
@@ -20,8 +21,9 @@ pub mod views;
 
 pub use maint::{BackupReport, CheckReport};
 
-/// 1: builds shared across jobsets by drvPath. 2: builds belong to one jobset (see `migrate`).
-pub const SCHEMA_VERSION: u64 = 2;
+/// 1: builds shared across jobsets by drvPath. 2: builds belong to one jobset. 3: eval members
+/// are stored as runs of build ids (see `migrate`).
+pub const SCHEMA_VERSION: u64 = 3;
 
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub const PROJECTS: TableDefinition<&str, &[u8]> = TableDefinition::new("projects");
@@ -33,8 +35,7 @@ pub const EVALS: TableDefinition<u64, &[u8]> = TableDefinition::new("evals");
 /// (project, jobset, eval id) → (): evals of a jobset in id order.
 pub const JOBSET_EVALS: TableDefinition<(&str, &str, u64), ()> =
     TableDefinition::new("jobset_evals");
-/// (eval id, build id) → is_new
-pub const EVAL_MEMBERS: TableDefinition<(u64, u64), bool> = TableDefinition::new("eval_members");
+pub use members::EVAL_MEMBERS;
 pub const BUILDS: TableDefinition<u64, &[u8]> = TableDefinition::new("builds");
 /// (drv path, build id) → (): every build of a derivation, whatever its jobset. The runner
 /// uses it to build a derivation once and mark the other builds "cached from build N".
@@ -570,9 +571,12 @@ impl Db {
                     });
                 }
                 Some(SCHEMA_VERSION) => {}
-                Some(_) => {
+                Some(v) => {
                     drop(meta);
-                    migrate::v1_to_v2(&tx)?;
+                    if v < 2 {
+                        migrate::v1_to_v2(&tx)?;
+                    }
+                    migrate::v2_to_v3(&tx)?;
                     meta = tx.open_table(META)?;
                     meta.insert("schema_version", SCHEMA_VERSION)?;
                 }
@@ -855,12 +859,9 @@ impl Db {
         let m = tx.open_table(EVAL_MEMBERS)?;
         let b = tx.open_table(BUILDS)?;
         let mut out = Vec::new();
-        let members = m.range((eval, 0u64)..=(eval, u64::MAX))?;
-        for r in members.skip(offset).take(limit) {
-            let (k, v) = r?;
-            let id = k.value().1;
+        for (id, new) in members::page(&m, eval, offset, limit)? {
             if let Some(rec) = b.get(id)? {
-                out.push((decode(&format!("build {id}"), rec.value())?, v.value()));
+                out.push((decode(&format!("build {id}"), rec.value())?, new));
             }
         }
         Ok(out)
@@ -929,8 +930,7 @@ impl Db {
                 if let Some(prev) = last {
                     let members = tx.open_table(EVAL_MEMBERS)?;
                     let builds = tx.open_table(BUILDS)?;
-                    for r in members.range((prev, 0u64)..=(prev, u64::MAX))? {
-                        let bid = r?.0.value().1;
+                    for bid in members::ids(&members, prev)? {
                         let Some(v) = builds.get(bid)? else { continue };
                         let b: Prev = serde_json::from_slice(v.value())
                             .map_err(|e| DbError::Corrupt(format!("build {bid}: {e}")))?;
@@ -968,6 +968,7 @@ impl Db {
                 .collect();
             api::keep_aggregate_reuse(&tx, &aggs, &mut reuse)?;
             let mut bids: Vec<u64> = Vec::with_capacity(jobs.len());
+            let mut member_list: Vec<(u64, bool)> = Vec::with_capacity(jobs.len());
             let mut builds = tx.open_table(BUILDS)?;
             let mut by_drv = tx.open_table(DRV_BUILDS)?;
             let mut queue = tx.open_table(QUEUE)?;
@@ -1037,10 +1038,11 @@ impl Db {
                     }
                 };
                 bids.push(bid);
-                members.insert((id, bid), is_new)?;
+                member_list.push((bid, is_new));
                 ix.member(id, &job.job, bid)?;
                 eval.nrbuilds += 1;
             }
+            members::insert(&mut members, id, member_list)?;
             new_drvs.sort_unstable();
             for (drv, bid) in &new_drvs {
                 by_drv.insert((drv.as_str(), *bid), ())?;
@@ -1415,17 +1417,9 @@ pub(super) fn delete_jobset_in(
         idx.retain_in((p, j, 0u64)..=(p, j, u64::MAX), |_, _| false)?;
         let mut evals = tx.open_table(EVALS)?;
         let mut members = tx.open_table(EVAL_MEMBERS)?;
-        // Keys are collected, then removed one by one: redb's `retain_in` copies pages while it
-        // iterates, which made a 100,000-build delete several times slower.
         for &e in &eval_ids {
             evals.remove(e)?;
-            let mut keys = Vec::new();
-            for r in members.range((e, 0u64)..=(e, u64::MAX))? {
-                keys.push(r?.0.value());
-            }
-            for k in keys {
-                members.remove(k)?;
-            }
+            members::remove(&mut members, e)?;
         }
     }
     // Builds, found through the per-job index (every build of the jobset is in it).
@@ -1816,6 +1810,105 @@ mod tests {
         let late = db.record_eval(ev("q"), vec![job("a", "/s/a.drv", "/s/a")]);
         assert!(matches!(late, Err(DbError::NotFound(_))), "{late:?}");
         assert!(db.queued_build_ids().unwrap().iter().all(|&id| id == 6));
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn schema_2_member_rows_become_runs_and_read_back_the_same() {
+        let (db, dir) = tmpdb("v2runs");
+        db.put_project(&Project {
+            name: "p".into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .unwrap();
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let job = |n: &str, tag: &str| NewJob {
+            job: n.into(),
+            drvpath: format!("/nix/store/{n}-{tag}.drv"),
+            outputs: [("out".to_string(), format!("/nix/store/{n}-{tag}"))].into(),
+            priority: 100,
+            ..Default::default()
+        };
+        let ev = || Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        // Eval 2 reuses a and c (ids 1, 3) and creates b and d anew (4, 5): three runs.
+        let e1 = db
+            .record_eval(ev(), vec![job("a", "1"), job("b", "1"), job("c", "1")])
+            .unwrap();
+        let e2 = db
+            .record_eval(
+                ev(),
+                vec![job("a", "1"), job("b", "2"), job("c", "1"), job("d", "2")],
+            )
+            .unwrap();
+        let read = |db: &Db| -> Vec<Vec<(u64, bool)>> {
+            [e1.id, e2.id]
+                .iter()
+                .map(|&e| {
+                    let v = db.eval_builds(e).unwrap();
+                    v.iter().map(|(b, n)| (b.id, *n)).collect()
+                })
+                .collect()
+        };
+        let before = read(&db);
+        assert_eq!(
+            before,
+            vec![
+                vec![(1, true), (2, true), (3, true)],
+                vec![(1, false), (3, false), (4, true), (5, true)]
+            ]
+        );
+        let runs = |db: &Db| {
+            db.inner
+                .begin_read()
+                .unwrap()
+                .open_table(EVAL_MEMBERS)
+                .unwrap()
+                .len()
+                .unwrap()
+        };
+        assert_eq!(runs(&db), 4);
+        // Rewrite the file as schema 2 wrote it: a row per member, plus a row of an eval that
+        // is gone (dropped by the migration).
+        {
+            let tx = db.inner.begin_write().unwrap();
+            tx.delete_table(EVAL_MEMBERS).unwrap();
+            {
+                let mut old = tx.open_table(migrate::V2_EVAL_MEMBERS).unwrap();
+                for (e, list) in [e1.id, e2.id].iter().zip(&before) {
+                    for &(id, new) in list {
+                        old.insert((*e, id), new).unwrap();
+                    }
+                }
+                old.insert((99, 1), true).unwrap();
+                tx.open_table(META)
+                    .unwrap()
+                    .insert("schema_version", 2)
+                    .unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        drop(db);
+        let db = Db::open(&dir.join("h.redb")).unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(read(&db), before);
+        assert_eq!(runs(&db), 4);
+        assert_eq!(
+            db.build_evals(&db.build(3).unwrap().unwrap()).unwrap(),
+            vec![e2.id, e1.id]
+        );
+        let tx = db.inner.begin_read().unwrap();
+        assert!(matches!(
+            tx.open_table(migrate::V2_EVAL_MEMBERS),
+            Err(redb::TableError::TableDoesNotExist(_))
+        ));
+        drop(tx);
         drop(db);
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -3,8 +3,8 @@
 //! its indexes happens in one write transaction; none is held across a process or network wait.
 
 use super::{
-    decode, encode, now, status, Build, Db, DbError, Result, BUILDS, CACHE_PENDING, EVAL_MEMBERS,
-    JOBSETS, JOBSET_EVALS, QUEUE,
+    decode, encode, members, now, status, Build, Db, DbError, Result, BUILDS, CACHE_PENDING,
+    EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, QUEUE,
 };
 use redb::{Durability, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
@@ -430,12 +430,7 @@ impl Db {
     /// Build ids of an eval.
     pub fn queue_eval_member_ids(&self, eval: u64) -> Result<Vec<u64>> {
         let tx = self.inner.begin_read()?;
-        let m = tx.open_table(EVAL_MEMBERS)?;
-        let mut out = Vec::new();
-        for r in m.range((eval, 0u64)..=(eval, u64::MAX))? {
-            out.push(r?.0.value().1);
-        }
-        Ok(out)
+        members::ids(&tx.open_table(EVAL_MEMBERS)?, eval)
     }
 
     /// Shares of one jobset (Hydra's default 100 if it is gone).

@@ -4,8 +4,8 @@
 
 use super::queue::{get_build, QUEUE_RUNNING};
 use super::{
-    decode, index, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST,
-    QUEUE,
+    decode, index, members, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS,
+    JOB_LATEST, QUEUE,
 };
 use redb::{ReadableTable, ReadableTableMetadata};
 
@@ -55,13 +55,11 @@ impl Db {
         for &eval in evals {
             let mut c = EvalCounts::default();
             let mut ids = Vec::new();
-            for r in members.range((eval, 0u64)..=(eval, u64::MAX))? {
-                let (k, v) = r?;
-                if v.value() {
-                    c.new += 1;
-                }
-                ids.push(k.value().1);
-            }
+            members::each(&members, eval, |id, new| {
+                c.new += u64::from(new);
+                ids.push(id);
+                Ok(true)
+            })?;
             c.total = ids.len() as u64;
             let mut count = |s: i32| match s {
                 0 => c.succeeded += 1,
@@ -119,7 +117,7 @@ impl Db {
         let mut out = Vec::new();
         for r in idx.range((p, j, 0u64)..=(p, j, u64::MAX))?.rev().take(1000) {
             let e = r?.0.value().2;
-            if members.get((e, b.id))?.is_some() {
+            if members::get(&members, e, b.id)?.is_some() {
                 out.push(e);
             }
         }
