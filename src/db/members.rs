@@ -11,7 +11,8 @@ use redb::{ReadableTable, Table, TableDefinition};
 pub const EVAL_MEMBERS: TableDefinition<(u64, u64), (u64, bool)> =
     TableDefinition::new("eval_member_runs");
 
-/// Writes an eval's members (build id, is_new), in any order, as runs.
+/// Writes an eval's members (build id, is_new), in any order, as runs. An id given twice is
+/// kept once (`record_eval` never gives one twice).
 pub(super) fn insert(
     t: &mut Table<(u64, u64), (u64, bool)>,
     eval: u64,
@@ -88,15 +89,15 @@ pub(super) fn page(
         }
         let (k, v) = r?;
         let ((_, first), (last, new)) = (k.value(), v.value());
-        let len = last - first + 1;
+        let len = last.saturating_sub(first).saturating_add(1);
         if skip >= len {
             skip -= len;
             continue;
         }
         let from = first + skip;
         skip = 0;
-        let take = (last - from + 1).min((limit - out.len()) as u64);
-        out.extend((from..from + take).map(|id| (id, new)));
+        let room = limit - out.len();
+        out.extend((from..=last).take(room).map(|id| (id, new)));
     }
     Ok(out)
 }
@@ -176,6 +177,12 @@ mod tests {
                 // Neighbouring evals share the table and must not leak into this one.
                 insert(&mut t, case, given).unwrap();
                 insert(&mut t, case + 1, vec![(1, true), (u64::MAX, false)]).unwrap();
+                insert(
+                    &mut t,
+                    case + 2,
+                    vec![(u64::MAX - 1, true), (u64::MAX, true)],
+                )
+                .unwrap();
             }
             tx.commit().unwrap();
             let want: Vec<(u64, bool)> = want.into_iter().collect();
@@ -196,6 +203,14 @@ mod tests {
                     "case {case} {off}+{lim}"
                 );
             }
+            // A run ending at the largest id pages without overflowing.
+            let top = vec![(u64::MAX - 1, true), (u64::MAX, true)];
+            assert_eq!(page(&t, case + 2, 0, 10).unwrap(), top);
+            assert_eq!(page(&t, case + 2, 1, 10).unwrap(), top[1..]);
+            assert_eq!(
+                list(&t, case + 1).unwrap(),
+                vec![(1, true), (u64::MAX, false)]
+            );
             drop(t);
             drop(tx);
             let tx = db.begin_write().unwrap();
@@ -203,6 +218,7 @@ mod tests {
                 let mut t = tx.open_table(EVAL_MEMBERS).unwrap();
                 remove(&mut t, case).unwrap();
                 remove(&mut t, case + 1).unwrap();
+                remove(&mut t, case + 2).unwrap();
                 assert_eq!(t.len().unwrap(), 0);
             }
             tx.commit().unwrap();

@@ -143,30 +143,36 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
-/// Rewrites the member rows as runs (idempotent: a second call finds no old table). Rows of an
-/// eval that no longer exists are dropped.
+/// Rewrites the member rows as runs, one eval at a time (the old keys come sorted by eval and
+/// build, so memory holds one eval's members, not the table), then drops the old table. Rows of
+/// an eval that no longer exists are dropped.
 pub(super) fn v2_to_v3(tx: &WriteTransaction) -> Result<()> {
-    let mut by_eval: BTreeMap<u64, Vec<(u64, bool)>> = BTreeMap::new();
     {
-        let old = match tx.open_table(V2_EVAL_MEMBERS) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
-            Err(e) => return Err(e.into()),
-        };
+        let old = tx.open_table(V2_EVAL_MEMBERS)?;
+        let evals = tx.open_table(EVALS)?;
+        let mut runs = tx.open_table(EVAL_MEMBERS)?;
+        let mut cur: Option<(u64, Vec<(u64, bool)>)> = None;
         for r in old.iter()? {
             let (k, new) = r?;
             let (e, bid) = k.value();
-            by_eval.entry(e).or_default().push((bid, new.value()));
+            if cur.as_ref().is_some_and(|(ce, _)| *ce != e) {
+                if let Some((ce, list)) = cur.take() {
+                    if evals.get(ce)?.is_some() {
+                        members::insert(&mut runs, ce, list)?;
+                    }
+                }
+            }
+            cur.get_or_insert_with(|| (e, Vec::new()))
+                .1
+                .push((bid, new.value()));
+        }
+        if let Some((ce, list)) = cur {
+            if evals.get(ce)?.is_some() {
+                members::insert(&mut runs, ce, list)?;
+            }
         }
     }
     tx.delete_table(V2_EVAL_MEMBERS)?;
-    let evals = tx.open_table(EVALS)?;
-    let mut runs = tx.open_table(EVAL_MEMBERS)?;
-    for (e, list) in by_eval {
-        if evals.get(e)?.is_some() {
-            members::insert(&mut runs, e, list)?;
-        }
-    }
     Ok(())
 }
 

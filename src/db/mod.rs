@@ -573,10 +573,12 @@ impl Db {
                 Some(SCHEMA_VERSION) => {}
                 Some(v) => {
                     drop(meta);
+                    // 1 → 2 ends with 2 → 3 (its orphan deletes are schema 3's).
                     if v < 2 {
                         migrate::v1_to_v2(&tx)?;
+                    } else {
+                        migrate::v2_to_v3(&tx)?;
                     }
-                    migrate::v2_to_v3(&tx)?;
                     meta = tx.open_table(META)?;
                     meta.insert("schema_version", SCHEMA_VERSION)?;
                 }
