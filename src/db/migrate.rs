@@ -151,25 +151,24 @@ pub(super) fn v2_to_v3(tx: &WriteTransaction) -> Result<()> {
         let old = tx.open_table(V2_EVAL_MEMBERS)?;
         let evals = tx.open_table(EVALS)?;
         let mut runs = tx.open_table(EVAL_MEMBERS)?;
-        let mut cur: Option<(u64, Vec<(u64, bool)>)> = None;
+        let mut flush = |e: u64, list: Vec<(u64, bool)>| -> Result<()> {
+            if evals.get(e)?.is_some() {
+                members::insert(&mut runs, e, list)?;
+            }
+            Ok(())
+        };
+        let (mut cur, mut list) = (None, Vec::new());
         for r in old.iter()? {
             let (k, new) = r?;
             let (e, bid) = k.value();
-            if cur.as_ref().is_some_and(|(ce, _)| *ce != e) {
-                if let Some((ce, list)) = cur.take() {
-                    if evals.get(ce)?.is_some() {
-                        members::insert(&mut runs, ce, list)?;
-                    }
-                }
+            if let Some(c) = cur.filter(|&c| c != e) {
+                flush(c, std::mem::take(&mut list))?;
             }
-            cur.get_or_insert_with(|| (e, Vec::new()))
-                .1
-                .push((bid, new.value()));
+            cur = Some(e);
+            list.push((bid, new.value()));
         }
-        if let Some((ce, list)) = cur {
-            if evals.get(ce)?.is_some() {
-                members::insert(&mut runs, ce, list)?;
-            }
+        if let Some(c) = cur {
+            flush(c, list)?;
         }
     }
     tx.delete_table(V2_EVAL_MEMBERS)?;

@@ -1583,6 +1583,17 @@ mod tests {
         assert_eq!(decode::<Build>("b", &old).unwrap(), queued);
     }
 
+    /// An enabled, visible project.
+    fn put_project(db: &Db, name: &str) {
+        db.put_project(&Project {
+            name: name.into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .unwrap();
+    }
+
     fn tmpdb(tag: &str) -> (Db, std::path::PathBuf) {
         let mut b = [0u8; 8];
         let _ = getrandom::getrandom(&mut b);
@@ -1614,13 +1625,7 @@ mod tests {
     #[test]
     fn failing_input_replacement_keeps_old_inputs() {
         let (db, dir) = tmpdb("inputs");
-        db.put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
+        put_project(&db, "p");
         let js = Jobset::new("p", "j");
         db.put_jobset(
             &js,
@@ -1658,13 +1663,7 @@ mod tests {
     #[test]
     fn record_eval_reuses_builds_and_disables_one_shot() {
         let (db, dir) = tmpdb("eval");
-        db.put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
+        put_project(&db, "p");
         let mut js = Jobset::new("p", "j");
         js.enabled = JOBSET_ONE_SHOT;
         db.put_jobset(&js, &[]).unwrap();
@@ -1819,13 +1818,7 @@ mod tests {
     #[test]
     fn schema_2_member_rows_become_runs_and_read_back_the_same() {
         let (db, dir) = tmpdb("v2runs");
-        db.put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
+        put_project(&db, "p");
         db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
         let job = |n: &str, tag: &str| NewJob {
             job: n.into(),
