@@ -129,7 +129,7 @@ impl Db {
         let finished = tx.open_table(index::FINISHED)?;
         let members = tx.open_table(EVAL_MEMBERS)?;
         let evals_idx = tx.open_table(JOBSET_EVALS)?;
-        let eval_jobs = tx.open_table(index::EVAL_JOBS)?;
+        let eval_jobs = tx.open_table(super::evaljobs::EVAL_JOB_CHUNKS)?;
         let jobsets: Vec<String> = if f.jobset.is_empty() {
             let t = tx.open_table(super::JOBSETS)?;
             let p = f.project.as_str();
@@ -169,8 +169,8 @@ impl Db {
                     }
                     hit
                 } else {
-                    match eval_jobs.get((e, f.job.as_str()))? {
-                        Some(id) => ok(id.value())?,
+                    match super::evaljobs::get(&eval_jobs, e, &f.job)? {
+                        Some(id) => ok(id)?,
                         None => None,
                     }
                 };

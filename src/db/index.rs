@@ -4,6 +4,7 @@
 //! ranges), builds by output path and job names (search). `Db::open` fills them once for a
 //! database written before they existed.
 
+use super::evaljobs::{self, EVAL_JOB_CHUNKS};
 use super::{decode, Build, Result, BUILDS, EVAL_MEMBERS, META};
 use redb::{ReadableTable, Table, TableDefinition, WriteTransaction};
 use std::collections::BTreeMap;
@@ -16,8 +17,6 @@ pub const PROJECT_FINISHED: TableDefinition<(&str, u64), ()> =
 /// (project, jobset, build id) → (): a jobset's finished builds.
 pub const JOBSET_FINISHED: TableDefinition<(&str, &str, u64), ()> =
     TableDefinition::new("jobset_finished");
-/// (eval id, job name) → build id: an eval's members sorted by job.
-pub const EVAL_JOBS: TableDefinition<(u64, &str), u64> = TableDefinition::new("eval_jobs");
 /// (output store path, build id) → ().
 pub const OUT_BUILDS: TableDefinition<(&str, u64), ()> = TableDefinition::new("out_builds");
 /// (search key, project, jobset, job) → (): a job by its lower-cased name and by each
@@ -45,7 +44,7 @@ pub(super) fn create_tables(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(FINISHED)?;
     tx.open_table(PROJECT_FINISHED)?;
     tx.open_table(JOBSET_FINISHED)?;
-    tx.open_table(EVAL_JOBS)?;
+    tx.open_table(EVAL_JOB_CHUNKS)?;
     tx.open_table(OUT_BUILDS)?;
     tx.open_table(JOB_NAMES)?;
     let meta = tx.open_table(META)?;
@@ -80,7 +79,6 @@ pub(super) fn unfinished(tx: &WriteTransaction, b: &Build) -> Result<()> {
 
 /// The tables `record_eval` writes, opened once per eval.
 pub(super) struct EvalIndex<'t> {
-    eval_jobs: Table<'t, (u64, &'static str), u64>,
     outs: Table<'t, (&'static str, u64), ()>,
     names: Table<'t, (&'static str, &'static str, &'static str, &'static str), ()>,
 }
@@ -88,16 +86,9 @@ pub(super) struct EvalIndex<'t> {
 impl<'t> EvalIndex<'t> {
     pub(super) fn open(tx: &'t WriteTransaction) -> Result<EvalIndex<'t>> {
         Ok(EvalIndex {
-            eval_jobs: tx.open_table(EVAL_JOBS)?,
             outs: tx.open_table(OUT_BUILDS)?,
             names: tx.open_table(JOB_NAMES)?,
         })
-    }
-
-    /// `build` is a member of `eval` as job `job`.
-    pub(super) fn member(&mut self, eval: u64, job: &str, build: u64) -> Result<()> {
-        self.eval_jobs.insert((eval, job), build)?;
-        Ok(())
     }
 
     /// A new build record; `new_job`: its job had no build in the jobset before (the names
@@ -134,20 +125,9 @@ pub(super) fn forget_jobset(
     jobs: &[String],
 ) -> Result<()> {
     {
-        let mut t = tx.open_table(EVAL_JOBS)?;
+        let mut t = tx.open_table(EVAL_JOB_CHUNKS)?;
         for &e in evals {
-            let mut keys = Vec::new();
-            for r in t.range((e, "")..)? {
-                let k = r?.0;
-                let (ke, job) = k.value();
-                if ke != e {
-                    break;
-                }
-                keys.push(job.to_string());
-            }
-            for job in keys {
-                t.remove((e, job.as_str()))?;
-            }
+            evaljobs::remove(&mut t, e)?;
         }
     }
     let mut fin = tx.open_table(FINISHED)?;
@@ -207,15 +187,28 @@ fn backfill(tx: &WriteTransaction) -> Result<()> {
         jobs.insert(id, b.job);
     }
     let members = tx.open_table(EVAL_MEMBERS)?;
-    let mut ej = tx.open_table(EVAL_JOBS)?;
+    let mut ej = tx.open_table(EVAL_JOB_CHUNKS)?;
+    let mut flush = |e: u64, list: &mut Vec<(&str, u64)>| -> Result<()> {
+        evaljobs::insert(&mut ej, e, list)?;
+        list.clear();
+        Ok(())
+    };
+    let (mut cur, mut list) = (None, Vec::new());
     for r in members.iter()? {
         let (k, v) = r?;
         let ((e, first), (last, _)) = (k.value(), v.value());
+        if let Some(c) = cur.filter(|&c| c != e) {
+            flush(c, &mut list)?;
+        }
+        cur = Some(e);
         for bid in first..=last {
             if let Some(job) = jobs.get(&bid) {
-                ej.insert((e, job.as_str()), bid)?;
+                list.push((job.as_str(), bid));
             }
         }
+    }
+    if let Some(c) = cur {
+        flush(c, &mut list)?;
     }
     Ok(())
 }
@@ -248,7 +241,9 @@ mod tests {
             tx.open_table(FINISHED).unwrap().len().unwrap(),
             tx.open_table(PROJECT_FINISHED).unwrap().len().unwrap(),
             tx.open_table(JOBSET_FINISHED).unwrap().len().unwrap(),
-            tx.open_table(EVAL_JOBS).unwrap().len().unwrap(),
+            evaljobs::check(&tx.open_table(EVAL_JOB_CHUNKS).unwrap())
+                .unwrap()
+                .1,
             tx.open_table(OUT_BUILDS).unwrap().len().unwrap(),
             tx.open_table(JOB_NAMES).unwrap().len().unwrap(),
         ]
@@ -318,7 +313,7 @@ mod tests {
                 .unwrap()
                 .retain(|_, _| false)
                 .unwrap();
-            tx.open_table(EVAL_JOBS)
+            tx.open_table(EVAL_JOB_CHUNKS)
                 .unwrap()
                 .retain(|_, _| false)
                 .unwrap();

@@ -121,7 +121,7 @@ macro_rules! each_table {
         $m!(index::FINISHED);
         $m!(index::PROJECT_FINISHED);
         $m!(index::JOBSET_FINISHED);
-        $m!(index::EVAL_JOBS);
+        $m!(super::evaljobs::EVAL_JOB_CHUNKS);
         $m!(index::OUT_BUILDS);
         $m!(index::JOB_NAMES);
         $m!(api::BUILD_PRODUCTS);
@@ -191,6 +191,19 @@ fn check_json<K: redb::Key + 'static, T: DeserializeOwned>(
     each_row(tx, def, |k, v| {
         decode::<T>(&format!("{what} {:?}", k.value()), v.value()).map(|_| ())
     })
+}
+
+/// Runs a table's own check (None: the table does not exist).
+fn checked<K: redb::Key + 'static, V: redb::Value + 'static>(
+    tx: &ReadTransaction,
+    def: TableDefinition<K, V>,
+    check: impl FnOnce(&redb::ReadOnlyTable<K, V>) -> Result<u64>,
+) -> Result<Option<u64>> {
+    match tx.open_table(def) {
+        Ok(t) => check(&t).map(Some),
+        Err(TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Iterates a table of plain keys and values (redb decodes them on the way).
@@ -268,7 +281,7 @@ impl Db {
         )?);
         add(check_json::<_, Eval>(&tx, EVALS, "eval")?);
         add(check_plain(&tx, JOBSET_EVALS)?);
-        add(check_plain(&tx, EVAL_MEMBERS)?);
+        add(checked(&tx, EVAL_MEMBERS, super::members::check)?);
         // An older file's member rows (runs from schema 3 on).
         add(check_plain(&tx, super::migrate::V2_EVAL_MEMBERS)?);
         // Schema 1 builds are rewritten by the migration at the next start; their shape differs.
@@ -304,7 +317,11 @@ impl Db {
             check_plain(&tx, index::FINISHED)?,
             check_plain(&tx, index::PROJECT_FINISHED)?,
             check_plain(&tx, index::JOBSET_FINISHED)?,
-            check_plain(&tx, index::EVAL_JOBS)?,
+            checked(&tx, super::evaljobs::EVAL_JOB_CHUNKS, |t| {
+                Ok(super::evaljobs::check(t)?.0)
+            })?,
+            // An older file's job rows (chunks from schema 4 on).
+            check_plain(&tx, super::migrate::V3_EVAL_JOBS)?,
             check_plain(&tx, index::OUT_BUILDS)?,
             check_plain(&tx, index::JOB_NAMES)?,
         ] {

@@ -134,6 +134,29 @@ pub(super) fn remove(t: &mut Table<(u64, u64), (u64, bool)>, eval: u64) -> Resul
     Ok(())
 }
 
+/// `db check`: every run has first <= last, and the runs of an eval do not overlap. Returns
+/// the run count.
+pub(super) fn check(t: &impl ReadableTable<(u64, u64), (u64, bool)>) -> Result<u64> {
+    let mut n = 0;
+    let mut prev: Option<(u64, u64)> = None;
+    for r in t.iter()? {
+        let (k, v) = r?;
+        let ((eval, first), (last, _)) = (k.value(), v.value());
+        let bad = |what: &str| {
+            super::DbError::Corrupt(format!("eval {eval}: member run {first}..={last} {what}"))
+        };
+        if last < first {
+            return Err(bad("ends before it starts"));
+        }
+        if matches!(prev, Some((e, l)) if e == eval && l >= first) {
+            return Err(bad("overlaps the run before it"));
+        }
+        prev = Some((eval, last));
+        n += 1;
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +249,30 @@ mod tests {
             }
             tx.commit().unwrap();
         }
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn check_finds_a_backwards_run_and_an_overlap() {
+        let dir = tmp("check");
+        let db = Database::create(dir.join("r.redb")).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut t = tx.open_table(EVAL_MEMBERS).unwrap();
+            insert(&mut t, 1, vec![(1, true), (2, true), (5, false)]).unwrap();
+            insert(&mut t, 2, vec![(1, true)]).unwrap();
+            assert_eq!(check(&t).unwrap(), 3);
+            t.insert((1, 4), (4, true)).unwrap();
+            t.insert((1, 3), (4, true)).unwrap();
+            let e = check(&t).unwrap_err().to_string();
+            assert!(e.contains("eval 1") && e.contains("overlaps"), "{e}");
+            t.remove((1, 4)).unwrap();
+            t.insert((2, 9), (8, true)).unwrap();
+            let e = check(&t).unwrap_err().to_string();
+            assert!(e.contains("9..=8") && e.contains("ends before"), "{e}");
+        }
+        drop(tx);
         drop(db);
         let _ = std::fs::remove_dir_all(dir);
     }

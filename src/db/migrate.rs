@@ -8,11 +8,15 @@
 //!
 //! 2 → 3: eval members, one row per (eval, build), become runs of consecutive build ids
 //! (`members`); the old table is dropped.
+//!
+//! 3 → 4: the eval-job index, one row per (eval, job), becomes chunks of up to 64 jobs
+//! (`evaljobs`); the old table is dropped.
 
 use super::queue::JOB_LAST_SUCCESS;
 use super::{
-    decode, encode, members, status, Build, Db, Result, BUILDS, CACHE_PENDING, DRV_BUILDS, EVALS,
-    EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE, V1_BUILDS_BY_DRV,
+    decode, encode, evaljobs, members, status, Build, Db, Result, BUILDS, CACHE_PENDING,
+    DRV_BUILDS, EVALS, EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE,
+    V1_BUILDS_BY_DRV,
 };
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use std::collections::{BTreeMap, HashMap};
@@ -20,6 +24,10 @@ use std::collections::{BTreeMap, HashMap};
 /// Schemas 1 and 2: (eval id, build id) → is_new, a row per member.
 pub(super) const V2_EVAL_MEMBERS: TableDefinition<(u64, u64), bool> =
     TableDefinition::new("eval_members");
+
+/// Schemas up to 3: (eval id, job name) → build id, a row per job.
+pub(super) const V3_EVAL_JOBS: TableDefinition<(u64, &str), u64> =
+    TableDefinition::new("eval_jobs");
 
 /// META key: schema 1's flat GC roots are still to be moved (see `queue::runner`).
 pub(super) const FLAT_ROOTS: &str = "flat_roots_pending";
@@ -134,8 +142,10 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
             }
         }
     }
-    // The delete below is schema 3's, which removes members as runs.
+    // The delete below is the current schema's, which removes members as runs and job lists as
+    // chunks.
     v2_to_v3(tx)?;
+    v3_to_v4(tx)?;
     let mut gone = super::Deleted::default();
     for (p, j) in &orphans {
         super::delete_jobset_in(tx, p, j, &mut gone)?;
@@ -172,6 +182,38 @@ pub(super) fn v2_to_v3(tx: &WriteTransaction) -> Result<()> {
         }
     }
     tx.delete_table(V2_EVAL_MEMBERS)?;
+    Ok(())
+}
+
+/// Rewrites the eval-job rows as chunks, one eval at a time (the old keys come sorted by eval
+/// and job), then drops the old table. Rows of an eval that no longer exists are dropped.
+pub(super) fn v3_to_v4(tx: &WriteTransaction) -> Result<()> {
+    {
+        let old = tx.open_table(V3_EVAL_JOBS)?;
+        let evals = tx.open_table(EVALS)?;
+        let mut chunks = tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?;
+        let mut flush = |e: u64, list: &mut Vec<(String, u64)>| -> Result<()> {
+            if evals.get(e)?.is_some() {
+                evaljobs::insert(&mut chunks, e, list)?;
+            }
+            list.clear();
+            Ok(())
+        };
+        let (mut cur, mut list) = (None, Vec::new());
+        for r in old.iter()? {
+            let (k, bid) = r?;
+            let (e, job) = k.value();
+            if let Some(c) = cur.filter(|&c| c != e) {
+                flush(c, &mut list)?;
+            }
+            cur = Some(e);
+            list.push((job.to_string(), bid.value()));
+        }
+        if let Some(c) = cur {
+            flush(c, &mut list)?;
+        }
+    }
+    tx.delete_table(V3_EVAL_JOBS)?;
     Ok(())
 }
 

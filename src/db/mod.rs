@@ -11,6 +11,7 @@ use std::path::Path;
 pub mod api;
 pub mod cache;
 pub mod decl;
+mod evaljobs;
 pub mod index;
 mod maint;
 mod members;
@@ -22,8 +23,8 @@ pub mod views;
 pub use maint::{BackupReport, CheckReport};
 
 /// 1: builds shared across jobsets by drvPath. 2: builds belong to one jobset. 3: eval members
-/// are stored as runs of build ids (see `migrate`).
-pub const SCHEMA_VERSION: u64 = 3;
+/// are stored as runs of build ids. 4: each eval's job list is stored in chunks (see `migrate`).
+pub const SCHEMA_VERSION: u64 = 4;
 
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub const PROJECTS: TableDefinition<&str, &[u8]> = TableDefinition::new("projects");
@@ -573,11 +574,14 @@ impl Db {
                 Some(SCHEMA_VERSION) => {}
                 Some(v) => {
                     drop(meta);
-                    // 1 → 2 ends with 2 → 3 (its orphan deletes are schema 3's).
+                    // 1 → 2 ends with 2 → 3 → 4 (its orphan deletes are schema 4's).
                     if v < 2 {
                         migrate::v1_to_v2(&tx)?;
                     } else {
-                        migrate::v2_to_v3(&tx)?;
+                        if v < 3 {
+                            migrate::v2_to_v3(&tx)?;
+                        }
+                        migrate::v3_to_v4(&tx)?;
                     }
                     meta = tx.open_table(META)?;
                     meta.insert("schema_version", SCHEMA_VERSION)?;
@@ -971,6 +975,7 @@ impl Db {
             api::keep_aggregate_reuse(&tx, &aggs, &mut reuse)?;
             let mut bids: Vec<u64> = Vec::with_capacity(jobs.len());
             let mut member_list: Vec<(u64, bool)> = Vec::with_capacity(jobs.len());
+            let mut job_list: Vec<(String, u64)> = Vec::with_capacity(jobs.len());
             let mut builds = tx.open_table(BUILDS)?;
             let mut by_drv = tx.open_table(DRV_BUILDS)?;
             let mut queue = tx.open_table(QUEUE)?;
@@ -1041,10 +1046,15 @@ impl Db {
                 };
                 bids.push(bid);
                 member_list.push((bid, is_new));
-                ix.member(id, &job.job, bid)?;
+                job_list.push((job.job, bid));
                 eval.nrbuilds += 1;
             }
             members::insert(&mut members, id, member_list)?;
+            evaljobs::insert(
+                &mut tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?,
+                id,
+                &mut job_list,
+            )?;
             new_drvs.sort_unstable();
             for (drv, bid) in &new_drvs {
                 by_drv.insert((drv.as_str(), *bid), ())?;
@@ -1890,6 +1900,8 @@ mod tests {
             tx.commit().unwrap();
         }
         drop(db);
+        // `db check` reads a schema 2 file without changing it.
+        assert_eq!(Db::check(&dir.join("h.redb")).unwrap().schema, 2);
         let db = Db::open(&dir.join("h.redb")).unwrap();
         assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
         assert_eq!(read(&db), before);
@@ -1905,6 +1917,91 @@ mod tests {
         ));
         drop(tx);
         drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn schema_3_job_rows_become_chunks_and_read_back_the_same() {
+        let (db, dir) = tmpdb("v3chunks");
+        put_project(&db, "p");
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let job = |n: String, tag: &str| NewJob {
+            drvpath: format!("/nix/store/{n}-{tag}.drv"),
+            outputs: [("out".to_string(), format!("/nix/store/{n}-{tag}"))].into(),
+            job: n,
+            ..Default::default()
+        };
+        let ev = || Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        // 150 jobs, then 100 of them again with 40 changed and 30 new ones: three chunks each.
+        let e1 = db
+            .record_eval(ev(), (0..150).map(|i| job(format!("j{i}"), "1")).collect())
+            .unwrap();
+        let e2 = db
+            .record_eval(
+                ev(),
+                (50..180)
+                    .map(|i| job(format!("j{i}"), if i < 90 { "2" } else { "1" }))
+                    .collect(),
+            )
+            .unwrap();
+        let lists = |db: &Db| -> Vec<Vec<(String, u64)>> {
+            let tx = db.inner.begin_read().unwrap();
+            let t = tx.open_table(evaljobs::EVAL_JOB_CHUNKS).unwrap();
+            [e1.id, e2.id]
+                .iter()
+                .map(|&e| evaljobs::all(&t, e).unwrap())
+                .collect()
+        };
+        let views = |db: &Db| {
+            let d = db.eval_diff(e2.id, Some(e1.id)).unwrap();
+            let grid = db.jobs_grid(&[e2.id, e1.id], "j120", false, 10).unwrap();
+            (d.new.len(), d.removed.len(), d.unfinished.len(), grid)
+        };
+        let before = (lists(&db), views(&db));
+        assert_eq!(before.0[1].len(), 130);
+        assert_eq!((before.1 .0, before.1 .1, before.1 .2), (30, 50, 100));
+        // Rewrite the file as schema 3 wrote it: a row per job, plus a row of an eval that is
+        // gone (dropped by the migration).
+        {
+            let tx = db.inner.begin_write().unwrap();
+            tx.delete_table(evaljobs::EVAL_JOB_CHUNKS).unwrap();
+            {
+                let mut old = tx.open_table(migrate::V3_EVAL_JOBS).unwrap();
+                for (e, list) in [e1.id, e2.id].iter().zip(&before.0) {
+                    for (job, id) in list {
+                        old.insert((*e, job.as_str()), *id).unwrap();
+                    }
+                }
+                old.insert((99, "j1"), 1).unwrap();
+                tx.open_table(META)
+                    .unwrap()
+                    .insert("schema_version", 3)
+                    .unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        drop(db);
+        assert_eq!(Db::check(&dir.join("h.redb")).unwrap().schema, 3);
+        let db = Db::open(&dir.join("h.redb")).unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!((lists(&db), views(&db)), before);
+        let tx = db.inner.begin_read().unwrap();
+        let chunks = tx.open_table(evaljobs::EVAL_JOB_CHUNKS).unwrap();
+        assert_eq!(chunks.len().unwrap(), 6);
+        assert_eq!(evaljobs::all(&chunks, 99).unwrap(), vec![]);
+        assert!(matches!(
+            tx.open_table(migrate::V3_EVAL_JOBS),
+            Err(redb::TableError::TableDoesNotExist(_))
+        ));
+        drop(chunks);
+        drop(tx);
+        drop(db);
+        let r = Db::check(&dir.join("h.redb")).unwrap();
+        assert_eq!(r.schema, SCHEMA_VERSION);
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -2,6 +2,7 @@
 //! indexes (never a handler-built range scan): eval member counts, the evals a build belongs to,
 //! queued builds in id order, and the newest builds matching a filter.
 
+use super::evaljobs;
 use super::queue::{get_build, QUEUE_RUNNING};
 use super::{
     decode, index, members, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS,
@@ -372,17 +373,7 @@ impl States {
 
 /// An eval's members sorted by job: (job, build id).
 fn eval_jobs(tx: &redb::ReadTransaction, eval: u64) -> Result<Vec<(String, u64)>> {
-    let t = tx.open_table(index::EVAL_JOBS)?;
-    let mut out = Vec::new();
-    for r in t.range((eval, "")..)? {
-        let (k, v) = r?;
-        let (e, job) = k.value();
-        if e != eval {
-            break;
-        }
-        out.push((job.to_string(), v.value()));
-    }
-    Ok(out)
+    evaljobs::all(&tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?, eval)
 }
 
 impl Db {
@@ -486,50 +477,14 @@ impl Db {
         desc: bool,
         limit: usize,
     ) -> Result<(Vec<GridRow>, bool)> {
-        use std::ops::Bound::{Excluded, Included, Unbounded};
         let tx = self.inner.begin_read()?;
-        let t = tx.open_table(index::EVAL_JOBS)?;
+        let t = tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?;
         let fin = tx.open_table(index::FINISHED)?;
         let running = tx.open_table(QUEUE_RUNNING)?;
         let mut rows: std::collections::BTreeMap<String, Vec<Option<u64>>> = Default::default();
         for (i, &e) in evals.iter().enumerate() {
-            let range = if desc {
-                let hi = if after.is_empty() {
-                    Excluded((e + 1, ""))
-                } else {
-                    Excluded((e, after))
-                };
-                t.range::<(u64, &str)>((Included((e, "")), hi))?
-            } else {
-                let lo = if after.is_empty() {
-                    Included((e, ""))
-                } else {
-                    Excluded((e, after))
-                };
-                t.range::<(u64, &str)>((lo, Unbounded))?
-            };
-            let mut push = |r: std::result::Result<_, redb::StorageError>| -> Result<bool> {
-                let (k, v): (redb::AccessGuard<(u64, &str)>, redb::AccessGuard<u64>) = r?;
-                let (ke, job) = k.value();
-                if ke != e {
-                    return Ok(false);
-                }
-                rows.entry(job.to_string())
-                    .or_insert_with(|| vec![None; evals.len()])[i] = Some(v.value());
-                Ok(true)
-            };
-            if desc {
-                for r in range.rev().take(limit + 1) {
-                    if !push(r)? {
-                        break;
-                    }
-                }
-            } else {
-                for r in range.take(limit + 1) {
-                    if !push(r)? {
-                        break;
-                    }
-                }
+            for (job, id) in evaljobs::page(&t, e, after, desc, limit + 1)? {
+                rows.entry(job).or_insert_with(|| vec![None; evals.len()])[i] = Some(id);
             }
         }
         let mut names: Vec<String> = rows.keys().cloned().collect();
