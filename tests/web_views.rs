@@ -479,7 +479,7 @@ fn eval_all_builds_tab_is_paginated() {
         let db = Db::open(&state.path().join("hydrant.redb")).unwrap();
         common::ensure_project(&db, "p");
         db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
-        let jobs = (0..450)
+        let jobs = (0..650)
             .map(|k| NewJob {
                 job: format!("job{k:03}"),
                 drvpath: format!("/nix/store/{k:032}-job{k}.drv"),
@@ -501,17 +501,28 @@ fn eval_all_builds_tab_is_paginated() {
     assert_eq!((jobs[0].as_str(), jobs[199].as_str()), ("job000", "job199"));
     assert_eq!(
         texts(&first.body, "#eval-builds-pager span"),
-        vec!["Page 1 of 3 (450 builds)"]
+        vec!["Page 1 of 4 (650 builds)"]
     );
     assert!(first
         .body
         .contains(&format!("href=\"/eval/{eval}?tab=all&amp;page=2\"")));
-    let third = page("&page=3");
-    let jobs = texts(&third.body, "#eval-builds td.job");
+    let last = page("&page=4");
+    let jobs = texts(&last.body, "#eval-builds td.job");
     assert_eq!(jobs.len(), 50);
-    assert_eq!(jobs[0], "job400");
-    assert!(texts(&third.body, "#eval-builds-next").is_empty());
-    assert!(texts(&page("&page=4").body, "#eval-builds td.job").is_empty());
+    assert_eq!(jobs[0], "job600");
+    assert!(texts(&last.body, "#eval-builds-next").is_empty());
+    assert!(texts(&page("&page=5").body, "#eval-builds td.job").is_empty());
+    // The comparison tab shows its first 500 jobs and counts them all.
+    let cmp = c.get(&format!("/eval/{eval}")).body;
+    assert_eq!(texts(&cmp, "#tab-new").join(""), "New jobs (650)");
+    let jobs = texts(&cmp, "#compare-new td.job");
+    assert_eq!((jobs.len(), jobs[499].as_str()), (500, "job499"));
+    assert!(texts(&cmp, "#compare-more")
+        .join("")
+        .contains("Showing 500 of 650"));
+    let full = c.get(&format!("/eval/{eval}?tab=new&full=1")).body;
+    assert_eq!(texts(&full, "#compare-new td.job").len(), 650);
+    assert!(texts(&full, "#compare-more").is_empty());
     for bad in ["0", "x", "-1"] {
         let r = page(&format!("&page={bad}"));
         assert_eq!(r.status, 400, "page={bad}");

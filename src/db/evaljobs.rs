@@ -82,34 +82,39 @@ fn span(eval: u64) -> (Bound<Key>, Bound<Key>) {
     (Included((eval, "")), hi)
 }
 
-/// Calls `f` with each job of `eval` (name, build id) in name order until it returns false.
-pub(super) fn each(
-    t: &impl ReadableTable<(u64, &'static str), &'static [u8]>,
+/// The chunks of `eval`, in order, to decode with `decode_chunks` while they are held.
+pub(super) fn chunks<'t>(
+    t: &'t impl ReadableTable<(u64, &'static str), &'static [u8]>,
     eval: u64,
-    mut f: impl FnMut(&str, u64) -> Result<bool>,
-) -> Result<()> {
+) -> Result<Vec<redb::AccessGuard<'t, &'static [u8]>>> {
+    let mut out = Vec::new();
     for r in t.range::<(u64, &str)>(span(eval))? {
-        let (_, v) = r?;
-        for (job, bid) in decode(eval, v.value())? {
-            if !f(job, bid)? {
-                return Ok(());
-            }
-        }
+        out.push(r?.1);
     }
-    Ok(())
+    Ok(out)
 }
 
-/// Every job of `eval` (name, build id), in name order.
+/// The jobs of `eval`'s chunks (from `chunks`), borrowed from them, in name order.
+pub(super) fn decode_chunks<'a>(
+    eval: u64,
+    chunks: &'a [redb::AccessGuard<'_, &'static [u8]>],
+) -> Result<Vec<(&'a str, u64)>> {
+    let mut out = Vec::with_capacity(chunks.len() * CHUNK_JOBS);
+    for c in chunks {
+        out.extend(decode(eval, c.value())?);
+    }
+    Ok(out)
+}
+
+/// Every job of `eval` (name, build id), in name order (what the tests compare).
+#[cfg(test)]
 pub(super) fn all(
     t: &impl ReadableTable<(u64, &'static str), &'static [u8]>,
     eval: u64,
 ) -> Result<Vec<(String, u64)>> {
-    let mut out = Vec::new();
-    each(t, eval, |job, bid| {
-        out.push((job.to_string(), bid));
-        Ok(true)
-    })?;
-    Ok(out)
+    let chunks = chunks(t, eval)?;
+    let jobs = decode_chunks(eval, &chunks)?;
+    Ok(jobs.into_iter().map(|(j, b)| (j.to_string(), b)).collect())
 }
 
 /// The build of job `job` in `eval`.

@@ -2006,6 +2006,68 @@ mod tests {
     }
 
     #[test]
+    fn a_capped_comparison_keeps_the_first_entries_of_each_list_and_counts_them_all() {
+        let (db, dir) = tmpdb("capped");
+        put_project(&db, "p");
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let job = |i: u64, tag: &str| NewJob {
+            job: format!("j{}", (i * 7919) % 1000),
+            drvpath: format!("/nix/store/{i}-{tag}.drv"),
+            outputs: [("out".to_string(), format!("/nix/store/{i}-{tag}"))].into(),
+            ..Default::default()
+        };
+        let ev = || Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        let e1 = db
+            .record_eval(ev(), (0..300).map(|i| job(i, "1")).collect())
+            .unwrap();
+        let e2 = db
+            .record_eval(
+                ev(),
+                (100..400)
+                    .map(|i| job(i, if i % 3 == 0 { "2" } else { "1" }))
+                    .collect(),
+            )
+            .unwrap();
+        // Some finished, some cancelled, so several lists fill.
+        let ids: Vec<u64> = (1..=e2.nrbuilds + 300).step_by(5).collect();
+        db.cancel_builds(&ids).unwrap();
+        let full = db.eval_diff(e2.id, Some(e1.id)).unwrap();
+        let capped = db.eval_diff_capped(e2.id, Some(e1.id), 7).unwrap();
+        use views::DiffKind::*;
+        let kinds = [
+            NewlyFailing,
+            NewlySucceeding,
+            New,
+            Removed,
+            StillFailing,
+            StillSucceeding,
+            Unfinished,
+            Aborted,
+        ];
+        let mut sum = 0;
+        for k in kinds {
+            let (f, c) = (full.list(k), capped.list(k));
+            assert_eq!(c, &f[..f.len().min(7)], "{k:?}");
+            assert_eq!(
+                (full.total(k), capped.total(k)),
+                (f.len(), f.len()),
+                "{k:?}"
+            );
+            sum += f.len();
+        }
+        // Every job of either eval is in exactly one list.
+        assert_eq!(sum, 400);
+        assert!(full.total(Removed) == 100 && full.total(New) > 0);
+        assert!(full.total(Aborted) > 0 && full.total(Unfinished) > 0);
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn newer_schema_is_refused_and_second_open_is_locked() {
         let (db, dir) = tmpdb("schema");
         let path = dir.join("h.redb");

@@ -304,6 +304,54 @@ pub struct EvalDiff {
     pub still_succeeding: Vec<DiffEntry>,
     pub unfinished: Vec<DiffEntry>,
     pub aborted: Vec<DiffEntry>,
+    /// Entries of each list (by `DiffKind`), also those a cap left out.
+    pub totals: [usize; 8],
+}
+
+/// The lists of an `EvalDiff`, in the order of `totals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffKind {
+    NewlyFailing,
+    NewlySucceeding,
+    New,
+    Removed,
+    StillFailing,
+    StillSucceeding,
+    Unfinished,
+    Aborted,
+}
+
+impl EvalDiff {
+    pub fn list(&self, kind: DiffKind) -> &[DiffEntry] {
+        match kind {
+            DiffKind::NewlyFailing => &self.newly_failing,
+            DiffKind::NewlySucceeding => &self.newly_succeeding,
+            DiffKind::New => &self.new,
+            DiffKind::Removed => &self.removed,
+            DiffKind::StillFailing => &self.still_failing,
+            DiffKind::StillSucceeding => &self.still_succeeding,
+            DiffKind::Unfinished => &self.unfinished,
+            DiffKind::Aborted => &self.aborted,
+        }
+    }
+
+    fn list_mut(&mut self, kind: DiffKind) -> &mut Vec<DiffEntry> {
+        match kind {
+            DiffKind::NewlyFailing => &mut self.newly_failing,
+            DiffKind::NewlySucceeding => &mut self.newly_succeeding,
+            DiffKind::New => &mut self.new,
+            DiffKind::Removed => &mut self.removed,
+            DiffKind::StillFailing => &mut self.still_failing,
+            DiffKind::StillSucceeding => &mut self.still_succeeding,
+            DiffKind::Unfinished => &mut self.unfinished,
+            DiffKind::Aborted => &mut self.aborted,
+        }
+    }
+
+    /// How many jobs a list holds (also those a cap left out).
+    pub fn total(&self, kind: DiffKind) -> usize {
+        self.totals[kind as usize]
+    }
 }
 
 type FinishedTable = redb::ReadOnlyTable<u64, i32>;
@@ -319,7 +367,8 @@ struct States {
 
 impl States {
     fn load(fin: &FinishedTable, running: &RunningTable, ids: &mut Vec<u64>) -> Result<States> {
-        ids.sort_unstable();
+        // Stable: it merges already sorted runs (an eval's members) in one pass.
+        ids.sort();
         ids.dedup();
         let mut finished = std::collections::HashMap::new();
         if let (Some(&lo), Some(&hi)) = (ids.first(), ids.last()) {
@@ -371,11 +420,6 @@ impl States {
     }
 }
 
-/// An eval's members sorted by job: (job, build id).
-fn eval_jobs(tx: &redb::ReadTransaction, eval: u64) -> Result<Vec<(String, u64)>> {
-    evaljobs::all(&tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?, eval)
-}
-
 impl Db {
     /// The eval of the same jobset just before `eval` (what a comparison defaults to).
     pub fn previous_eval(&self, e: &super::Eval) -> Result<Option<u64>> {
@@ -392,68 +436,97 @@ impl Db {
     /// Compares `eval` with `other` (None: everything is new), job by job, in one read
     /// transaction over the eval-job index and the finished index: no build record is read.
     pub fn eval_diff(&self, eval: u64, other: Option<u64>) -> Result<EvalDiff> {
+        self.eval_diff_capped(eval, other, usize::MAX)
+    }
+
+    /// `eval_diff` keeping at most `cap` entries a list (the first by job name); `totals`
+    /// still counts them all. The eval page shows a few rows of one list and the size of each,
+    /// so it allocates nothing per job.
+    pub fn eval_diff_capped(&self, eval: u64, other: Option<u64>, cap: usize) -> Result<EvalDiff> {
         let tx = self.inner.begin_read()?;
         let fin = tx.open_table(index::FINISHED)?;
         let running = tx.open_table(QUEUE_RUNNING)?;
-        let cur = eval_jobs(&tx, eval)?;
-        let prev = match other {
-            Some(o) => eval_jobs(&tx, o)?,
+        let t = tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?;
+        let members = tx.open_table(EVAL_MEMBERS)?;
+        // The chunks stay borrowed: job names are copied only into the entries kept.
+        let cur_chunks = evaljobs::chunks(&t, eval)?;
+        let prev_chunks = match other {
+            Some(o) => evaljobs::chunks(&t, o)?,
             None => Vec::new(),
         };
-        let mut ids: Vec<u64> = cur.iter().chain(&prev).map(|(_, id)| *id).collect();
+        let cur = evaljobs::decode_chunks(eval, &cur_chunks)?;
+        let prev = evaljobs::decode_chunks(other.unwrap_or(0), &prev_chunks)?;
+        // The members come in id order: two sorted runs, which the stable sort merges.
+        let mut ids = members::ids(&members, eval)?;
+        if let Some(o) = other {
+            ids.extend(members::ids(&members, o)?);
+        }
         let states = States::load(&fin, &running, &mut ids)?;
         let mut d = EvalDiff::default();
+        let add = |d: &mut EvalDiff,
+                   kind: DiffKind,
+                   job: &str,
+                   build: Option<(u64, BuildState)>,
+                   prev: Option<(u64, BuildState)>| {
+            d.totals[kind as usize] += 1;
+            let list = d.list_mut(kind);
+            if list.len() < cap {
+                list.push(DiffEntry {
+                    job: job.to_string(),
+                    build,
+                    prev,
+                });
+            }
+        };
         let mut pi = prev.into_iter().peekable();
         for (job, id) in cur {
             let st = states.of(id);
             let mut found = None;
-            while let Some((pj, _)) = pi.peek() {
-                match pj.as_str().cmp(job.as_str()) {
+            while let Some(&(pj, pid)) = pi.peek() {
+                match pj.cmp(job) {
                     std::cmp::Ordering::Less => {
-                        let (pj, pid) = pi.next().unwrap_or_default();
-                        let ps = states.of(pid);
-                        d.removed.push(DiffEntry {
-                            job: pj,
-                            build: None,
-                            prev: Some((pid, ps)),
-                        });
+                        pi.next();
+                        add(
+                            &mut d,
+                            DiffKind::Removed,
+                            pj,
+                            None,
+                            Some((pid, states.of(pid))),
+                        );
                     }
                     std::cmp::Ordering::Equal => {
-                        let (_, pid) = pi.next().unwrap_or_default();
+                        pi.next();
                         found = Some((pid, states.of(pid)));
                         break;
                     }
                     std::cmp::Ordering::Greater => break,
                 }
             }
-            let list = match found {
-                _ if st.aborted() => &mut d.aborted,
-                None => &mut d.new,
+            let kind = match found {
+                _ if st.aborted() => DiffKind::Aborted,
+                None => DiffKind::New,
                 Some((_, ps)) => match (st, ps) {
                     (BuildState::Finished(_), BuildState::Finished(_)) => {
                         match (st.succeeded(), ps.succeeded()) {
-                            (true, true) => &mut d.still_succeeding,
-                            (false, false) => &mut d.still_failing,
-                            (true, false) => &mut d.newly_succeeding,
-                            (false, true) => &mut d.newly_failing,
+                            (true, true) => DiffKind::StillSucceeding,
+                            (false, false) => DiffKind::StillFailing,
+                            (true, false) => DiffKind::NewlySucceeding,
+                            (false, true) => DiffKind::NewlyFailing,
                         }
                     }
-                    _ => &mut d.unfinished,
+                    _ => DiffKind::Unfinished,
                 },
             };
-            list.push(DiffEntry {
-                job,
-                build: Some((id, st)),
-                prev: found,
-            });
+            add(&mut d, kind, job, Some((id, st)), found);
         }
         for (pj, pid) in pi {
-            let ps = states.of(pid);
-            d.removed.push(DiffEntry {
-                job: pj,
-                build: None,
-                prev: Some((pid, ps)),
-            });
+            add(
+                &mut d,
+                DiffKind::Removed,
+                pj,
+                None,
+                Some((pid, states.of(pid))),
+            );
         }
         Ok(d)
     }

@@ -6,7 +6,7 @@ use super::pages::{self, build_state, fmt_time, plural, PageCtx};
 use super::pages::{error_changes, input_changes, ErrorChanges, InputChange};
 use super::router::{r, Route};
 use super::{url_encode as enc, Ctx, HttpError, Response};
-use crate::db::views::{BuildState, DiffEntry, EvalDiff};
+use crate::db::views::{BuildState, DiffEntry, DiffKind, EvalDiff};
 use crate::db::{self, Build, Eval};
 use crate::perm;
 use crate::queue;
@@ -46,17 +46,27 @@ pub const DIFF_TABS: [(&str, &str); 8] = [
     ("aborted", "Aborted/cancelled"),
 ];
 
-fn diff_list<'a>(d: &'a EvalDiff, key: &str) -> &'a [DiffEntry] {
+fn diff_kind(key: &str) -> DiffKind {
     match key {
-        "newlyfailing" => &d.newly_failing,
-        "newlysucceeding" => &d.newly_succeeding,
-        "new" => &d.new,
-        "removed" => &d.removed,
-        "stillfailing" => &d.still_failing,
-        "stillsucceeding" => &d.still_succeeding,
-        "unfinished" => &d.unfinished,
-        _ => &d.aborted,
+        "newlyfailing" => DiffKind::NewlyFailing,
+        "newlysucceeding" => DiffKind::NewlySucceeding,
+        "new" => DiffKind::New,
+        "removed" => DiffKind::Removed,
+        "stillfailing" => DiffKind::StillFailing,
+        "stillsucceeding" => DiffKind::StillSucceeding,
+        "unfinished" => DiffKind::Unfinished,
+        _ => DiffKind::Aborted,
     }
+}
+
+/// The entries of a list the diff kept (all of them unless it was capped).
+fn diff_list<'a>(d: &'a EvalDiff, key: &str) -> &'a [DiffEntry] {
+    d.list(diff_kind(key))
+}
+
+/// How many jobs a list holds.
+fn diff_total(d: &EvalDiff, key: &str) -> usize {
+    d.total(diff_kind(key))
 }
 
 /// Everything the eval page shows.
@@ -99,7 +109,7 @@ fn state_cell(b: Option<(u64, BuildState)>, class: &str) -> Markup {
 fn default_tab(d: &EvalDiff) -> &'static str {
     DIFF_TABS
         .iter()
-        .find(|(k, _)| !diff_list(d, k).is_empty())
+        .find(|(k, _)| diff_total(d, k) > 0)
         .map(|(k, _)| *k)
         .unwrap_or("inputs")
 }
@@ -156,7 +166,7 @@ pub fn eval_page(pc: &PageCtx, v: &EvalView) -> Markup {
             }
             nav.tabbar.wrap #eval-tabs {
                 @for (k, title) in DIFF_TABS {
-                    a.tab.active[v.tab == k].empty[diff_list(v.diff, k).is_empty()] id={ "tab-" (k) } href=(tab_href(k)) { (title) " (" (diff_list(v.diff, k).len()) ")" }
+                    a.tab.active[v.tab == k].empty[diff_total(v.diff, k) == 0] id={ "tab-" (k) } href=(tab_href(k)) { (title) " (" (diff_total(v.diff, k)) ")" }
                 }
                 a.tab.active[v.tab == "inputs"] #tab-inputs href=(tab_href("inputs")) { "Inputs (" (changed_inputs) " changed)" }
                 a.tab.active[v.tab == "errors"] #tab-errors href=(tab_href("errors")) { "Errors (" (errors.new.len()) " new, " (errors.fixed.len()) " fixed)" }
@@ -179,6 +189,7 @@ pub fn eval_page(pc: &PageCtx, v: &EvalView) -> Markup {
 
 fn diff_tab(v: &EvalView, key: &str, href: &str) -> Markup {
     let list = diff_list(v.diff, key);
+    let total = diff_total(v.diff, key);
     let e = v.eval;
     let (p, j) = (enc(&e.project), enc(&e.jobset));
     let shown = if v.full {
@@ -200,8 +211,8 @@ fn diff_tab(v: &EvalView, key: &str, href: &str) -> Markup {
                     }
                 }
             }
-            @if shown < list.len() {
-                p #compare-more { "Showing " (shown) " of " (list.len()) ". " a href={ (href) "&full=1" } { "Show all" } }
+            @if shown < total {
+                p #compare-more { "Showing " (shown) " of " (total) ". " a href={ (href) "&full=1" } { "Show all" } }
             }
         }
     }
@@ -337,7 +348,13 @@ fn eval_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         return Ok(Response::json(&api::eval_json(&e, &ids)));
     }
     let other = compare_target(ctx, &e, ctx.req.query_param("compare"))?;
-    let diff = ctx.app.db.eval_diff(e.id, other.as_ref().map(|o| o.id))?;
+    let full = ctx.req.query_param("full") == Some("1");
+    // The page shows `TAB_ROWS` rows of one list and the size of each.
+    let cap = if full { usize::MAX } else { TAB_ROWS };
+    let diff = ctx
+        .app
+        .db
+        .eval_diff_capped(e.id, other.as_ref().map(|o| o.id), cap)?;
     let tab = match ctx.req.query_param("tab") {
         Some(t)
             if DIFF_TABS.iter().any(|(k, _)| *k == t)
@@ -359,7 +376,7 @@ fn eval_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         other: other.as_ref(),
         diff: &diff,
         tab,
-        full: ctx.req.query_param("full") == Some("1"),
+        full,
         builds: &builds,
         page,
         actions: eval_actions(ctx, &e)?,
