@@ -100,7 +100,8 @@ macro_rules! each_table {
         $m!(EVAL_MEMBERS);
         $m!(BUILDS);
         $m!(DRV_BUILDS);
-        $m!(QUEUE);
+        $m!(super::queued::QUEUE_RUNS);
+        $m!(super::queued::QUEUE_LEN);
         $m!(JOB_LATEST);
         $m!(JOB_BUILDS);
         $m!(BUILD_STEPS);
@@ -291,7 +292,9 @@ impl Db {
             add(check_plain(&tx, BUILDS)?);
         }
         add(check_plain(&tx, DRV_BUILDS)?);
-        add(check_plain(&tx, QUEUE)?);
+        add(super::queued::check(&tx)?);
+        // An older file's queue rows (runs from schema 4 on).
+        add(check_plain(&tx, super::migrate::V3_QUEUE)?);
         add(check_plain(&tx, JOB_LATEST)?);
         add(check_plain(&tx, JOB_BUILDS)?);
         add(check_json::<_, BuildStep>(&tx, BUILD_STEPS, "build step")?);

@@ -10,12 +10,13 @@
 //! (`members`); the old table is dropped.
 //!
 //! 3 → 4: the eval-job index, one row per (eval, job), becomes chunks of up to 64 jobs
-//! (`evaljobs`); the old table is dropped.
+//! (`evaljobs`), and the queue, one row per build, runs of build ids (`queued`); the old tables
+//! are dropped.
 
 use super::queue::JOB_LAST_SUCCESS;
 use super::{
-    decode, encode, evaljobs, members, status, Build, Db, Result, BUILDS, CACHE_PENDING,
-    DRV_BUILDS, EVALS, EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST, QUEUE,
+    decode, encode, evaljobs, members, queued, status, Build, Db, Result, BUILDS, CACHE_PENDING,
+    DRV_BUILDS, EVALS, EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST,
     V1_BUILDS_BY_DRV,
 };
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
@@ -28,6 +29,9 @@ pub(super) const V2_EVAL_MEMBERS: TableDefinition<(u64, u64), bool> =
 /// Schemas up to 3: (eval id, job name) → build id, a row per job.
 pub(super) const V3_EVAL_JOBS: TableDefinition<(u64, &str), u64> =
     TableDefinition::new("eval_jobs");
+
+/// Schemas up to 3: queued build id → (), a row per build.
+pub(super) const V3_QUEUE: TableDefinition<u64, ()> = TableDefinition::new("queue");
 
 /// META key: schema 1's flat GC roots are still to be moved (see `queue::runner`).
 pub(super) const FLAT_ROOTS: &str = "flat_roots_pending";
@@ -186,7 +190,8 @@ pub(super) fn v2_to_v3(tx: &WriteTransaction) -> Result<()> {
 }
 
 /// Rewrites the eval-job rows as chunks, one eval at a time (the old keys come sorted by eval
-/// and job), then drops the old table. Rows of an eval that no longer exists are dropped.
+/// and job), and the queue rows as runs, then drops the old tables. Job rows of an eval that
+/// no longer exists are dropped.
 pub(super) fn v3_to_v4(tx: &WriteTransaction) -> Result<()> {
     {
         let old = tx.open_table(V3_EVAL_JOBS)?;
@@ -214,6 +219,15 @@ pub(super) fn v3_to_v4(tx: &WriteTransaction) -> Result<()> {
         }
     }
     tx.delete_table(V3_EVAL_JOBS)?;
+    let ids: Vec<u64> = {
+        let mut v = Vec::new();
+        for r in tx.open_table(V3_QUEUE)?.iter()? {
+            v.push(r?.0.value());
+        }
+        v
+    };
+    queued::Queued::open(tx)?.insert_new(ids)?;
+    tx.delete_table(V3_QUEUE)?;
     Ok(())
 }
 
@@ -261,7 +275,7 @@ fn copy_build(
         c.cached_from = Some(b.id);
     } else {
         c.starttime = None;
-        tx.open_table(QUEUE)?.insert(id, ())?;
+        tx.open_table(V3_QUEUE)?.insert(id, ())?;
     }
     tx.open_table(BUILDS)?.insert(id, encode(&c).as_slice())?;
     tx.open_table(JOB_BUILDS)?.insert((p, j, job, id), ())?;

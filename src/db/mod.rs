@@ -17,6 +17,7 @@ mod maint;
 mod members;
 mod migrate;
 pub mod queue;
+mod queued;
 pub mod steps;
 pub mod views;
 
@@ -43,8 +44,7 @@ pub const BUILDS: TableDefinition<u64, &[u8]> = TableDefinition::new("builds");
 pub const DRV_BUILDS: TableDefinition<(&str, u64), ()> = TableDefinition::new("drv_builds");
 /// Schema 1's drv path → build id (shared builds); dropped by the migration to 2.
 const V1_BUILDS_BY_DRV: &str = "builds_by_drv";
-/// Queued or running builds (id → ()); finished builds leave this index.
-pub const QUEUE: TableDefinition<u64, ()> = TableDefinition::new("queue");
+// Queued or running builds: `queued` (runs of build ids); finished builds leave that index.
 /// (project, jobset, job) → newest build id of that job.
 pub const JOB_LATEST: TableDefinition<(&str, &str, &str), u64> = TableDefinition::new("job_latest");
 /// (project, jobset, job, build id) → (): every build of a job, for job pages and latestbuilds.
@@ -599,7 +599,8 @@ impl Db {
             tx.open_table(EVAL_MEMBERS)?;
             tx.open_table(BUILDS)?;
             tx.open_table(DRV_BUILDS)?;
-            tx.open_table(QUEUE)?;
+            tx.open_table(queued::QUEUE_RUNS)?;
+            tx.open_table(queued::QUEUE_LEN)?;
             tx.open_table(JOB_LATEST)?;
             tx.open_table(JOB_BUILDS)?;
             tx.open_table(BUILD_STEPS)?;
@@ -978,7 +979,7 @@ impl Db {
             let mut job_list: Vec<(String, u64)> = Vec::with_capacity(jobs.len());
             let mut builds = tx.open_table(BUILDS)?;
             let mut by_drv = tx.open_table(DRV_BUILDS)?;
-            let mut queue = tx.open_table(QUEUE)?;
+            let mut new_ids: Vec<u64> = Vec::new();
             let mut latest = tx.open_table(JOB_LATEST)?;
             let mut job_builds = tx.open_table(JOB_BUILDS)?;
             let mut members = tx.open_table(EVAL_MEMBERS)?;
@@ -1038,7 +1039,7 @@ impl Db {
                             .is_some();
                         ix.new_build(&b, !known)?;
                         new_drvs.push((job.drvpath, bid));
-                        queue.insert(bid, ())?;
+                        new_ids.push(bid);
                         job_builds.insert((p.as_str(), j.as_str(), job.job.as_str(), bid), ())?;
                         new_builds += 1;
                         (bid, true)
@@ -1059,6 +1060,7 @@ impl Db {
             for (drv, bid) in &new_drvs {
                 by_drv.insert((drv.as_str(), *bid), ())?;
             }
+            queued::Queued::open(&tx)?.insert_new(new_ids)?;
             api::record_constituents(&tx, &aggs, &bids)?;
             tx.open_table(META)?.insert("next_build_id", next_build)?;
             eval.hasnewbuilds = new_builds > 0;
@@ -1146,11 +1148,11 @@ impl Db {
     /// Ids of queued (unfinished) builds, oldest first.
     pub fn queued_build_ids(&self) -> Result<Vec<u64>> {
         let tx = self.inner.begin_read()?;
-        let q = tx.open_table(QUEUE)?;
         let mut out = Vec::new();
-        for r in q.iter()? {
-            out.push(r?.0.value());
-        }
+        queued::each_from(&tx.open_table(queued::QUEUE_RUNS)?, 0, |id| {
+            out.push(id);
+            Ok(true)
+        })?;
         Ok(out)
     }
 
@@ -1500,9 +1502,9 @@ pub(super) fn delete_jobset_in(
         for (drv, id) in &drvs {
             by_drv.remove((drv.as_str(), *id))?;
         }
-        let mut q = tx.open_table(QUEUE)?;
+        let mut q = queued::Queued::open(tx)?;
         for &id in &build_ids {
-            if q.remove(id)?.is_some() {
+            if q.remove(id)? {
                 queued.push(id);
             }
         }
@@ -1921,7 +1923,7 @@ mod tests {
     }
 
     #[test]
-    fn schema_3_job_rows_become_chunks_and_read_back_the_same() {
+    fn schema_3_job_and_queue_rows_become_chunks_and_runs_and_read_back_the_same() {
         let (db, dir) = tmpdb("v3chunks");
         put_project(&db, "p");
         db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
@@ -1961,14 +1963,20 @@ mod tests {
             let grid = db.jobs_grid(&[e2.id, e1.id], "j120", false, 10).unwrap();
             (d.new.len(), d.removed.len(), d.unfinished.len(), grid)
         };
-        let before = (lists(&db), views(&db));
+        // Two builds finish, so the queue has a hole.
+        db.cancel_builds(&[3, 200]).unwrap();
+        let queue = |db: &Db| (db.queued_build_ids().unwrap(), db.nr_queued().unwrap());
+        let before = (lists(&db), views(&db), queue(&db));
+        assert_eq!(before.2 .1, 150 + 70 - 2);
         assert_eq!(before.0[1].len(), 130);
-        assert_eq!((before.1 .0, before.1 .1, before.1 .2), (30, 50, 100));
+        assert_eq!((before.1 .0, before.1 .1, before.1 .2), (29, 50, 100));
         // Rewrite the file as schema 3 wrote it: a row per job, plus a row of an eval that is
         // gone (dropped by the migration).
         {
             let tx = db.inner.begin_write().unwrap();
             tx.delete_table(evaljobs::EVAL_JOB_CHUNKS).unwrap();
+            tx.delete_table(queued::QUEUE_RUNS).unwrap();
+            tx.delete_table(queued::QUEUE_LEN).unwrap();
             {
                 let mut old = tx.open_table(migrate::V3_EVAL_JOBS).unwrap();
                 for (e, list) in [e1.id, e2.id].iter().zip(&before.0) {
@@ -1977,6 +1985,10 @@ mod tests {
                     }
                 }
                 old.insert((99, "j1"), 1).unwrap();
+                let mut q = tx.open_table(migrate::V3_QUEUE).unwrap();
+                for id in &before.2 .0 {
+                    q.insert(*id, ()).unwrap();
+                }
                 tx.open_table(META)
                     .unwrap()
                     .insert("schema_version", 3)
@@ -1988,7 +2000,7 @@ mod tests {
         assert_eq!(Db::check(&dir.join("h.redb")).unwrap().schema, 3);
         let db = Db::open(&dir.join("h.redb")).unwrap();
         assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!((lists(&db), views(&db)), before);
+        assert_eq!((lists(&db), views(&db), queue(&db)), before);
         let tx = db.inner.begin_read().unwrap();
         let chunks = tx.open_table(evaljobs::EVAL_JOB_CHUNKS).unwrap();
         assert_eq!(chunks.len().unwrap(), 6);
@@ -1997,6 +2009,12 @@ mod tests {
             tx.open_table(migrate::V3_EVAL_JOBS),
             Err(redb::TableError::TableDoesNotExist(_))
         ));
+        assert!(matches!(
+            tx.open_table(migrate::V3_QUEUE),
+            Err(redb::TableError::TableDoesNotExist(_))
+        ));
+        // 218 queued builds with one hole at 3 and one at 200: three runs.
+        assert_eq!(tx.open_table(queued::QUEUE_RUNS).unwrap().len().unwrap(), 3);
         drop(chunks);
         drop(tx);
         drop(db);

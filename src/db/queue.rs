@@ -2,9 +2,10 @@
 //! evals, shares accounting and the change events the runner follows. Every change to a build and
 //! its indexes happens in one write transaction; none is held across a process or network wait.
 
+use super::queued::{self, Queued, QUEUE_RUNS};
 use super::{
     decode, encode, members, now, status, Build, Db, DbError, Result, BUILDS, CACHE_PENDING,
-    EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, QUEUE,
+    EVAL_MEMBERS, JOBSETS, JOBSET_EVALS,
 };
 use redb::{Durability, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
@@ -116,13 +117,12 @@ impl Db {
         let tx = self.inner.begin_write()?;
         let mut out = Vec::new();
         {
-            let q = tx.open_table(QUEUE)?;
+            let mut q = Queued::open(&tx)?;
             let mut builds = tx.open_table(BUILDS)?;
             let mut stale = Vec::new();
-            for r in q.iter()? {
-                let id = r?.0.value();
+            q.each(|id| {
                 let Some(mut b) = get_build(&builds, id)? else {
-                    continue;
+                    return Ok(true);
                 };
                 if b.busy || b.finished {
                     stale.push(id);
@@ -132,9 +132,8 @@ impl Db {
                 if !b.finished {
                     out.push(b);
                 }
-            }
-            drop(q);
-            let mut q = tx.open_table(QUEUE)?;
+                Ok(true)
+            })?;
             for id in stale {
                 if let Some(mut b) = get_build(&builds, id)? {
                     if b.finished {
@@ -185,9 +184,8 @@ impl Db {
         tx.set_durability(Durability::Eventual);
         let out;
         {
-            let q = tx.open_table(QUEUE)?;
+            let queued = queued::contains(&tx.open_table(QUEUE_RUNS)?, id)?;
             let mut builds = tx.open_table(BUILDS)?;
-            let queued = q.get(id)?.is_some();
             match get_build(&builds, id)? {
                 Some(mut b) if queued && !b.finished => {
                     b.busy = true;
@@ -234,7 +232,7 @@ impl Db {
                     }
                     builds.insert(f.id, encode(&b).as_slice())?;
                     super::index::finished(&tx, &b)?;
-                    tx.open_table(QUEUE)?.remove(f.id)?;
+                    Queued::open(&tx)?.remove(f.id)?;
                     if f.status == status::SUCCEEDED || f.status == status::FAILED_WITH_OUTPUT {
                         tx.open_table(CACHE_PENDING)?.insert(f.id, ())?;
                     }
@@ -324,7 +322,7 @@ impl Db {
                     b.errormsg = Some(msg.to_string());
                     builds.insert(id, encode(&b).as_slice())?;
                     super::index::finished(&tx, &b)?;
-                    tx.open_table(QUEUE)?.remove(id)?;
+                    Queued::open(&tx)?.remove(id)?;
                     done = true;
                 }
                 _ => done = false,
@@ -380,23 +378,22 @@ impl Db {
     /// (running included).
     pub fn queue_waiting(&self, limit: usize) -> Result<(Vec<Build>, u64)> {
         let tx = self.inner.begin_read()?;
-        let q = tx.open_table(QUEUE)?;
+        let q = tx.open_table(QUEUE_RUNS)?;
         let r = tx.open_table(QUEUE_RUNNING)?;
         let b = tx.open_table(BUILDS)?;
         let mut out = Vec::new();
-        for e in q.iter()? {
+        queued::each_from(&q, 0, |id| {
             if out.len() >= limit {
-                break;
+                return Ok(false);
             }
-            let id = e?.0.value();
-            if r.get(id)?.is_some() {
-                continue;
+            if r.get(id)?.is_none() {
+                if let Some(build) = get_build(&b, id)? {
+                    out.push(build);
+                }
             }
-            if let Some(build) = get_build(&b, id)? {
-                out.push(build);
-            }
-        }
-        Ok((out, q.len()?))
+            Ok(true)
+        })?;
+        Ok((out, queued::len(&tx)?))
     }
 
     /// Newest successful build of a job.
@@ -470,7 +467,7 @@ impl Db {
         let mut n = 0;
         {
             let mut builds = tx.open_table(BUILDS)?;
-            let mut q = tx.open_table(QUEUE)?;
+            let mut q = Queued::open(&tx)?;
             let mut running = tx.open_table(QUEUE_RUNNING)?;
             for &id in ids {
                 let Some(mut b) = get_build(&builds, id)? else {
@@ -504,7 +501,7 @@ impl Db {
                         b.closuresize = None;
                         b.iscachedbuild = false;
                         b.cached_from = None;
-                        q.insert(id, ())?;
+                        q.insert(id)?;
                         true
                     }
                     Action::Bump if !b.finished => {

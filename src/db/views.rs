@@ -6,9 +6,9 @@ use super::evaljobs;
 use super::queue::{get_build, QUEUE_RUNNING};
 use super::{
     decode, index, members, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS,
-    JOB_LATEST, QUEUE,
+    JOB_LATEST,
 };
-use redb::{ReadableTable, ReadableTableMetadata};
+use redb::ReadableTable;
 
 /// Build records a filtered reverse scan looks at before giving up (`/api/latestbuilds`, job
 /// page): bounds the cost of a filter that matches nothing on a huge database.
@@ -137,29 +137,31 @@ impl Db {
         skip_running: bool,
     ) -> Result<Vec<Build>> {
         let tx = self.inner.begin_read()?;
-        let q = tx.open_table(QUEUE)?;
+        let q = tx.open_table(super::queued::QUEUE_RUNS)?;
         let running = tx.open_table(QUEUE_RUNNING)?;
         let builds = tx.open_table(BUILDS)?;
         let mut out = Vec::new();
-        for e in q.range(after.saturating_add(1)..)? {
+        let Some(from) = after.checked_add(1) else {
+            return Ok(out);
+        };
+        super::queued::each_from(&q, from, |id| {
             if out.len() >= limit {
-                break;
+                return Ok(false);
             }
-            let id = e?.0.value();
-            if skip_running && running.get(id)?.is_some() {
-                continue;
+            if !(skip_running && running.get(id)?.is_some()) {
+                if let Some(b) = get_build(&builds, id)? {
+                    out.push(b);
+                }
             }
-            if let Some(b) = get_build(&builds, id)? {
-                out.push(b);
-            }
-        }
+            Ok(true)
+        })?;
         Ok(out)
     }
 
     /// How many builds are queued (running included).
     pub fn nr_queued(&self) -> Result<u64> {
         let tx = self.inner.begin_read()?;
-        Ok(tx.open_table(QUEUE)?.len()?)
+        super::queued::len(&tx)
     }
 
     /// The newest builds matching `f`, newest first, at most `nr`. A fully named job reads its
