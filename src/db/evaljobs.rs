@@ -60,7 +60,7 @@ fn decode(eval: u64, mut b: &[u8]) -> Result<Vec<(&str, u64)>> {
             .split_first_chunk::<4>()
             .ok_or_else(|| bad("is cut short"))?;
         let len = u32::from_le_bytes(*len) as usize;
-        if rest.len() < len + 8 {
+        if rest.len() < 8 || rest.len() - 8 < len {
             return Err(bad("is cut short"));
         }
         let (name, rest) = rest.split_at(len);

@@ -1502,12 +1502,7 @@ pub(super) fn delete_jobset_in(
         for (drv, id) in &drvs {
             by_drv.remove((drv.as_str(), *id))?;
         }
-        let mut q = queued::Queued::open(tx)?;
-        for &id in &build_ids {
-            if q.remove(id)? {
-                queued.push(id);
-            }
-        }
+        queued.extend(queued::Queued::open(tx)?.remove_many(build_ids.clone())?);
         // Small tables (steps exist only for built builds; pending and running are short).
         let mut steps = tx.open_table(BUILD_STEPS)?;
         if !steps.is_empty()? {

@@ -117,7 +117,7 @@ impl<'t> Queued<'t> {
             self.runs.remove(f)?;
         }
         self.runs.insert(start, end)?;
-        self.add_len(last - first + 1, true)
+        self.add_len(last.saturating_sub(first).saturating_add(1), true)
     }
 
     /// Queues build `id`; false when it was queued already.
@@ -142,7 +142,12 @@ impl<'t> Queued<'t> {
                 i += 1;
                 last = ids[i];
             }
-            if self.contains(first)? || self.contains(last)? {
+            // The last run starting at or before `last` is the only one that can overlap.
+            let overlaps = match self.runs.range(..=last)?.next_back() {
+                Some(r) => r?.1.value() >= first,
+                None => false,
+            };
+            if overlaps {
                 // Not new after all: one at a time keeps the runs exact.
                 for id in first..=last {
                     self.insert(id)?;
@@ -153,6 +158,41 @@ impl<'t> Queued<'t> {
             i += 1;
         }
         Ok(())
+    }
+
+    /// Takes builds off the queue (a jobset's, when it is deleted): each run is rewritten once
+    /// and the count once. Returns the ids that were queued, in order.
+    pub(super) fn remove_many(&mut self, mut ids: Vec<u64>) -> Result<Vec<u64>> {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut removed = Vec::new();
+        let mut i = 0;
+        while i < ids.len() {
+            let Some((first, last)) = run_of(&self.runs, ids[i])? else {
+                i += 1;
+                continue;
+            };
+            let mut j = i;
+            while j < ids.len() && ids[j] <= last {
+                j += 1;
+            }
+            self.runs.remove(first)?;
+            // What is left of the run: the gaps between the removed ids.
+            let mut start = Some(first);
+            for &x in &ids[i..j] {
+                if let Some(s) = start.filter(|&s| s < x) {
+                    self.runs.insert(s, x - 1)?;
+                }
+                start = x.checked_add(1);
+            }
+            if let Some(s) = start.filter(|&s| s <= last) {
+                self.runs.insert(s, last)?;
+            }
+            removed.extend_from_slice(&ids[i..j]);
+            i = j;
+        }
+        self.add_len(removed.len() as u64, false)?;
+        Ok(removed)
     }
 
     /// Takes build `id` off the queue; false when it was not queued.
@@ -193,7 +233,7 @@ pub(super) fn check(tx: &ReadTransaction) -> Result<Option<u64>> {
             return Err(bad("overlaps the run before it"));
         }
         prev = Some(last);
-        held = held.saturating_add(last - first + 1);
+        held = held.saturating_add(last.saturating_sub(first).saturating_add(1));
         n += 1;
     }
     let counted = len(tx)?;
@@ -232,7 +272,7 @@ mod tests {
             {
                 let mut q = Queued::open(&tx).unwrap();
                 for _ in 0..(1 + rng(&mut seed) % 8) {
-                    match rng(&mut seed) % 4 {
+                    match rng(&mut seed) % 6 {
                         0 => {
                             let id = rng(&mut seed) % 1100;
                             assert_eq!(q.insert(id).unwrap(), want.insert(id), "step {step}");
@@ -245,6 +285,27 @@ mod tests {
                             next_new += n + rng(&mut seed) % 2;
                             want.extend(&ids);
                             q.insert_new(ids).unwrap();
+                        }
+                        2 => {
+                            // A batch over ids that may be queued already (kept once).
+                            let lo = rng(&mut seed) % 1100;
+                            let ids: Vec<u64> = (lo..lo + rng(&mut seed) % 20).collect();
+                            want.extend(&ids);
+                            q.insert_new(ids).unwrap();
+                        }
+                        3 => {
+                            // A jobset delete: many ids, queued or not, in any order.
+                            let ids: Vec<u64> = (0..rng(&mut seed) % 40)
+                                .map(|_| rng(&mut seed) % 1200)
+                                .collect();
+                            let mut w: Vec<u64> =
+                                ids.iter().copied().filter(|id| want.contains(id)).collect();
+                            w.sort_unstable();
+                            w.dedup();
+                            for id in &w {
+                                want.remove(id);
+                            }
+                            assert_eq!(q.remove_many(ids).unwrap(), w, "step {step}");
                         }
                         _ => {
                             let id = match want.iter().nth(rng(&mut seed) as usize % 50) {

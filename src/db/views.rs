@@ -458,7 +458,8 @@ impl Db {
         };
         let cur = evaljobs::decode_chunks(eval, &cur_chunks)?;
         let prev = evaljobs::decode_chunks(other.unwrap_or(0), &prev_chunks)?;
-        // The members come in id order: two sorted runs, which the stable sort merges.
+        // The members come in id order: two sorted runs, which the stable sort merges. They
+        // are the same builds as the job lists' (`record_eval` writes both from one list).
         let mut ids = members::ids(&members, eval)?;
         if let Some(o) = other {
             ids.extend(members::ids(&members, o)?);
