@@ -323,6 +323,19 @@ pub enum DiffKind {
     Aborted,
 }
 
+impl DiffKind {
+    pub const ALL: [DiffKind; 8] = [
+        DiffKind::NewlyFailing,
+        DiffKind::NewlySucceeding,
+        DiffKind::New,
+        DiffKind::Removed,
+        DiffKind::StillFailing,
+        DiffKind::StillSucceeding,
+        DiffKind::Unfinished,
+        DiffKind::Aborted,
+    ];
+}
+
 impl EvalDiff {
     pub fn list(&self, kind: DiffKind) -> &[DiffEntry] {
         match kind {
@@ -481,6 +494,9 @@ impl Db {
                 });
             }
         };
+        let removed = |d: &mut EvalDiff, job: &str, id: u64| {
+            add(d, DiffKind::Removed, job, None, Some((id, states.of(id))))
+        };
         let mut pi = prev.into_iter().peekable();
         for (job, id) in cur {
             let st = states.of(id);
@@ -489,13 +505,7 @@ impl Db {
                 match pj.cmp(job) {
                     std::cmp::Ordering::Less => {
                         pi.next();
-                        add(
-                            &mut d,
-                            DiffKind::Removed,
-                            pj,
-                            None,
-                            Some((pid, states.of(pid))),
-                        );
+                        removed(&mut d, pj, pid);
                     }
                     std::cmp::Ordering::Equal => {
                         pi.next();
@@ -523,13 +533,7 @@ impl Db {
             add(&mut d, kind, job, Some((id, st)), found);
         }
         for (pj, pid) in pi {
-            add(
-                &mut d,
-                DiffKind::Removed,
-                pj,
-                None,
-                Some((pid, states.of(pid))),
-            );
+            removed(&mut d, pj, pid);
         }
         Ok(d)
     }
