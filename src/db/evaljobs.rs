@@ -239,24 +239,14 @@ pub(super) fn check(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{rng, scratch_db};
     use super::*;
-    use redb::{Database, ReadableTableMetadata};
+    use redb::ReadableTableMetadata;
     use std::collections::BTreeMap;
-
-    /// A small deterministic generator (xorshift), so the property test needs no crate.
-    fn rng(seed: &mut u64) -> u64 {
-        *seed ^= *seed << 13;
-        *seed ^= *seed >> 7;
-        *seed ^= *seed << 17;
-        *seed
-    }
 
     #[test]
     fn chunks_round_trip_any_job_list_and_answer_pages_and_lookups() {
-        let dir = std::env::temp_dir().join(format!("hydrant-evaljobs-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = Database::create(dir.join("c.redb")).unwrap();
+        let db = scratch_db("evaljobs");
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         // Names from a small alphabet, so prefixes, neighbours and duplicates all occur; some
         // long enough to end a chunk by size before 64 jobs.
@@ -336,16 +326,11 @@ mod tests {
             }
             tx.commit().unwrap();
         }
-        drop(db);
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
     fn a_job_given_twice_keeps_its_last_build_and_chunks_hold_at_most_64_jobs() {
-        let dir = std::env::temp_dir().join(format!("hydrant-evaljobs2-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = Database::create(dir.join("c.redb")).unwrap();
+        let db = scratch_db("evaljobs2");
         let mut jobs: Vec<(String, u64)> = (0..200).map(|i| (format!("j{i:03}"), i)).collect();
         jobs.push(("j007".into(), 999));
         let tx = db.begin_write().unwrap();
@@ -359,16 +344,11 @@ mod tests {
             assert_eq!(check(&t).unwrap(), (4, 200));
         }
         tx.commit().unwrap();
-        drop(db);
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
     fn check_names_a_damaged_chunk() {
-        let dir = std::env::temp_dir().join(format!("hydrant-evaljobs3-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = Database::create(dir.join("c.redb")).unwrap();
+        let db = scratch_db("evaljobs3");
         let tx = db.begin_write().unwrap();
         {
             let mut t = tx.open_table(EVAL_JOB_CHUNKS).unwrap();
@@ -386,7 +366,5 @@ mod tests {
             assert!(e.contains("overlaps"), "{e}");
         }
         drop(tx);
-        drop(db);
-        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -188,29 +188,19 @@ fn backfill(tx: &WriteTransaction) -> Result<()> {
     }
     let members = tx.open_table(EVAL_MEMBERS)?;
     let mut ej = tx.open_table(EVAL_JOB_CHUNKS)?;
-    let mut flush = |e: u64, list: &mut Vec<(&str, u64)>| -> Result<()> {
-        evaljobs::insert(&mut ej, e, list)?;
-        list.clear();
-        Ok(())
-    };
-    let (mut cur, mut list) = (None, Vec::new());
-    for r in members.iter()? {
+    let runs = members.iter()?.map(|r| {
         let (k, v) = r?;
         let ((e, first), (last, _)) = (k.value(), v.value());
-        if let Some(c) = cur.filter(|&c| c != e) {
-            flush(c, &mut list)?;
-        }
-        cur = Some(e);
-        for bid in first..=last {
-            if let Some(job) = jobs.get(&bid) {
-                list.push((job.as_str(), bid));
-            }
-        }
-    }
-    if let Some(c) = cur {
-        flush(c, &mut list)?;
-    }
-    Ok(())
+        Ok((e, first..=last))
+    });
+    super::per_eval(runs, |e, runs| {
+        let mut list: Vec<(&str, u64)> = runs
+            .into_iter()
+            .flatten()
+            .filter_map(|bid| jobs.get(&bid).map(|job| (job.as_str(), bid)))
+            .collect();
+        evaljobs::insert(&mut ej, e, &mut list)
+    })
 }
 
 #[cfg(test)]

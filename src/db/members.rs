@@ -159,28 +159,13 @@ pub(super) fn check(t: &impl ReadableTable<(u64, u64), (u64, bool)>) -> Result<u
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{rng, scratch_db};
     use super::*;
-    use redb::{Database, ReadableTableMetadata};
-
-    fn tmp(tag: &str) -> std::path::PathBuf {
-        let d = std::env::temp_dir().join(format!("hydrant-runs-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    }
-
-    /// A small deterministic generator (xorshift), so the property test needs no crate.
-    fn rng(seed: &mut u64) -> u64 {
-        *seed ^= *seed << 13;
-        *seed ^= *seed >> 7;
-        *seed ^= *seed << 17;
-        *seed
-    }
+    use redb::ReadableTableMetadata;
 
     #[test]
     fn runs_round_trip_any_member_set_and_answer_pages_and_lookups() {
-        let dir = tmp("prop");
-        let db = Database::create(dir.join("r.redb")).unwrap();
+        let db = scratch_db("runs-prop");
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         for case in 0..200u64 {
             // Ids clustered in a small range, so runs of both kinds form and break.
@@ -249,14 +234,11 @@ mod tests {
             }
             tx.commit().unwrap();
         }
-        drop(db);
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
     fn check_finds_a_backwards_run_and_an_overlap() {
-        let dir = tmp("check");
-        let db = Database::create(dir.join("r.redb")).unwrap();
+        let db = scratch_db("runs-check");
         let tx = db.begin_write().unwrap();
         {
             let mut t = tx.open_table(EVAL_MEMBERS).unwrap();
@@ -273,8 +255,6 @@ mod tests {
             assert!(e.contains("9..=8") && e.contains("ends before"), "{e}");
         }
         drop(tx);
-        drop(db);
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -165,25 +165,17 @@ pub(super) fn v2_to_v3(tx: &WriteTransaction) -> Result<()> {
         let old = tx.open_table(V2_EVAL_MEMBERS)?;
         let evals = tx.open_table(EVALS)?;
         let mut runs = tx.open_table(EVAL_MEMBERS)?;
-        let mut flush = |e: u64, list: Vec<(u64, bool)>| -> Result<()> {
+        let rows = old.iter()?.map(|r| {
+            let (k, new) = r?;
+            let (e, bid) = k.value();
+            Ok((e, (bid, new.value())))
+        });
+        super::per_eval(rows, |e, list| {
             if evals.get(e)?.is_some() {
                 members::insert(&mut runs, e, list)?;
             }
             Ok(())
-        };
-        let (mut cur, mut list) = (None, Vec::new());
-        for r in old.iter()? {
-            let (k, new) = r?;
-            let (e, bid) = k.value();
-            if let Some(c) = cur.filter(|&c| c != e) {
-                flush(c, std::mem::take(&mut list))?;
-            }
-            cur = Some(e);
-            list.push((bid, new.value()));
-        }
-        if let Some(c) = cur {
-            flush(c, list)?;
-        }
+        })?;
     }
     tx.delete_table(V2_EVAL_MEMBERS)?;
     Ok(())
@@ -197,26 +189,17 @@ pub(super) fn v3_to_v4(tx: &WriteTransaction) -> Result<()> {
         let old = tx.open_table(V3_EVAL_JOBS)?;
         let evals = tx.open_table(EVALS)?;
         let mut chunks = tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?;
-        let mut flush = |e: u64, list: &mut Vec<(String, u64)>| -> Result<()> {
-            if evals.get(e)?.is_some() {
-                evaljobs::insert(&mut chunks, e, list)?;
-            }
-            list.clear();
-            Ok(())
-        };
-        let (mut cur, mut list) = (None, Vec::new());
-        for r in old.iter()? {
+        let rows = old.iter()?.map(|r| {
             let (k, bid) = r?;
             let (e, job) = k.value();
-            if let Some(c) = cur.filter(|&c| c != e) {
-                flush(c, &mut list)?;
+            Ok((e, (job.to_string(), bid.value())))
+        });
+        super::per_eval(rows, |e, mut list| {
+            if evals.get(e)?.is_some() {
+                evaljobs::insert(&mut chunks, e, &mut list)?;
             }
-            cur = Some(e);
-            list.push((job.to_string(), bid.value()));
-        }
-        if let Some(c) = cur {
-            flush(c, &mut list)?;
-        }
+            Ok(())
+        })?;
     }
     tx.delete_table(V3_EVAL_JOBS)?;
     let ids: Vec<u64> = {

@@ -19,6 +19,8 @@ mod migrate;
 pub mod queue;
 mod queued;
 pub mod steps;
+#[cfg(test)]
+mod testutil;
 pub mod views;
 
 pub use maint::{BackupReport, CheckReport};
@@ -136,6 +138,27 @@ pub fn encode<T: Serialize>(v: &T) -> Vec<u8> {
 
 pub fn decode<T: DeserializeOwned>(what: &str, b: &[u8]) -> Result<T> {
     serde_json::from_slice(b).map_err(|e| DbError::Corrupt(format!("{what}: {e}")))
+}
+
+/// Calls `flush` once per eval with its items, for rows sorted by eval id (as the tables keyed
+/// by eval first are), so memory holds one eval's items rather than the table's.
+fn per_eval<T>(
+    rows: impl IntoIterator<Item = Result<(u64, T)>>,
+    mut flush: impl FnMut(u64, Vec<T>) -> Result<()>,
+) -> Result<()> {
+    let (mut cur, mut list) = (None, Vec::new());
+    for r in rows {
+        let (e, item) = r?;
+        if let Some(c) = cur.filter(|&c| c != e) {
+            flush(c, std::mem::take(&mut list))?;
+        }
+        cur = Some(e);
+        list.push(item);
+    }
+    match cur {
+        Some(c) => flush(c, list),
+        None => Ok(()),
+    }
 }
 
 pub fn now() -> i64 {

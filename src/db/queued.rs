@@ -247,23 +247,13 @@ pub(super) fn check(tx: &ReadTransaction) -> Result<Option<u64>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{rng, scratch_db};
     use super::*;
-    use redb::Database;
     use std::collections::BTreeSet;
-
-    fn rng(seed: &mut u64) -> u64 {
-        *seed ^= *seed << 13;
-        *seed ^= *seed >> 7;
-        *seed ^= *seed << 17;
-        *seed
-    }
 
     #[test]
     fn runs_follow_any_sequence_of_inserts_and_removes() {
-        let dir = std::env::temp_dir().join(format!("hydrant-queued-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = Database::create(dir.join("q.redb")).unwrap();
+        let db = scratch_db("queued");
         let mut seed = 0x853c_49e6_748f_ea9bu64;
         let mut want: BTreeSet<u64> = BTreeSet::new();
         let mut next_new = 1000u64;
@@ -349,16 +339,11 @@ mod tests {
         assert!(runs.windows(2).all(|w| w[0].1 + 1 < w[1].0), "{runs:?}");
         drop(t);
         drop(tx);
-        drop(db);
-        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
     fn check_finds_a_wrong_count_and_an_overlap() {
-        let dir = std::env::temp_dir().join(format!("hydrant-queued2-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = Database::create(dir.join("q.redb")).unwrap();
+        let db = scratch_db("queued2");
         let tx = db.begin_write().unwrap();
         {
             let mut q = Queued::open(&tx).unwrap();
@@ -374,7 +359,5 @@ mod tests {
         tx.commit().unwrap();
         let e = check(&db.begin_read().unwrap()).unwrap_err().to_string();
         assert!(e.contains("overlaps"), "{e}");
-        drop(db);
-        let _ = std::fs::remove_dir_all(dir);
     }
 }
