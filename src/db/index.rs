@@ -91,15 +91,16 @@ impl<'t> EvalIndex<'t> {
         })
     }
 
-    /// A new build record; `new_job`: its job had no build in the jobset before (the names
-    /// of a known job are indexed already, and stay until the jobset is deleted).
-    pub(super) fn new_build(&mut self, b: &Build, new_job: bool) -> Result<()> {
-        for out in b.outputs.values() {
-            self.outs.insert((out.as_str(), b.id), ())?;
+    /// New builds' output paths (path, build id), best sorted.
+    pub(super) fn outputs(&mut self, outs: &[(String, u64)]) -> Result<()> {
+        for (out, id) in outs {
+            self.outs.insert((out.as_str(), *id), ())?;
         }
-        if !new_job {
-            return Ok(());
-        }
+        Ok(())
+    }
+
+    /// The search keys of a new build's job (they stay until the jobset is deleted).
+    pub(super) fn new_job(&mut self, b: &Build) -> Result<()> {
         for k in name_keys(&b.job) {
             self.names.insert(
                 (

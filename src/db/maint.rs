@@ -102,8 +102,8 @@ macro_rules! each_table {
         $m!(DRV_BUILDS);
         $m!(super::queued::QUEUE_RUNS);
         $m!(super::queued::QUEUE_LEN);
-        $m!(JOB_LATEST);
         $m!(JOB_BUILDS);
+        $m!(super::reuse::REUSE_PRINTS);
         $m!(BUILD_STEPS);
         $m!(CACHE_PENDING);
         $m!(USERS);
@@ -295,8 +295,12 @@ impl Db {
         add(super::queued::check(&tx)?);
         // An older file's queue rows (runs from schema 4 on).
         add(check_plain(&tx, super::migrate::V3_QUEUE)?);
-        add(check_plain(&tx, JOB_LATEST)?);
+        // An older file's latest-build rows (derived from the job lists from schema 5 on).
+        add(check_plain(&tx, super::migrate::V4_JOB_LATEST)?);
         add(check_plain(&tx, JOB_BUILDS)?);
+        add(checked(&tx, super::reuse::REUSE_PRINTS, |t| {
+            super::reuse::check(t, &tx.open_table(JOBSET_EVALS)?)
+        })?);
         add(check_json::<_, BuildStep>(&tx, BUILD_STEPS, "build step")?);
         add(check_plain(&tx, CACHE_PENDING)?);
         add(check_json::<_, User>(&tx, USERS, "user")?);

@@ -12,12 +12,17 @@
 //! 3 → 4: the eval-job index, one row per (eval, job), becomes chunks of up to 64 jobs
 //! (`evaljobs`), and the queue, one row per build, runs of build ids (`queued`); the old tables
 //! are dropped.
+//!
+//! 4 → 5: the per-job latest-build table goes: a job's latest build is the last entry of its
+//! build list (`JOB_BUILDS`), which `record_eval` writes anyway. The two agree on every file
+//! whose builds were created by evals (ids only grow); on a file migrated from schema 1, a
+//! jobset's copy of an older shared build has a higher id than the jobset's own later builds,
+//! and is now its latest, as Hydra orders builds by id.
 
 use super::queue::JOB_LAST_SUCCESS;
 use super::{
     decode, encode, evaljobs, members, queued, status, Build, Db, Result, BUILDS, CACHE_PENDING,
-    DRV_BUILDS, EVALS, EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, JOB_LATEST,
-    V1_BUILDS_BY_DRV,
+    DRV_BUILDS, EVALS, EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, V1_BUILDS_BY_DRV,
 };
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use std::collections::{BTreeMap, HashMap};
@@ -32,6 +37,10 @@ pub(super) const V3_EVAL_JOBS: TableDefinition<(u64, &str), u64> =
 
 /// Schemas up to 3: queued build id → (), a row per build.
 pub(super) const V3_QUEUE: TableDefinition<u64, ()> = TableDefinition::new("queue");
+
+/// Schemas up to 4: (project, jobset, job) → newest build id of that job.
+pub(super) const V4_JOB_LATEST: TableDefinition<(&str, &str, &str), u64> =
+    TableDefinition::new("job_latest");
 
 /// META key: schema 1's flat GC roots are still to be moved (see `queue::runner`).
 pub(super) const FLAT_ROOTS: &str = "flat_roots_pending";
@@ -93,7 +102,7 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
     }
     // The per-job latest index pointed the other jobsets' jobs at the shared record.
     let latest: Vec<((String, String, String), u64)> = {
-        let t = tx.open_table(JOB_LATEST)?;
+        let t = tx.open_table(V4_JOB_LATEST)?;
         let mut v = Vec::new();
         for r in t.iter()? {
             let (k, id) = r?;
@@ -103,7 +112,7 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
         v
     };
     {
-        let mut t = tx.open_table(JOB_LATEST)?;
+        let mut t = tx.open_table(V4_JOB_LATEST)?;
         for ((p, j, job), id) in latest {
             if let Some(&new) = copies.get(&(p.clone(), j.clone(), id)) {
                 t.insert((p.as_str(), j.as_str(), job.as_str()), new)?;
@@ -150,6 +159,7 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
     // chunks.
     v2_to_v3(tx)?;
     v3_to_v4(tx)?;
+    v4_to_v5(tx)?;
     let mut gone = super::Deleted::default();
     for (p, j) in &orphans {
         super::delete_jobset_in(tx, p, j, &mut gone)?;
@@ -214,6 +224,12 @@ pub(super) fn v3_to_v4(tx: &WriteTransaction) -> Result<()> {
     Ok(())
 }
 
+/// Drops the per-job latest-build table (see the module's 4 → 5).
+pub(super) fn v4_to_v5(tx: &WriteTransaction) -> Result<()> {
+    tx.delete_table(V4_JOB_LATEST)?;
+    Ok(())
+}
+
 fn get(tx: &WriteTransaction, id: u64) -> Result<Option<Build>> {
     let t = tx.open_table(BUILDS)?;
     let v = t.get(id)?;
@@ -222,7 +238,7 @@ fn get(tx: &WriteTransaction, id: u64) -> Result<Option<Build>> {
 }
 
 fn latest_names(tx: &WriteTransaction, p: &str, j: &str) -> Result<BTreeMap<u64, String>> {
-    let t = tx.open_table(JOB_LATEST)?;
+    let t = tx.open_table(V4_JOB_LATEST)?;
     let mut out = BTreeMap::new();
     for r in t.range((p, j, "")..=(p, j, "\u{10FFFF}"))? {
         let (k, v) = r?;

@@ -18,6 +18,7 @@ mod members;
 mod migrate;
 pub mod queue;
 mod queued;
+mod reuse;
 pub mod steps;
 #[cfg(test)]
 mod testutil;
@@ -26,8 +27,9 @@ pub mod views;
 pub use maint::{BackupReport, CheckReport};
 
 /// 1: builds shared across jobsets by drvPath. 2: builds belong to one jobset. 3: eval members
-/// are stored as runs of build ids. 4: each eval's job list is stored in chunks (see `migrate`).
-pub const SCHEMA_VERSION: u64 = 4;
+/// are stored as runs of build ids. 4: each eval's job list is stored in chunks. 5: a job's latest
+/// build is the last of its build list (see `migrate`).
+pub const SCHEMA_VERSION: u64 = 5;
 
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub const PROJECTS: TableDefinition<&str, &[u8]> = TableDefinition::new("projects");
@@ -47,11 +49,59 @@ pub const DRV_BUILDS: TableDefinition<(&str, u64), ()> = TableDefinition::new("d
 /// Schema 1's drv path → build id (shared builds); dropped by the migration to 2.
 const V1_BUILDS_BY_DRV: &str = "builds_by_drv";
 // Queued or running builds: `queued` (runs of build ids); finished builds leave that index.
-/// (project, jobset, job) → newest build id of that job.
-pub const JOB_LATEST: TableDefinition<(&str, &str, &str), u64> = TableDefinition::new("job_latest");
 /// (project, jobset, job, build id) → (): every build of a job, for job pages and latestbuilds.
+/// A job's latest build is its last entry (`job_latest`, `jobset_latest`).
 pub const JOB_BUILDS: TableDefinition<(&str, &str, &str, u64), ()> =
     TableDefinition::new("job_builds");
+
+/// The newest build of a job (its highest id, as Hydra orders them).
+pub(crate) fn job_latest(
+    t: &impl ReadableTable<(&'static str, &'static str, &'static str, u64), ()>,
+    p: &str,
+    j: &str,
+    job: &str,
+) -> Result<Option<u64>> {
+    let last = t
+        .range((p, j, job, 0u64)..=(p, j, job, u64::MAX))?
+        .next_back();
+    Ok(last.transpose()?.map(|(k, _)| k.value().3))
+}
+
+/// Each job of a jobset with its newest build, in name order; `f` returns false to stop.
+/// Two seeks a job, whatever the length of its history.
+pub(crate) fn jobset_latest(
+    t: &impl ReadableTable<(&'static str, &'static str, &'static str, u64), ()>,
+    p: &str,
+    j: &str,
+    mut f: impl FnMut(&str, u64) -> Result<bool>,
+) -> Result<()> {
+    use std::ops::Bound::{Excluded, Included, Unbounded};
+    let mut job: Option<String> = None;
+    loop {
+        let lo = match &job {
+            None => Included((p, j, "", 0u64)),
+            Some(job) => Excluded((p, j, job.as_str(), u64::MAX)),
+        };
+        let next = t
+            .range::<(&str, &str, &str, u64)>((lo, Unbounded))?
+            .next()
+            .transpose()?;
+        let Some((k, _)) = next else { return Ok(()) };
+        let (kp, kj, name, _) = k.value();
+        if (kp, kj) != (p, j) {
+            return Ok(());
+        }
+        let name = name.to_string();
+        drop(k);
+        let Some(id) = job_latest(t, p, j, &name)? else {
+            return Ok(());
+        };
+        if !f(&name, id)? {
+            return Ok(());
+        }
+        job = Some(name);
+    }
+}
 /// (build id, step nr) → BuildStep
 pub const BUILD_STEPS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("build_steps");
 /// Builds that finished with output (status 0 or 6) and still await their cache uploads.
@@ -597,14 +647,17 @@ impl Db {
                 Some(SCHEMA_VERSION) => {}
                 Some(v) => {
                     drop(meta);
-                    // 1 → 2 ends with 2 → 3 → 4 (its orphan deletes are schema 4's).
+                    // 1 → 2 ends with 2 → 3 → 4 → 5 (its orphan deletes are schema 5's).
                     if v < 2 {
                         migrate::v1_to_v2(&tx)?;
                     } else {
                         if v < 3 {
                             migrate::v2_to_v3(&tx)?;
                         }
-                        migrate::v3_to_v4(&tx)?;
+                        if v < 4 {
+                            migrate::v3_to_v4(&tx)?;
+                        }
+                        migrate::v4_to_v5(&tx)?;
                     }
                     meta = tx.open_table(META)?;
                     meta.insert("schema_version", SCHEMA_VERSION)?;
@@ -624,8 +677,8 @@ impl Db {
             tx.open_table(DRV_BUILDS)?;
             tx.open_table(queued::QUEUE_RUNS)?;
             tx.open_table(queued::QUEUE_LEN)?;
-            tx.open_table(JOB_LATEST)?;
             tx.open_table(JOB_BUILDS)?;
+            tx.open_table(reuse::REUSE_PRINTS)?;
             tx.open_table(BUILD_STEPS)?;
             tx.open_table(CACHE_PENDING)?;
             tx.open_table(USERS)?;
@@ -950,6 +1003,12 @@ impl Db {
                 .collect();
             // job index → (previous build id, its drv differs)
             let mut reuse: Vec<Option<(u64, bool)>> = vec![None; jobs.len()];
+            // Jobs of the previous eval: their names are in the search index already.
+            let mut known = vec![false; jobs.len()];
+            let prints: Vec<u64> = jobs
+                .iter()
+                .map(|job| reuse::fingerprint(&job.job, &job.outputs))
+                .collect();
             {
                 let idx = tx.open_table(JOBSET_EVALS)?;
                 let last = idx
@@ -958,9 +1017,31 @@ impl Db {
                     .transpose()?
                     .map(|(k, _)| k.value().2);
                 if let Some(prev) = last {
-                    let members = tx.open_table(EVAL_MEMBERS)?;
+                    let chunks = tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?;
+                    let held = evaljobs::chunks(&chunks, prev)?;
+                    for (name, _) in evaljobs::decode_chunks(prev, &held)? {
+                        if let Some(&i) = by_name.get(name) {
+                            known[i] = true;
+                        }
+                    }
+                    // The previous builds that may be reused, with the job each may serve:
+                    // those whose fingerprint a job has, else (an older file) all of them.
+                    let old = reuse::read(&tx.open_table(reuse::REUSE_PRINTS)?, &p, &j, prev)?;
+                    let candidates: Vec<(u64, Option<usize>)> = match old {
+                        Some(old) => {
+                            let by_print: std::collections::HashMap<u64, usize> =
+                                prints.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+                            old.into_iter()
+                                .filter_map(|(bid, f)| by_print.get(&f).map(|&i| (bid, Some(i))))
+                                .collect()
+                        }
+                        None => members::ids(&tx.open_table(EVAL_MEMBERS)?, prev)?
+                            .into_iter()
+                            .map(|bid| (bid, None))
+                            .collect(),
+                    };
                     let builds = tx.open_table(BUILDS)?;
-                    for bid in members::ids(&members, prev)? {
+                    for (bid, want) in candidates {
                         let Some(v) = builds.get(bid)? else { continue };
                         let b: Prev = serde_json::from_slice(v.value())
                             .map_err(|e| DbError::Corrupt(format!("build {bid}: {e}")))?;
@@ -970,6 +1051,9 @@ impl Db {
                         let Some(&i) = by_name.get(b.job.as_ref()) else {
                             continue;
                         };
+                        if want.is_some_and(|w| w != i) {
+                            continue;
+                        }
                         let job = &jobs[i];
                         let same_outputs = b.outputs.len() == job.outputs.len()
                             && b.outputs
@@ -1003,7 +1087,6 @@ impl Db {
             let mut builds = tx.open_table(BUILDS)?;
             let mut by_drv = tx.open_table(DRV_BUILDS)?;
             let mut new_ids: Vec<u64> = Vec::new();
-            let mut latest = tx.open_table(JOB_LATEST)?;
             let mut job_builds = tx.open_table(JOB_BUILDS)?;
             let mut members = tx.open_table(EVAL_MEMBERS)?;
             let mut ix = index::EvalIndex::open(&tx)?;
@@ -1014,10 +1097,11 @@ impl Db {
                 let v = meta.get("next_build_id")?.map(|v| v.value()).unwrap_or(0);
                 v
             };
-            // Derivation paths are random keys: inserted in key order after the loop, which is
-            // much faster for a B-tree than 50,000 scattered inserts.
+            // Derivation and output paths are random keys: inserted in key order after the
+            // loop, which is much faster for a B-tree than 50,000 scattered inserts.
             let mut new_drvs: Vec<(String, u64)> = Vec::new();
-            for (job, reuse) in jobs.into_iter().zip(reuse) {
+            let mut new_outs: Vec<(String, u64)> = Vec::new();
+            for ((job, reuse), known) in jobs.into_iter().zip(reuse).zip(known) {
                 let (bid, is_new) = match reuse {
                     Some((bid, repoint)) => {
                         if repoint {
@@ -1035,7 +1119,7 @@ impl Db {
                     None => {
                         next_build += 1;
                         let bid = next_build;
-                        let b = Build {
+                        let mut b = Build {
                             id: bid,
                             project: p.clone(),
                             jobset: j.clone(),
@@ -1055,15 +1139,20 @@ impl Db {
                             ..Default::default()
                         };
                         builds.insert(bid, encode(&b).as_slice())?;
-                        // The job's latest build (a reused one is that already); a job seen
-                        // before has its names indexed.
-                        let known = latest
-                            .insert((p.as_str(), j.as_str(), b.job.as_str()), bid)?
-                            .is_some();
-                        ix.new_build(&b, !known)?;
+                        // The job's build list (its last entry is its latest build); a job of
+                        // the previous eval has its names indexed (an older one's are
+                        // written again, which changes nothing).
+                        job_builds.insert((p.as_str(), j.as_str(), job.job.as_str(), bid), ())?;
+                        if !known {
+                            ix.new_job(&b)?;
+                        }
+                        new_outs.extend(
+                            std::mem::take(&mut b.outputs)
+                                .into_values()
+                                .map(|o| (o, bid)),
+                        );
                         new_drvs.push((job.drvpath, bid));
                         new_ids.push(bid);
-                        job_builds.insert((p.as_str(), j.as_str(), job.job.as_str(), bid), ())?;
                         new_builds += 1;
                         (bid, true)
                     }
@@ -1073,6 +1162,13 @@ impl Db {
                 job_list.push((job.job, bid));
                 eval.nrbuilds += 1;
             }
+            reuse::write(
+                &mut tx.open_table(reuse::REUSE_PRINTS)?,
+                &p,
+                &j,
+                id,
+                bids.iter().copied().zip(prints),
+            )?;
             members::insert(&mut members, id, member_list)?;
             evaljobs::insert(
                 &mut tx.open_table(evaljobs::EVAL_JOB_CHUNKS)?,
@@ -1083,6 +1179,8 @@ impl Db {
             for (drv, bid) in &new_drvs {
                 by_drv.insert((drv.as_str(), *bid), ())?;
             }
+            new_outs.sort_unstable();
+            ix.outputs(&new_outs)?;
             queued::Queued::open(&tx)?.insert_new(new_ids)?;
             api::record_constituents(&tx, &aggs, &bids)?;
             tx.open_table(META)?.insert("next_build_id", next_build)?;
@@ -1182,16 +1280,15 @@ impl Db {
     /// Newest build of each job of a jobset.
     pub fn latest_builds(&self, project: &str, jobset: &str) -> Result<Vec<Build>> {
         let tx = self.inner.begin_read()?;
-        let l = tx.open_table(JOB_LATEST)?;
+        let l = tx.open_table(JOB_BUILDS)?;
         let b = tx.open_table(BUILDS)?;
         let mut out = Vec::new();
-        for r in l.range((project, jobset, "")..=(project, jobset, "\u{10FFFF}"))? {
-            let (_, v) = r?;
-            let id = v.value();
+        jobset_latest(&l, project, jobset, |_, id| {
             if let Some(rec) = b.get(id)? {
                 out.push(decode(&format!("build {id}"), rec.value())?);
             }
-        }
+            Ok(true)
+        })?;
         Ok(out)
     }
 
@@ -1442,6 +1539,7 @@ pub(super) fn delete_jobset_in(
     out: &mut Deleted,
 ) -> Result<()> {
     tx.open_table(JOBSETS)?.remove((p, j))?;
+    tx.open_table(reuse::REUSE_PRINTS)?.remove((p, j))?;
     tx.open_table(JOBSET_INPUTS)?
         .retain_in((p, j, "")..=(p, j, "\u{10FFFF}"), |_, _| false)?;
     // Evals and their members.
@@ -1478,8 +1576,8 @@ pub(super) fn delete_jobset_in(
         }
         build_ids.extend(keys.iter().map(|(_, id)| *id));
         job_keys = keys;
-        for def in [JOB_LATEST, queue::JOB_LAST_SUCCESS] {
-            let mut t = tx.open_table(def)?;
+        {
+            let mut t = tx.open_table(queue::JOB_LAST_SUCCESS)?;
             let mut jobs = Vec::new();
             for r in t.range((p, j, "")..)? {
                 let k = r?.0;
@@ -2038,6 +2136,192 @@ mod tests {
         drop(db);
         let r = Db::check(&dir.join("h.redb")).unwrap();
         assert_eq!(r.schema, SCHEMA_VERSION);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn reuse_through_fingerprints_decides_as_reading_every_previous_build() {
+        // Two files get the same evals; the second loses its fingerprint row before each one,
+        // so it reads every member of the previous eval (the way before schema 5).
+        let (a, dir_a) = tmpdb("reuse-a");
+        let (b, dir_b) = tmpdb("reuse-b");
+        for db in [&a, &b] {
+            put_project(db, "p");
+            db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let ev = || Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        for round in 0..40 {
+            // Names and outputs from small pools, so jobs come and go, keep or change their
+            // outputs, swap outputs with another job, or have none (then the drv decides).
+            let n = testutil::rng(&mut seed) % 30;
+            let mut jobs: BTreeMap<String, NewJob> = BTreeMap::new();
+            for _ in 0..n {
+                let k = testutil::rng(&mut seed) % 25;
+                let name = format!("j{k}");
+                let out = |p: String| BTreeMap::from([("out".to_string(), p)]);
+                let (outputs, drv) = match testutil::rng(&mut seed) % 8 {
+                    0 => (BTreeMap::new(), testutil::rng(&mut seed) % 2),
+                    1 => (out(format!("/nix/store/o{}", (k + 1) % 25)), 0),
+                    2 => (out(format!("/nix/store/o{k}-{round}")), 0),
+                    3 => {
+                        let mut o = out(format!("/nix/store/o{k}"));
+                        o.insert("dev".into(), format!("/nix/store/o{k}-dev"));
+                        (o, 0)
+                    }
+                    _ => (
+                        out(format!("/nix/store/o{k}")),
+                        testutil::rng(&mut seed) % 2,
+                    ),
+                };
+                jobs.insert(
+                    name.clone(),
+                    NewJob {
+                        job: name,
+                        drvpath: format!("/nix/store/d{k}-{drv}.drv"),
+                        outputs,
+                        ..Default::default()
+                    },
+                );
+            }
+            let jobs: Vec<NewJob> = jobs.into_values().collect();
+            {
+                let tx = b.inner.begin_write().unwrap();
+                tx.open_table(reuse::REUSE_PRINTS)
+                    .unwrap()
+                    .remove(("p", "j"))
+                    .unwrap();
+                tx.commit().unwrap();
+            }
+            let ea = a.record_eval(ev(), jobs.clone()).unwrap();
+            let eb = b.record_eval(ev(), jobs).unwrap();
+            let members = |db: &Db, e: u64| -> Vec<(u64, bool, String)> {
+                db.eval_builds(e)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(b, new)| (b.id, new, b.drvpath))
+                    .collect()
+            };
+            assert_eq!(members(&a, ea.id), members(&b, eb.id), "round {round}");
+            assert_eq!(ea.hasnewbuilds, eb.hasnewbuilds, "round {round}");
+        }
+        // Reuse happened, and so did new builds.
+        let (mut reused, mut new) = (0, 0);
+        for e in 1..=40 {
+            for (_, is_new) in a.eval_builds(e).unwrap() {
+                if is_new {
+                    new += 1
+                } else {
+                    reused += 1
+                }
+            }
+        }
+        assert!(reused > 40 && new > 40, "{reused} reused, {new} new");
+        drop((a, b));
+        for d in [dir_a, dir_b] {
+            assert!(Db::check(&d.join("h.redb")).is_ok());
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+
+    #[test]
+    fn schema_4_latest_rows_go_and_the_latest_build_is_the_last_of_the_job_list() {
+        let (db, dir) = tmpdb("v4latest");
+        put_project(&db, "p");
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let job = |n: &str, tag: &str| NewJob {
+            job: n.into(),
+            drvpath: format!("/nix/store/{n}-{tag}.drv"),
+            outputs: [("out".to_string(), format!("/nix/store/{n}-{tag}"))].into(),
+            ..Default::default()
+        };
+        let ev = || Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        db.record_eval(ev(), vec![job("a", "1"), job("b", "1"), job("c", "1")])
+            .unwrap();
+        let e2 = db
+            .record_eval(ev(), vec![job("a", "1"), job("b", "2"), job("d", "1")])
+            .unwrap();
+        let latest = |db: &Db| -> Vec<(String, u64)> {
+            db.latest_builds("p", "j")
+                .unwrap()
+                .into_iter()
+                .map(|b| (b.job, b.id))
+                .collect()
+        };
+        // c is gone from the last eval but keeps its latest build, as before.
+        let want: Vec<(String, u64)> = [("a", 1), ("b", 4), ("c", 3), ("d", 5)]
+            .iter()
+            .map(|(j, i)| (j.to_string(), *i))
+            .collect();
+        assert_eq!(latest(&db), want);
+        // Rewrite the file as schema 4 wrote it: a latest row per job, no fingerprints.
+        {
+            let tx = db.inner.begin_write().unwrap();
+            tx.delete_table(reuse::REUSE_PRINTS).unwrap();
+            {
+                let mut t = tx.open_table(migrate::V4_JOB_LATEST).unwrap();
+                for (j, id) in &want {
+                    t.insert(("p", "j", j.as_str()), *id).unwrap();
+                }
+                tx.open_table(META)
+                    .unwrap()
+                    .insert("schema_version", 4)
+                    .unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        drop(db);
+        let r = Db::check(&dir.join("h.redb")).unwrap();
+        assert_eq!(r.schema, 4);
+        let db = Db::open(&dir.join("h.redb")).unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(latest(&db), want);
+        {
+            let tx = db.inner.begin_read().unwrap();
+            assert!(matches!(
+                tx.open_table(migrate::V4_JOB_LATEST),
+                Err(redb::TableError::TableDoesNotExist(_))
+            ));
+        }
+        // The next eval reuses without fingerprints (none were kept), the one after with them.
+        let e3 = db
+            .record_eval(ev(), vec![job("a", "1"), job("b", "2"), job("d", "1")])
+            .unwrap();
+        assert!(!e3.hasnewbuilds);
+        let ids = |e: u64| -> Vec<u64> {
+            db.eval_builds(e)
+                .unwrap()
+                .into_iter()
+                .map(|(b, _)| b.id)
+                .collect()
+        };
+        assert_eq!(ids(e3.id), ids(e2.id));
+        let e4 = db
+            .record_eval(ev(), vec![job("a", "1"), job("b", "3"), job("d", "1")])
+            .unwrap();
+        assert_eq!(ids(e4.id), vec![1, 5, 6]);
+        assert_eq!(
+            latest(&db),
+            [("a", 1), ("b", 6), ("c", 3), ("d", 5)]
+                .iter()
+                .map(|(j, i)| (j.to_string(), *i))
+                .collect::<Vec<_>>()
+        );
+        // The job filter of the build lists goes by the same index.
+        assert!(db.job_has_newer("p", "j", "b", 4).unwrap());
+        drop(db);
+        assert_eq!(
+            Db::check(&dir.join("h.redb")).unwrap().schema,
+            SCHEMA_VERSION
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -6,7 +6,6 @@ use super::evaljobs;
 use super::queue::{get_build, QUEUE_RUNNING};
 use super::{
     decode, index, members, Build, Db, Result, BUILDS, EVAL_MEMBERS, JOBSET_EVALS, JOB_BUILDS,
-    JOB_LATEST,
 };
 use redb::ReadableTable;
 
@@ -238,22 +237,38 @@ fn may_match(tx: &redb::ReadTransaction, f: &BuildFilter) -> Result<bool> {
     if f.project.is_empty() {
         return Ok(true);
     }
-    let l = tx.open_table(JOB_LATEST)?;
+    let l = tx.open_table(JOB_BUILDS)?;
     let p = f.project.as_str();
-    if !f.jobset.is_empty() && !f.job.is_empty() {
-        return Ok(l.get((p, f.jobset.as_str(), f.job.as_str()))?.is_some());
+    if !f.jobset.is_empty() {
+        let j = f.jobset.as_str();
+        if !f.job.is_empty() {
+            return Ok(super::job_latest(&l, p, j, &f.job)?.is_some());
+        }
+        return Ok(l
+            .range((p, j, "", 0u64)..)?
+            .next()
+            .transpose()?
+            .is_some_and(|(k, _)| {
+                let (kp, kj, _, _) = k.value();
+                (kp, kj) == (p, j)
+            }));
     }
-    let (lo, hi) = if f.jobset.is_empty() {
-        ((p, "", ""), (p, "\u{10FFFF}", ""))
-    } else {
-        (
-            (p, f.jobset.as_str(), ""),
-            (p, f.jobset.as_str(), "\u{10FFFF}"),
-        )
-    };
-    for r in l.range(lo..=hi)? {
+    if f.job.is_empty() {
+        return Ok(l
+            .range((p, "", "", 0u64)..)?
+            .next()
+            .transpose()?
+            .is_some_and(|(k, _)| k.value().0 == p));
+    }
+    // A job in any jobset of the project: one lookup per jobset.
+    let jobsets = tx.open_table(super::JOBSETS)?;
+    for r in jobsets.range((p, "")..)? {
         let (k, _) = r?;
-        if f.job.is_empty() || k.value().2 == f.job {
+        let (kp, j) = k.value();
+        if kp != p {
+            break;
+        }
+        if super::job_latest(&l, p, j, &f.job)?.is_some() {
             return Ok(true);
         }
     }
@@ -732,7 +747,7 @@ impl Db {
         let builds = tx.open_table(BUILDS)?;
         {
             let names = tx.open_table(index::JOB_NAMES)?;
-            let latest = tx.open_table(JOB_LATEST)?;
+            let latest = tx.open_table(JOB_BUILDS)?;
             let mut seen = std::collections::BTreeSet::new();
             for r in names.range((lower.as_str(), "", "", "")..)? {
                 let k = r?.0;
@@ -743,7 +758,7 @@ impl Db {
                 if !seen.insert((p.to_string(), j.to_string(), job.to_string())) {
                     continue;
                 }
-                if let Some(id) = latest.get((p, j, job))?.map(|v| v.value()) {
+                if let Some(id) = super::job_latest(&latest, p, j, job)? {
                     if let Some(b) = get_build(&builds, id)? {
                         h.jobs.push(b);
                     }
