@@ -269,10 +269,16 @@ fn errors_tab(c: &ErrorChanges) -> Markup {
 /// Rows of the "All builds" tab per page.
 const ALL_PER_PAGE: usize = 200;
 
+/// Pages of the "All builds" tab (at least one).
+fn all_pages(e: &Eval) -> usize {
+    let total = usize::try_from(e.nrbuilds).unwrap_or(usize::MAX);
+    total.div_ceil(ALL_PER_PAGE).max(1)
+}
+
 fn all_tab(v: &EvalView, href: &str) -> Markup {
     let builds = v.builds;
     let total = usize::try_from(v.eval.nrbuilds).unwrap_or(usize::MAX);
-    let pages = total.div_ceil(ALL_PER_PAGE).max(1);
+    let pages = all_pages(v.eval);
     html! {
         @if pages > 1 {
             div.pager #eval-builds-pager {
@@ -364,7 +370,8 @@ fn eval_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         }
         _ => default_tab(&diff),
     };
-    let page = page_number(ctx)?;
+    // A page past the last shows the last (a list that shrank, an edited link).
+    let page = page_number(ctx)?.min(all_pages(&e));
     let builds = if tab == "all" {
         let offset = (page - 1).saturating_mul(ALL_PER_PAGE);
         ctx.app.db.eval_builds_page(e.id, offset, ALL_PER_PAGE)?
