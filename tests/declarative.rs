@@ -173,7 +173,7 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
     let spec2 = json!({"alpha": spec_jobset("second alpha", &src), "gamma": gamma});
     commit(&repo, "spec.json", &spec2.to_string(), "edit");
     push_and_wait(&c, &srv, &repo, "the edited spec", |_, n| {
-        n == [".jobsets", "alpha", "gamma"]
+        n == [".jobsets", "alpha", "beta", "gamma"]
     });
     assert_eq!(
         c.get("/jobset/decl/alpha").json()["description"],
@@ -184,7 +184,12 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
         (g["type"].clone(), g["flake"].clone()),
         (json!(1), json!(flake))
     );
-    assert_eq!(c.get("/jobset/decl/beta").status, 404);
+    // beta, no longer in the spec, is disabled and hidden with its history, as in Hydra.
+    let beta = c.get("/jobset/decl/beta").json();
+    assert_eq!(
+        (beta["enabled"].clone(), beta["hidden"].clone()),
+        (json!(0), json!(true))
+    );
 
     // Malformed and hostile specs: each leaves the jobsets as they were and says why.
     let outside = state.path().join("outside.json");
@@ -227,7 +232,7 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
         });
         assert_eq!(
             jobset_names(&c, "decl"),
-            [".jobsets", "alpha", "gamma"],
+            [".jobsets", "alpha", "beta", "gamma"],
             "{what}"
         );
         assert_eq!(
@@ -253,7 +258,10 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
             .as_str()
             .is_some_and(|e| e.contains("leads outside the input"))
     });
-    assert_eq!(jobset_names(&c, "decl"), [".jobsets", "alpha", "gamma"]);
+    assert_eq!(
+        jobset_names(&c, "decl"),
+        [".jobsets", "alpha", "beta", "gamma"]
+    );
 
     // The project form shows the declarative fields and says which one is wrong.
     let browser = srv.client().login("admin", "adminpw").html();
@@ -286,7 +294,7 @@ fn static_spec_creates_updates_and_refuses_bad_specs() {
     let mut body = project_body("Decl");
     body["declarative"] = json!({"file": "", "type": "", "value": ""});
     assert_eq!(c.put_json("/project/decl", &body).status, 200);
-    assert_eq!(jobset_names(&c, "decl"), ["alpha", "gamma"]);
+    assert_eq!(jobset_names(&c, "decl"), ["alpha", "beta", "gamma"]);
     assert!(c.get("/project/decl").json().get("declarative").is_none());
     let r = c.put_json("/jobset/decl/alpha", &js);
     assert_eq!(r.status, 200, "{}", r.body);

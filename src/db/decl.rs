@@ -8,14 +8,14 @@ use super::*;
 pub struct Applied {
     pub created: Vec<String>,
     pub updated: Vec<String>,
-    /// The jobsets the spec no longer has, deleted with everything of them (the caller removes
-    /// their files: `queue::removed`).
-    pub deleted: Deleted,
+    /// The jobsets the spec no longer has, disabled and hidden with their history kept, as
+    /// Hydra does (a spec naming one again brings it back).
+    pub disabled: Vec<String>,
 }
 
 impl Applied {
     pub fn changed(&self) -> bool {
-        !(self.created.is_empty() && self.updated.is_empty() && self.deleted.jobsets.is_empty())
+        !(self.created.is_empty() && self.updated.is_empty() && self.disabled.is_empty())
     }
 }
 
@@ -155,9 +155,10 @@ fn decl_jobset_in(tx: &redb::WriteTransaction, p: &Project, what: &DeclJobset) -
 impl Db {
     /// Makes the jobsets of declarative project `project` exactly `spec` (besides `.jobsets`),
     /// in one write transaction: new ones are created, changed ones updated (their evaluation
-    /// bookkeeping kept), and those the spec no longer names deleted with everything of them,
-    /// as `delete_jobset` does. The project's spec error is cleared. Any invalid jobset or
-    /// input drops the transaction, so nothing changes.
+    /// bookkeeping kept), and those the spec no longer names disabled and hidden (Hydra's
+    /// `enabled => 0, hidden => 1`), so a spec that drops or renames a jobset by mistake loses
+    /// no history. The project's spec error is cleared. Any invalid jobset or input drops the
+    /// transaction, so nothing changes.
     pub fn apply_declarative(
         &self,
         project: &str,
@@ -187,19 +188,29 @@ impl Db {
                 None => {}
             }
         }
-        let gone: Vec<String> = {
+        let gone: Vec<Jobset> = {
             let t = tx.open_table(JOBSETS)?;
             let mut v = Vec::new();
             for r in t.range((project, "")..=(project, "\u{10FFFF}"))? {
-                let name = r?.0.value().1.to_string();
-                if name != DECL_JOBSET && !names.contains(name.as_str()) {
-                    v.push(name);
+                let (k, val) = r?;
+                let name = k.value().1;
+                if name != DECL_JOBSET && !names.contains(name) {
+                    let js: Jobset = decode(&format!("jobset {project}:{name}"), val.value())?;
+                    if js.enabled != JOBSET_DISABLED || js.visible {
+                        v.push(js);
+                    }
                 }
             }
             v
         };
-        for j in gone {
-            delete_jobset_in(&tx, project, &j, &mut out.deleted)?;
+        if !gone.is_empty() {
+            let mut t = tx.open_table(JOBSETS)?;
+            for mut js in gone {
+                js.enabled = JOBSET_DISABLED;
+                js.visible = false;
+                t.insert((project, js.name.as_str()), encode(&js).as_slice())?;
+                out.disabled.push(js.name);
+            }
         }
         if p.declerror.is_some() {
             p.declerror = None;
@@ -324,7 +335,9 @@ mod tests {
             .apply_declarative("p", &[js("a", "A2"), js("c", "C")])
             .unwrap();
         assert_eq!((a.created, a.updated), (vec!["c".into()], vec!["a".into()]));
-        assert_eq!(a.deleted.jobsets, [("p".to_string(), "b".to_string())]);
+        assert_eq!(a.disabled, ["b"]);
+        let b_js = db.jobset("p", "b").unwrap().unwrap();
+        assert_eq!((b_js.enabled, b_js.visible), (JOBSET_DISABLED, false));
         let a_js = db.jobset("p", "a").unwrap().unwrap();
         assert_eq!(
             (a_js.description.as_str(), a_js.lastcheckedtime),
@@ -337,24 +350,37 @@ mod tests {
                 .map(|j| j.name)
                 .collect()
         };
-        assert_eq!(names(), [".jobsets", "a", "c"]);
-        // Unchanged: nothing written.
+        assert_eq!(names(), [".jobsets", "a", "b", "c"]);
+        // Unchanged (b stays disabled): nothing written.
         assert!(!db
             .apply_declarative("p", &[js("a", "A2"), js("c", "C")])
             .unwrap()
             .changed());
+        // Named again, b comes back as the spec has it, with its history.
+        db.update_jobset("p", "b", |j| j.lastcheckedtime = Some(9))
+            .unwrap();
+        let a = db
+            .apply_declarative("p", &[js("a", "A2"), js("b", "B"), js("c", "C")])
+            .unwrap();
+        assert_eq!((a.updated, a.disabled), (vec!["b".to_string()], vec![]));
+        let b_js = db.jobset("p", "b").unwrap().unwrap();
+        assert_eq!(
+            (b_js.enabled, b_js.visible, b_js.lastcheckedtime),
+            (js("b", "B").0.enabled, true, Some(9))
+        );
+        assert_ne!(b_js.enabled, JOBSET_DISABLED);
         // A bad jobset anywhere: nothing changes.
         let mut bad = js("d", "D");
         bad.0.schedulingshares = 0;
         assert!(db.apply_declarative("p", &[js("a", "A3"), bad]).is_err());
-        assert_eq!(names(), [".jobsets", "a", "c"]);
+        assert_eq!(names(), [".jobsets", "a", "b", "c"]);
         assert_eq!(db.jobset("p", "a").unwrap().unwrap().description, "A2");
         // No longer declarative: `.jobsets` goes in the same transaction; a spec is refused.
         p.declfile.clear();
         let (_, gone) = db.put_project_decl(&p).unwrap();
         assert_eq!(gone.jobsets, [("p".to_string(), DECL_JOBSET.to_string())]);
         assert!(db.apply_declarative("p", &[]).is_err());
-        assert_eq!(db.jobsets("p").unwrap().len(), 2);
+        assert_eq!(db.jobsets("p").unwrap().len(), 3);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

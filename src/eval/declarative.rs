@@ -14,7 +14,8 @@
 //! the forms and specs), its local-path inputs checked against `allowed_path_inputs` (a spec is
 //! repository content, so no admin stands behind it), and the whole spec applied in one
 //! transaction (`Db::apply_declarative`). Any error is stored on the project, shown on its page
-//! and in its JSON, and changes nothing.
+//! and in its JSON, and changes nothing. A jobset the spec no longer names is disabled and
+//! hidden with its history, as in Hydra; naming it again brings it back.
 
 use super::inputs::{self, FetchCtx};
 use super::run::cap_text;
@@ -193,8 +194,8 @@ pub fn parse_static(
     Ok(out)
 }
 
-/// Applies parsed jobsets (one transaction), then removes what deleted ones left on disk and
-/// wakes the evaluator and the queue for the new and changed ones.
+/// Applies parsed jobsets (one transaction; those the spec no longer names are disabled and
+/// hidden), then wakes the evaluator and the queue for the new and changed ones.
 fn apply(
     app: &App,
     project: &str,
@@ -204,17 +205,11 @@ fn apply(
         Ok(a) => {
             if a.changed() {
                 eprintln!(
-                    "hydrant: declarative project `{project}`: created [{}], updated [{}], deleted [{}]",
+                    "hydrant: declarative project `{project}`: created [{}], updated [{}], disabled and hidden [{}]",
                     a.created.join(" "),
                     a.updated.join(" "),
-                    a.deleted
-                        .jobsets
-                        .iter()
-                        .map(|(_, j)| j.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    a.disabled.join(" ")
                 );
-                crate::queue::removed(app, &a.deleted);
                 if let Err(e) = crate::queue::jobsets_changed(app) {
                     eprintln!("hydrant: declarative project `{project}`: {e}");
                 }
