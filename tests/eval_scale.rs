@@ -333,6 +333,57 @@ fn a_running_eval_shows_progress_and_a_user_can_cancel_it() {
     assert_eq!(evals["evals"].as_array().map(Vec::len), Some(0), "{evals}");
 }
 
+/// A push or an Evaluate click while the jobset is being evaluated is kept for after it (as
+/// Hydra keeps a trigger newer than the eval's start): the end of the running eval used to
+/// clear it, so the new commit waited for the next check interval, here never.
+#[test]
+fn a_trigger_during_an_eval_runs_another_eval_after_it() {
+    let (state, tok) = admin_state("scale-retrigger");
+    let src = state.path().join("src");
+    // 120 jobs of about 50 ms of evaluation each: a few seconds on two workers.
+    write_file(
+        &src,
+        "release.nix",
+        &format!(
+            "{{ ... }}: let {MK} in builtins.listToAttrs (builtins.genList (i: {{ name = \"slow${{toString i}}\";
+               value = mk \"slow${{toString i}}\" (toString (builtins.foldl' builtins.add i (builtins.genList (x: x) 200000))); }}) 120)"
+        ),
+    );
+    let srv = Server::builder(state.path())
+        .config(&format!(
+            "eval_workers = 2\nallowed_path_inputs = {}\n",
+            state.path().display()
+        ))
+        .start();
+    let c = srv.client().with_bearer(&tok);
+    assert_eq!(c.put_json("/project/p", &project_body("P")).status, 201);
+    let r = c.put_json("/jobset/p/j", &jobset_body(src.to_str().unwrap()));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let evaluate = || {
+        let r = c.post_json("/jobset/p/j/evaluate", &serde_json::json!({}));
+        assert_eq!(r.status, 200, "{}", r.body);
+    };
+    evaluate();
+    wait_for("the first eval", Duration::from_secs(60), &srv, || {
+        let v = c.get("/jobset/p/j/eval-progress").json();
+        (v["running"] == true && v["jobs"].as_u64() > Some(2)).then_some(())
+    });
+    evaluate();
+    // The second trigger came while the first eval ran (else this test proves nothing).
+    assert_eq!(c.get("/jobset/p/j/eval-progress").json()["running"], true);
+    let evals = wait_for("a second eval", Duration::from_secs(90), &srv, || {
+        let v = c.get("/jobset/p/j/evals").json();
+        let n = v["evals"].as_array().map(Vec::len).unwrap_or(0);
+        (n >= 2).then_some(n)
+    });
+    assert_eq!(evals, 2);
+    wait_for("no trigger left", Duration::from_secs(30), &srv, || {
+        c.get("/jobset/p/j").json()["triggertime"]
+            .is_null()
+            .then_some(())
+    });
+}
+
 /// Issue 17's silent loss: two workers writing ~3,000 new derivations to one store at once
 /// (Nix's "SQLite database is busy" territory), with some throwing jobs and some user traces
 /// on the same stderr, three times over: every job is a build or an error each time.

@@ -37,6 +37,7 @@ fn keep_bookkeeping(new: &mut Jobset, cur: &Jobset) {
     new.lastcheckedtime = cur.lastcheckedtime;
     new.triggertime = cur.triggertime;
     new.force_eval = cur.force_eval;
+    new.trigger_seq = cur.trigger_seq;
     new.fetcherrormsg = cur.fetcherrormsg.clone();
     new.errormsg = cur.errormsg.clone();
     new.errortime = cur.errortime;

@@ -302,6 +302,10 @@ pub struct Jobset {
     pub triggertime: Option<i64>,
     #[serde(default)]
     pub force_eval: bool,
+    /// Triggers so far (each `scheduler::trigger` adds one): an evaluation ends the trigger
+    /// only if none came while it ran (`end_trigger`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub trigger_seq: u64,
     #[serde(default)]
     pub fetcherrormsg: Option<String>,
     #[serde(default)]
@@ -320,6 +324,16 @@ pub struct Jobset {
 }
 
 impl Jobset {
+    /// Ends an evaluation that started when the jobset had had `seen` triggers: its trigger
+    /// and force flag go, unless another trigger came while it ran (a push during an eval);
+    /// that one stays pending, as Hydra keeps a trigger newer than the eval's start.
+    pub fn end_trigger(&mut self, seen: u64) {
+        if self.trigger_seq == seen {
+            self.triggertime = None;
+            self.force_eval = false;
+        }
+    }
+
     pub fn new(project: &str, name: &str) -> Jobset {
         Jobset {
             project: project.into(),
@@ -337,6 +351,7 @@ impl Jobset {
             lastcheckedtime: None,
             triggertime: None,
             force_eval: false,
+            trigger_seq: 0,
             fetcherrormsg: None,
             errormsg: None,
             errortime: None,
@@ -964,7 +979,18 @@ impl Db {
     /// build only from the previous eval of the same jobset, with the same job name and the same
     /// output paths (a changed drv with the same outputs is repointed); anything else is a new
     /// build of this jobset. Returns the eval with its id, nrbuilds and hasnewbuilds filled in.
-    pub fn record_eval(&self, mut eval: Eval, jobs: Vec<NewJob>) -> Result<Eval> {
+    pub fn record_eval(&self, eval: Eval, jobs: Vec<NewJob>) -> Result<Eval> {
+        self.record_eval_seen(eval, jobs, None)
+    }
+
+    /// `record_eval` for an evaluation that started when its jobset had had `seen` triggers
+    /// (`Jobset::end_trigger`); None ends any trigger.
+    pub fn record_eval_seen(
+        &self,
+        mut eval: Eval,
+        jobs: Vec<NewJob>,
+        seen: Option<u64>,
+    ) -> Result<Eval> {
         let tx = self.inner.begin_write()?;
         // An evaluation that ran while its jobset was deleted records nothing.
         if tx
@@ -1203,8 +1229,7 @@ impl Db {
                 js.errormsg = eval.errormsg.clone();
                 js.errortime = eval.errormsg.as_ref().map(|_| eval.timestamp);
                 js.fetcherrormsg = None;
-                js.force_eval = false;
-                js.triggertime = None;
+                js.end_trigger(seen.unwrap_or(js.trigger_seq));
                 jobsets.insert((p.as_str(), j.as_str()), encode(&js).as_slice())?;
             }
         }

@@ -238,14 +238,13 @@ pub fn refresh(
     app: &App,
     proj: &Project,
     ctx: &FetchCtx,
-    timestamp: i64,
+    (timestamp, seen): (i64, u64),
 ) -> Result<Option<EvalOutcome>, EvalError> {
     let pn = proj.name.as_str();
     let done = |fetch_error: Option<String>, error: Option<String>| {
         app.db.update_jobset(pn, DECL_JOBSET, move |j| {
             j.lastcheckedtime = Some(timestamp);
-            j.triggertime = None;
-            j.force_eval = false;
+            j.end_trigger(seen);
             j.fetcherrormsg = fetch_error;
             if error.is_some() {
                 j.errortime = Some(timestamp);

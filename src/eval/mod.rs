@@ -631,7 +631,7 @@ fn cancelled_by_user(
     app: &App,
     project: &str,
     jobset: &str,
-    timestamp: i64,
+    (timestamp, seen): (i64, u64),
     msg: String,
 ) -> Result<EvalOutcome, EvalError> {
     let m = msg.clone();
@@ -639,8 +639,7 @@ fn cancelled_by_user(
         j.errormsg = Some(m);
         j.errortime = Some(timestamp);
         j.lastcheckedtime = Some(timestamp);
-        j.triggertime = None;
-        j.force_eval = false;
+        j.end_trigger(seen);
     })?;
     Ok(EvalOutcome::Cancelled(msg))
 }
@@ -674,6 +673,8 @@ pub fn evaluate_jobset(
     }
 
     let timestamp = db::now();
+    // Triggers after this one stay pending (`Jobset::end_trigger`).
+    let seen = js.trigger_seq;
     let running = app.evals.start(project, jobset, timestamp);
     let progress = running.progress();
     let cancelled = || app.shutting_down() || progress.cancel_requested();
@@ -699,7 +700,7 @@ pub fn evaluate_jobset(
     };
     // A declarative project's `.jobsets`: its spec is read first (see `declarative`).
     let js = if jobset == db::DECL_JOBSET && proj.is_declarative() {
-        match declarative::refresh(app, &proj, &ctx, timestamp)? {
+        match declarative::refresh(app, &proj, &ctx, (timestamp, seen))? {
             Some(outcome) => return Ok(outcome),
             None => app
                 .db
@@ -715,8 +716,7 @@ pub fn evaluate_jobset(
         app.db.update_jobset(project, jobset, move |j| {
             j.fetcherrormsg = Some(m);
             j.lastcheckedtime = Some(timestamp);
-            j.triggertime = None;
-            j.force_eval = false;
+            j.end_trigger(seen);
         })?;
         Ok(EvalOutcome::FetchFailed(msg))
     };
@@ -736,7 +736,7 @@ pub fn evaluate_jobset(
             Ok(l) => locked = Some(l),
             Err(flake::LockError::Run(RunError::Cancelled { .. })) => {
                 if let Some(msg) = user_cancel() {
-                    return cancelled_by_user(app, project, jobset, timestamp, msg);
+                    return cancelled_by_user(app, project, jobset, (timestamp, seen), msg);
                 }
                 return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
             }
@@ -752,7 +752,7 @@ pub fn evaluate_jobset(
             Ok(f) => fetched.push(f),
             Err(e) if e.is_cancelled() => {
                 if let Some(msg) = user_cancel() {
-                    return cancelled_by_user(app, project, jobset, timestamp, msg);
+                    return cancelled_by_user(app, project, jobset, (timestamp, seen), msg);
                 }
                 return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
             }
@@ -787,8 +787,7 @@ pub fn evaluate_jobset(
         app.db.update_jobset(project, jobset, |j| {
             j.lastcheckedtime = Some(timestamp);
             j.fetcherrormsg = None;
-            j.triggertime = None;
-            j.force_eval = false;
+            j.end_trigger(seen);
         })?;
         return Ok(EvalOutcome::Unchanged);
     }
@@ -801,8 +800,7 @@ pub fn evaluate_jobset(
             j.errortime = Some(timestamp);
             j.lastcheckedtime = Some(timestamp);
             j.fetcherrormsg = None;
-            j.triggertime = None;
-            j.force_eval = false;
+            j.end_trigger(seen);
         })?;
         Ok(EvalOutcome::Failed(msg))
     };
@@ -812,7 +810,7 @@ pub fn evaluate_jobset(
         Ok(match ev.evaluate() {
             Ok(e) => Ok(e),
             Err(NixEvalError::Run(RunError::Cancelled { .. })) => Err(match user_cancel() {
-                Some(msg) => cancelled_by_user(app, project, jobset, timestamp, msg)?,
+                Some(msg) => cancelled_by_user(app, project, jobset, (timestamp, seen), msg)?,
                 None => EvalOutcome::Skipped("hydrant is shutting down".into()),
             }),
             Err(e) => Err(fail(e.to_string())?),
@@ -858,6 +856,7 @@ pub fn evaluate_jobset(
                 ..Default::default()
             },
             evaluation.jobs,
+            seen,
         );
     }
     let Some(expr_input) = fetched.iter().find(|f| f.record.name == js.nixexprinput) else {
@@ -917,13 +916,14 @@ pub fn evaluate_jobset(
         job_errors: evaluation.errors,
         ..Default::default()
     };
-    record(app, eval, evaluation.jobs)
+    record(app, eval, evaluation.jobs, seen)
 }
 
-fn record(app: &App, eval: Eval, jobs: Vec<NewJob>) -> Result<EvalOutcome, EvalError> {
+/// Records the eval (`seen`: the jobset's triggers when it started, see `Jobset::end_trigger`).
+fn record(app: &App, eval: Eval, jobs: Vec<NewJob>, seen: u64) -> Result<EvalOutcome, EvalError> {
     let at = Instant::now();
     let n = jobs.len();
-    let recorded = app.db.record_eval(eval, jobs)?;
+    let recorded = app.db.record_eval_seen(eval, jobs, Some(seen))?;
     if workers::timing() {
         eprintln!(
             "hydrant timing: record_eval of {n} jobs {:.2?}",

@@ -41,6 +41,7 @@ pub fn trigger(db: &Db, project: &str, jobset: &str, force: bool) -> Result<(), 
     }
     db.update_jobset(project, jobset, |j| {
         j.triggertime = Some(db::now());
+        j.trigger_seq = j.trigger_seq.wrapping_add(1);
         j.force_eval |= force;
     })?;
     Ok(())
