@@ -32,18 +32,6 @@ pub enum DeclJobset {
     Generated(Box<(Jobset, Vec<JobsetInput>)>),
 }
 
-/// Evaluation bookkeeping a configuration write keeps (everything else is configuration).
-fn keep_bookkeeping(new: &mut Jobset, cur: &Jobset) {
-    new.lastcheckedtime = cur.lastcheckedtime;
-    new.triggertime = cur.triggertime;
-    new.force_eval = cur.force_eval;
-    new.trigger_seq = cur.trigger_seq;
-    new.fetcherrormsg = cur.fetcherrormsg.clone();
-    new.errormsg = cur.errormsg.clone();
-    new.errortime = cur.errortime;
-    new.last_inputs_hash = cur.last_inputs_hash.clone();
-}
-
 fn read_jobset(tx: &redb::WriteTransaction, p: &str, j: &str) -> Result<Option<Jobset>> {
     let t = tx.open_table(JOBSETS)?;
     let v = t.get((p, j))?;
@@ -87,7 +75,7 @@ fn write_config(
     let cur = read_jobset(tx, p, n)?;
     let mut new = js.clone();
     if let Some(c) = &cur {
-        keep_bookkeeping(&mut new, c);
+        new.keep_bookkeeping(c);
         let mut old_inputs = read_inputs(tx, p, n)?;
         let mut new_inputs = inputs.to_vec();
         old_inputs.sort_by(|a, b| a.name.cmp(&b.name));

@@ -306,6 +306,10 @@ pub struct Jobset {
     /// only if none came while it ran (`end_trigger`).
     #[serde(default, skip_serializing_if = "is_default")]
     pub trigger_seq: u64,
+    /// `trigger_seq` of the last forced trigger (a plain trigger during a forced eval does not
+    /// make the next eval forced).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub force_seq: u64,
     #[serde(default)]
     pub fetcherrormsg: Option<String>,
     #[serde(default)]
@@ -330,8 +334,24 @@ impl Jobset {
     pub fn end_trigger(&mut self, seen: u64) {
         if self.trigger_seq == seen {
             self.triggertime = None;
+        }
+        if self.force_seq <= seen {
             self.force_eval = false;
         }
+    }
+
+    /// Keeps the evaluation bookkeeping of `cur` (the stored record) in a configuration write,
+    /// so a save does not undo what the evaluator or a trigger wrote since the form was read.
+    pub fn keep_bookkeeping(&mut self, cur: &Jobset) {
+        self.lastcheckedtime = cur.lastcheckedtime;
+        self.triggertime = cur.triggertime;
+        self.force_eval = cur.force_eval;
+        self.trigger_seq = cur.trigger_seq;
+        self.force_seq = cur.force_seq;
+        self.fetcherrormsg = cur.fetcherrormsg.clone();
+        self.errormsg = cur.errormsg.clone();
+        self.errortime = cur.errortime;
+        self.last_inputs_hash = cur.last_inputs_hash.clone();
     }
 
     pub fn new(project: &str, name: &str) -> Jobset {
@@ -352,6 +372,7 @@ impl Jobset {
             triggertime: None,
             force_eval: false,
             trigger_seq: 0,
+            force_seq: 0,
             fetcherrormsg: None,
             errormsg: None,
             errortime: None,
@@ -825,6 +846,8 @@ impl Db {
     /// Creates or updates a jobset and replaces all its inputs in one write transaction:
     /// the old inputs are deleted, then each new one is validated and written. Any failure
     /// drops the transaction, so the old jobset and inputs stay untouched.
+    /// Creates or replaces a jobset's configuration and inputs; the evaluation bookkeeping of
+    /// an existing one is kept (`Jobset::keep_bookkeeping`).
     pub fn put_jobset(&self, js: &Jobset, inputs: &[JobsetInput]) -> Result<bool> {
         if !valid_name(&js.name) {
             return Err(DbError::Invalid(format!(
@@ -841,12 +864,17 @@ impl Db {
                 return Err(DbError::NotFound(format!("project `{}`", js.project)));
             }
             let mut t = tx.open_table(JOBSETS)?;
-            created = t
-                .insert(
-                    (js.project.as_str(), js.name.as_str()),
-                    encode(js).as_slice(),
-                )?
-                .is_none();
+            let key = (js.project.as_str(), js.name.as_str());
+            let cur: Option<Jobset> = t
+                .get(key)?
+                .map(|v| decode("jobset", v.value()))
+                .transpose()?;
+            let mut new = js.clone();
+            if let Some(cur) = &cur {
+                new.keep_bookkeeping(cur);
+            }
+            t.insert(key, encode(&new).as_slice())?;
+            created = cur.is_none();
             replace_inputs(&tx, &js.project, &js.name, inputs)?;
         }
         tx.commit()?;
@@ -1053,21 +1081,19 @@ impl Db {
                     // The previous builds that may be reused, with the job each may serve:
                     // those whose fingerprint a job has, else (an older file) all of them.
                     let old = reuse::read(&tx.open_table(reuse::REUSE_PRINTS)?, &p, &j, prev)?;
-                    let candidates: Vec<(u64, Option<usize>)> = match old {
+                    let candidates: Vec<u64> = match old {
                         Some(old) => {
-                            let by_print: std::collections::HashMap<u64, usize> =
-                                prints.iter().enumerate().map(|(i, &f)| (f, i)).collect();
+                            let wanted: std::collections::HashSet<u64> =
+                                prints.iter().copied().collect();
                             old.into_iter()
-                                .filter_map(|(bid, f)| by_print.get(&f).map(|&i| (bid, Some(i))))
+                                .filter(|(_, f)| *f == reuse::ALWAYS || wanted.contains(f))
+                                .map(|(bid, _)| bid)
                                 .collect()
                         }
-                        None => members::ids(&tx.open_table(EVAL_MEMBERS)?, prev)?
-                            .into_iter()
-                            .map(|bid| (bid, None))
-                            .collect(),
+                        None => members::ids(&tx.open_table(EVAL_MEMBERS)?, prev)?,
                     };
                     let builds = tx.open_table(BUILDS)?;
-                    for (bid, want) in candidates {
+                    for bid in candidates {
                         let Some(v) = builds.get(bid)? else { continue };
                         let b: Prev = serde_json::from_slice(v.value())
                             .map_err(|e| DbError::Corrupt(format!("build {bid}: {e}")))?;
@@ -1077,9 +1103,6 @@ impl Db {
                         let Some(&i) = by_name.get(b.job.as_ref()) else {
                             continue;
                         };
-                        if want.is_some_and(|w| w != i) {
-                            continue;
-                        }
                         let job = &jobs[i];
                         let same_outputs = b.outputs.len() == job.outputs.len()
                             && b.outputs
@@ -2165,6 +2188,45 @@ mod tests {
     }
 
     #[test]
+    fn an_eval_ends_only_the_triggers_before_it_and_a_save_keeps_them() {
+        let (db, dir) = tmpdb("triggers");
+        put_project(&db, "p");
+        let form = Jobset::new("p", "j");
+        db.put_jobset(&form, &[]).unwrap();
+        let trigger = |force: bool| {
+            crate::eval::scheduler::trigger(&db, "p", "j", force).unwrap();
+            db.jobset("p", "j").unwrap().unwrap()
+        };
+        let end = |seen: u64| db.update_jobset("p", "j", |j| j.end_trigger(seen)).unwrap();
+        // A forced eval, and a plain push while it runs: the push stays, not forced.
+        let seen = trigger(true).trigger_seq;
+        trigger(false);
+        let js = end(seen);
+        assert!(js.triggertime.is_some() && !js.force_eval);
+        // Its own eval ends it.
+        let js = end(js.trigger_seq);
+        assert!(js.triggertime.is_none() && !js.force_eval);
+        // A plain eval, and a forced trigger while it runs: that one stays forced.
+        let seen = trigger(false).trigger_seq;
+        trigger(true);
+        let js = end(seen);
+        assert!(js.triggertime.is_some() && js.force_eval);
+        // A save from a form read before the trigger keeps it (and the rest of the
+        // evaluator's bookkeeping), but takes the new configuration.
+        let mut edited = form.clone();
+        edited.description = "edited".into();
+        db.put_jobset(&edited, &[]).unwrap();
+        let js = db.jobset("p", "j").unwrap().unwrap();
+        assert_eq!(js.description, "edited");
+        assert!(js.triggertime.is_some() && js.force_eval);
+        assert_eq!(js.trigger_seq, 4);
+        let js = end(js.trigger_seq);
+        assert!(js.triggertime.is_none() && !js.force_eval);
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn reuse_through_fingerprints_decides_as_reading_every_previous_build() {
         // Two files get the same evals; the second loses its fingerprint row before each one,
         // so it reads every member of the previous eval (the way before schema 5).
@@ -2214,6 +2276,12 @@ mod tests {
                 );
             }
             let jobs: Vec<NewJob> = jobs.into_values().collect();
+            if round > 0 {
+                // `a` takes the fingerprint path (its row is for its latest eval).
+                let tx = a.inner.begin_read().unwrap();
+                let t = tx.open_table(reuse::REUSE_PRINTS).unwrap();
+                assert!(reuse::read(&t, "p", "j", round).unwrap().is_some());
+            }
             {
                 let tx = b.inner.begin_write().unwrap();
                 tx.open_table(reuse::REUSE_PRINTS)
@@ -2287,15 +2355,17 @@ mod tests {
             .map(|(j, i)| (j.to_string(), *i))
             .collect();
         assert_eq!(latest(&db), want);
-        // Rewrite the file as schema 4 wrote it: a latest row per job, no fingerprints.
+        // Rewrite the file as schema 4 wrote it: a latest row per job (wrong ones, which the
+        // migration must not read), no fingerprints.
         {
             let tx = db.inner.begin_write().unwrap();
             tx.delete_table(reuse::REUSE_PRINTS).unwrap();
             {
                 let mut t = tx.open_table(migrate::V4_JOB_LATEST).unwrap();
                 for (j, id) in &want {
-                    t.insert(("p", "j", j.as_str()), *id).unwrap();
+                    t.insert(("p", "j", j.as_str()), *id + 100).unwrap();
                 }
+                t.insert(("p", "j", "zz"), 1).unwrap();
                 tx.open_table(META)
                     .unwrap()
                     .insert("schema_version", 4)

@@ -2,7 +2,8 @@
 //! jobset, its latest eval's builds with a fingerprint of each one's job name and outputs. A job
 //! whose fingerprint is not among them cannot reuse a build (same job, same outputs, Hydra's
 //! checkBuild), so only the builds whose fingerprint matches are read, and checked in full. An
-//! eval of 50,000 new builds read and decoded 50,000 build records for nothing before.
+//! eval of 50,000 new builds read and decoded 50,000 build records for nothing before. A build
+//! whose job had no outputs at evaluation is always read (`ALWAYS`).
 //!
 //! A jobset without a row (a file from before schema 5), or whose row is for another eval, is
 //! read the old way: every member of the previous eval.
@@ -16,9 +17,21 @@ use std::collections::BTreeMap;
 pub const REUSE_PRINTS: TableDefinition<(&str, &str), &[u8]> =
     TableDefinition::new("jobset_reuse_prints");
 
-/// FNV-1a (64 bits) of the job name and each output's name and path, each ended by a NUL
-/// (which no name or path holds). Stored, so it never changes; a collision only costs a read.
+/// The fingerprint of a job without outputs at evaluation: its build is always read (the
+/// runner may fill in its outputs later, and the drv decides).
+pub const ALWAYS: u64 = 0;
+
+/// A job's fingerprint: `ALWAYS` without outputs, else FNV-1a (64 bits) of the job name and
+/// each output's name and path, each ended by a NUL (which no name or path holds), never 0.
+/// Stored, so it never changes; a collision only costs a read.
 pub fn fingerprint(job: &str, outputs: &BTreeMap<String, String>) -> u64 {
+    if outputs.is_empty() {
+        return ALWAYS;
+    }
+    fnv(job, outputs).max(1)
+}
+
+fn fnv(job: &str, outputs: &BTreeMap<String, String>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |b: &[u8]| {
         for &c in b.iter().chain(&[0u8]) {
@@ -119,7 +132,8 @@ mod tests {
         // Published FNV-1a 64 vectors: "" and "a".
         assert_eq!(fnv(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(fingerprint("a", &none), fnv(b"a\0"));
+        assert_eq!(fingerprint("a", &none), ALWAYS);
+        assert_eq!(super::fnv("a", &none), fnv(b"a\0"));
         let out = |n: &str, p: &str| BTreeMap::from([(n.to_string(), p.to_string())]);
         assert_eq!(
             fingerprint("j", &out("out", "/s/x")),
@@ -130,7 +144,12 @@ mod tests {
             fingerprint("j", &out("ab", "c")),
             fingerprint("j", &out("a", "bc"))
         );
-        assert_ne!(fingerprint("j", &none), fingerprint("k", &none));
+        let one = |n: &str| out("out", n);
+        assert_ne!(
+            fingerprint("j", &one("/s/x")),
+            fingerprint("k", &one("/s/x"))
+        );
+        assert_ne!(fingerprint("j", &one("/s/x")), ALWAYS);
     }
 
     #[test]

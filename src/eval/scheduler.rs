@@ -42,7 +42,10 @@ pub fn trigger(db: &Db, project: &str, jobset: &str, force: bool) -> Result<(), 
     db.update_jobset(project, jobset, |j| {
         j.triggertime = Some(db::now());
         j.trigger_seq = j.trigger_seq.wrapping_add(1);
-        j.force_eval |= force;
+        if force {
+            j.force_eval = true;
+            j.force_seq = j.trigger_seq;
+        }
     })?;
     Ok(())
 }
@@ -152,6 +155,8 @@ fn run_guarded(
     eval: impl FnOnce() -> Result<EvalOutcome, EvalError>,
 ) -> bool {
     let (p, j) = (key.0.as_str(), key.1.as_str());
+    // The triggers before the eval: a crash ends those only (`Jobset::end_trigger`).
+    let seen = app.db.jobset(p, j).ok().flatten().map(|js| js.trigger_seq);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(eval));
     match outcome {
         Ok(Ok(EvalOutcome::Failed(m)))
@@ -179,8 +184,7 @@ fn run_guarded(
                 js.errormsg = Some(msg);
                 js.errortime = Some(now);
                 js.lastcheckedtime = Some(now);
-                js.triggertime = None;
-                js.force_eval = false;
+                js.end_trigger(seen.unwrap_or(js.trigger_seq));
             });
             if let Err(e) = recorded {
                 eprintln!("hydrant: evaluating {p}:{j}: cannot record the crash: {e}");
