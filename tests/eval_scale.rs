@@ -266,17 +266,17 @@ fn two_workers_find_what_one_worker_finds() {
     assert!(errors["badmeta"].contains("no description"));
 }
 
-#[test]
-fn a_running_eval_shows_progress_and_a_user_can_cancel_it() {
-    let (state, tok) = admin_state("scale-cancel");
+/// A server with jobset `p:j` of `jobs` jobs of about 50 ms of evaluation each, on two
+/// workers; not evaluated yet (its check interval is 0). Keep the state dir alive.
+fn slow_jobset(tag: &str, jobs: usize) -> (common::TempDir, Server, String) {
+    let (state, tok) = admin_state(tag);
     let src = state.path().join("src");
-    // 400 jobs of about 50 ms of evaluation each.
     write_file(
         &src,
         "release.nix",
         &format!(
             "{{ ... }}: let {MK} in builtins.listToAttrs (builtins.genList (i: {{ name = \"slow${{toString i}}\";
-               value = mk \"slow${{toString i}}\" (toString (builtins.foldl' builtins.add i (builtins.genList (x: x) 200000))); }}) 400)"
+               value = mk \"slow${{toString i}}\" (toString (builtins.foldl' builtins.add i (builtins.genList (x: x) 200000))); }}) {jobs})"
         ),
     );
     let srv = Server::builder(state.path())
@@ -289,6 +289,13 @@ fn a_running_eval_shows_progress_and_a_user_can_cancel_it() {
     assert_eq!(c.put_json("/project/p", &project_body("P")).status, 201);
     let r = c.put_json("/jobset/p/j", &jobset_body(src.to_str().unwrap()));
     assert_eq!(r.status, 201, "{}", r.body);
+    (state, srv, tok)
+}
+
+#[test]
+fn a_running_eval_shows_progress_and_a_user_can_cancel_it() {
+    let (_state, srv, tok) = slow_jobset("scale-cancel", 400);
+    let c = srv.client().with_bearer(&tok);
     assert_eq!(
         c.post_json("/jobset/p/j/cancel-eval", &serde_json::json!({}))
             .status,
@@ -338,27 +345,8 @@ fn a_running_eval_shows_progress_and_a_user_can_cancel_it() {
 /// clear it, so the new commit waited for the next check interval, here never.
 #[test]
 fn a_trigger_during_an_eval_runs_another_eval_after_it() {
-    let (state, tok) = admin_state("scale-retrigger");
-    let src = state.path().join("src");
-    // 120 jobs of about 50 ms of evaluation each: a few seconds on two workers.
-    write_file(
-        &src,
-        "release.nix",
-        &format!(
-            "{{ ... }}: let {MK} in builtins.listToAttrs (builtins.genList (i: {{ name = \"slow${{toString i}}\";
-               value = mk \"slow${{toString i}}\" (toString (builtins.foldl' builtins.add i (builtins.genList (x: x) 200000))); }}) 120)"
-        ),
-    );
-    let srv = Server::builder(state.path())
-        .config(&format!(
-            "eval_workers = 2\nallowed_path_inputs = {}\n",
-            state.path().display()
-        ))
-        .start();
+    let (_state, srv, tok) = slow_jobset("scale-retrigger", 120);
     let c = srv.client().with_bearer(&tok);
-    assert_eq!(c.put_json("/project/p", &project_body("P")).status, 201);
-    let r = c.put_json("/jobset/p/j", &jobset_body(src.to_str().unwrap()));
-    assert_eq!(r.status, 201, "{}", r.body);
     let evaluate = || {
         let r = c.post_json("/jobset/p/j/evaluate", &serde_json::json!({}));
         assert_eq!(r.status, 200, "{}", r.body);
