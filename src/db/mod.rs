@@ -67,15 +67,15 @@ pub(crate) fn job_latest(
     Ok(last.transpose()?.map(|(k, _)| k.value().3))
 }
 
-/// Each job of a jobset with its newest build, in name order; `f` returns false to stop.
-/// Two seeks a job, whatever the length of its history.
+/// The newest build of each job of a jobset, in job name order. Two seeks a job, whatever the
+/// length of its history.
 pub(crate) fn jobset_latest(
     t: &impl ReadableTable<(&'static str, &'static str, &'static str, u64), ()>,
     p: &str,
     j: &str,
-    mut f: impl FnMut(&str, u64) -> Result<bool>,
-) -> Result<()> {
+) -> Result<Vec<u64>> {
     use std::ops::Bound::{Excluded, Included, Unbounded};
+    let mut out = Vec::new();
     let mut job: Option<String> = None;
     loop {
         let lo = match &job {
@@ -86,19 +86,14 @@ pub(crate) fn jobset_latest(
             .range::<(&str, &str, &str, u64)>((lo, Unbounded))?
             .next()
             .transpose()?;
-        let Some((k, _)) = next else { return Ok(()) };
+        let Some((k, _)) = next else { return Ok(out) };
         let (kp, kj, name, _) = k.value();
         if (kp, kj) != (p, j) {
-            return Ok(());
+            return Ok(out);
         }
         let name = name.to_string();
         drop(k);
-        let Some(id) = job_latest(t, p, j, &name)? else {
-            return Ok(());
-        };
-        if !f(&name, id)? {
-            return Ok(());
-        }
+        out.extend(job_latest(t, p, j, &name)?);
         job = Some(name);
     }
 }
@@ -845,9 +840,8 @@ impl Db {
 
     /// Creates or updates a jobset and replaces all its inputs in one write transaction:
     /// the old inputs are deleted, then each new one is validated and written. Any failure
-    /// drops the transaction, so the old jobset and inputs stay untouched.
-    /// Creates or replaces a jobset's configuration and inputs; the evaluation bookkeeping of
-    /// an existing one is kept (`Jobset::keep_bookkeeping`).
+    /// drops the transaction, so the old jobset and inputs stay untouched. An existing
+    /// jobset keeps its evaluation bookkeeping (`Jobset::keep_bookkeeping`).
     pub fn put_jobset(&self, js: &Jobset, inputs: &[JobsetInput]) -> Result<bool> {
         if !valid_name(&js.name) {
             return Err(DbError::Invalid(format!(
@@ -1078,8 +1072,8 @@ impl Db {
                             known[i] = true;
                         }
                     }
-                    // The previous builds that may be reused, with the job each may serve:
-                    // those whose fingerprint a job has, else (an older file) all of them.
+                    // The previous builds that may be reused: those whose fingerprint a job has,
+                    // else (an older file) all of them; each is checked in full below.
                     let old = reuse::read(&tx.open_table(reuse::REUSE_PRINTS)?, &p, &j, prev)?;
                     let candidates: Vec<u64> = match old {
                         Some(old) => {
@@ -1331,12 +1325,11 @@ impl Db {
         let l = tx.open_table(JOB_BUILDS)?;
         let b = tx.open_table(BUILDS)?;
         let mut out = Vec::new();
-        jobset_latest(&l, project, jobset, |_, id| {
+        for id in jobset_latest(&l, project, jobset)? {
             if let Some(rec) = b.get(id)? {
                 out.push(decode(&format!("build {id}"), rec.value())?);
             }
-            Ok(true)
-        })?;
+        }
         Ok(out)
     }
 

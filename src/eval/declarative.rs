@@ -234,11 +234,13 @@ fn refuse(app: &App, project: &str, msg: &str) -> Result<(), EvalError> {
 /// The evaluation of `.jobsets` of declarative project `proj`: fetch the declarative input,
 /// read the spec, apply it (static) or configure `.jobsets` from it (generated). Some: done (the
 /// spec applied, or the error recorded); None: generated, so `.jobsets` is evaluated next.
+/// `timestamp` and `seen`: when the eval started, and the jobset's trigger count then.
 pub fn refresh(
     app: &App,
     proj: &Project,
     ctx: &FetchCtx,
-    (timestamp, seen): (i64, u64),
+    timestamp: i64,
+    seen: u64,
 ) -> Result<Option<EvalOutcome>, EvalError> {
     let pn = proj.name.as_str();
     let done = |fetch_error: Option<String>, error: Option<String>| {

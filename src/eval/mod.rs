@@ -631,7 +631,8 @@ fn cancelled_by_user(
     app: &App,
     project: &str,
     jobset: &str,
-    (timestamp, seen): (i64, u64),
+    timestamp: i64,
+    seen: u64,
     msg: String,
 ) -> Result<EvalOutcome, EvalError> {
     let m = msg.clone();
@@ -700,7 +701,7 @@ pub fn evaluate_jobset(
     };
     // A declarative project's `.jobsets`: its spec is read first (see `declarative`).
     let js = if jobset == db::DECL_JOBSET && proj.is_declarative() {
-        match declarative::refresh(app, &proj, &ctx, (timestamp, seen))? {
+        match declarative::refresh(app, &proj, &ctx, timestamp, seen)? {
             Some(outcome) => return Ok(outcome),
             None => app
                 .db
@@ -736,7 +737,7 @@ pub fn evaluate_jobset(
             Ok(l) => locked = Some(l),
             Err(flake::LockError::Run(RunError::Cancelled { .. })) => {
                 if let Some(msg) = user_cancel() {
-                    return cancelled_by_user(app, project, jobset, (timestamp, seen), msg);
+                    return cancelled_by_user(app, project, jobset, timestamp, seen, msg);
                 }
                 return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
             }
@@ -752,7 +753,7 @@ pub fn evaluate_jobset(
             Ok(f) => fetched.push(f),
             Err(e) if e.is_cancelled() => {
                 if let Some(msg) = user_cancel() {
-                    return cancelled_by_user(app, project, jobset, (timestamp, seen), msg);
+                    return cancelled_by_user(app, project, jobset, timestamp, seen, msg);
                 }
                 return Ok(EvalOutcome::Skipped("hydrant is shutting down".into()));
             }
@@ -810,7 +811,7 @@ pub fn evaluate_jobset(
         Ok(match ev.evaluate() {
             Ok(e) => Ok(e),
             Err(NixEvalError::Run(RunError::Cancelled { .. })) => Err(match user_cancel() {
-                Some(msg) => cancelled_by_user(app, project, jobset, (timestamp, seen), msg)?,
+                Some(msg) => cancelled_by_user(app, project, jobset, timestamp, seen, msg)?,
                 None => EvalOutcome::Skipped("hydrant is shutting down".into()),
             }),
             Err(e) => Err(fail(e.to_string())?),
