@@ -17,8 +17,8 @@ pub const PROJECT_FINISHED: TableDefinition<(&str, u64), ()> =
 /// (project, jobset, build id) → (): a jobset's finished builds.
 pub const JOBSET_FINISHED: TableDefinition<(&str, &str, u64), ()> =
     TableDefinition::new("jobset_finished");
-/// (output store path, build id) → ().
-pub const OUT_BUILDS: TableDefinition<(&str, u64), ()> = TableDefinition::new("out_builds");
+/// Builds by output path (`paths::OUT_INDEX`).
+pub use super::paths::OUT_INDEX;
 /// (search key, project, jobset, job) → (): a job by its lower-cased name and by each
 /// attribute-path suffix of it (`pkgs.hello` also under `hello`), for search by prefix.
 pub const JOB_NAMES: TableDefinition<(&str, &str, &str, &str), ()> =
@@ -45,7 +45,7 @@ pub(super) fn create_tables(tx: &WriteTransaction) -> Result<()> {
     tx.open_table(PROJECT_FINISHED)?;
     tx.open_table(JOBSET_FINISHED)?;
     tx.open_table(EVAL_JOB_CHUNKS)?;
-    tx.open_table(OUT_BUILDS)?;
+    tx.open_table(OUT_INDEX)?;
     tx.open_table(JOB_NAMES)?;
     let meta = tx.open_table(META)?;
     if meta.get(VERSION_KEY)?.is_none() {
@@ -79,22 +79,22 @@ pub(super) fn unfinished(tx: &WriteTransaction, b: &Build) -> Result<()> {
 
 /// The tables `record_eval` writes, opened once per eval.
 pub(super) struct EvalIndex<'t> {
-    outs: Table<'t, (&'static str, u64), ()>,
+    outs: Table<'t, (u128, u64), ()>,
     names: Table<'t, (&'static str, &'static str, &'static str, &'static str), ()>,
 }
 
 impl<'t> EvalIndex<'t> {
     pub(super) fn open(tx: &'t WriteTransaction) -> Result<EvalIndex<'t>> {
         Ok(EvalIndex {
-            outs: tx.open_table(OUT_BUILDS)?,
+            outs: tx.open_table(OUT_INDEX)?,
             names: tx.open_table(JOB_NAMES)?,
         })
     }
 
-    /// New builds' output paths (path, build id), best sorted.
-    pub(super) fn outputs(&mut self, outs: &[(String, u64)]) -> Result<()> {
-        for (out, id) in outs {
-            self.outs.insert((out.as_str(), *id), ())?;
+    /// New builds' output paths (path key, build id), best sorted.
+    pub(super) fn outputs(&mut self, outs: &[(u128, u64)]) -> Result<()> {
+        for &row in outs {
+            self.outs.insert(row, ())?;
         }
         Ok(())
     }
@@ -134,14 +134,14 @@ pub(super) fn forget_jobset(
     let mut fin = tx.open_table(FINISHED)?;
     let mut pf = tx.open_table(PROJECT_FINISHED)?;
     let mut jf = tx.open_table(JOBSET_FINISHED)?;
-    let mut outs = tx.open_table(OUT_BUILDS)?;
+    let mut outs = tx.open_table(OUT_INDEX)?;
     for (id, outputs) in builds {
         if fin.remove(*id)?.is_some() {
             pf.remove((p, *id))?;
             jf.remove((p, j, *id))?;
         }
         for o in outputs {
-            outs.remove((o.as_str(), *id))?;
+            outs.remove((super::paths::key(o), *id))?;
         }
     }
     let mut names = tx.open_table(JOB_NAMES)?;
@@ -159,7 +159,7 @@ fn backfill(tx: &WriteTransaction) -> Result<()> {
     let mut fin = tx.open_table(FINISHED)?;
     let mut pf = tx.open_table(PROJECT_FINISHED)?;
     let mut jf = tx.open_table(JOBSET_FINISHED)?;
-    let mut outs = tx.open_table(OUT_BUILDS)?;
+    let mut outs = tx.open_table(OUT_INDEX)?;
     let mut names = tx.open_table(JOB_NAMES)?;
     let mut jobs: BTreeMap<u64, String> = BTreeMap::new();
     for r in builds.iter()? {
@@ -172,7 +172,7 @@ fn backfill(tx: &WriteTransaction) -> Result<()> {
             jf.insert((b.project.as_str(), b.jobset.as_str(), id), ())?;
         }
         for o in b.outputs.values() {
-            outs.insert((o.as_str(), id), ())?;
+            outs.insert((super::paths::key(o), id), ())?;
         }
         for k in name_keys(&b.job) {
             names.insert(
@@ -235,7 +235,7 @@ mod tests {
             evaljobs::check(&tx.open_table(EVAL_JOB_CHUNKS).unwrap())
                 .unwrap()
                 .1,
-            tx.open_table(OUT_BUILDS).unwrap().len().unwrap(),
+            tx.open_table(OUT_INDEX).unwrap().len().unwrap(),
             tx.open_table(JOB_NAMES).unwrap().len().unwrap(),
         ]
     }

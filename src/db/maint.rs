@@ -99,7 +99,7 @@ macro_rules! each_table {
         $m!(JOBSET_EVALS);
         $m!(EVAL_MEMBERS);
         $m!(BUILDS);
-        $m!(DRV_BUILDS);
+        $m!(DRV_INDEX);
         $m!(super::queued::QUEUE_RUNS);
         $m!(super::queued::QUEUE_LEN);
         $m!(JOB_BUILDS);
@@ -123,7 +123,7 @@ macro_rules! each_table {
         $m!(index::PROJECT_FINISHED);
         $m!(index::JOBSET_FINISHED);
         $m!(super::evaljobs::EVAL_JOB_CHUNKS);
-        $m!(index::OUT_BUILDS);
+        $m!(index::OUT_INDEX);
         $m!(index::JOB_NAMES);
         $m!(api::BUILD_PRODUCTS);
         $m!(api::AGGREGATE_CONSTITUENTS);
@@ -291,7 +291,10 @@ impl Db {
         } else {
             add(check_plain(&tx, BUILDS)?);
         }
-        add(check_plain(&tx, DRV_BUILDS)?);
+        add(check_plain(&tx, DRV_INDEX)?);
+        // An older file's path rows (fixed-width keys from schema 6 on).
+        add(check_plain(&tx, super::migrate::V5_DRV_BUILDS)?);
+        add(check_plain(&tx, super::migrate::V5_OUT_BUILDS)?);
         add(super::queued::check(&tx)?);
         // An older file's queue rows (runs from schema 4 on).
         add(check_plain(&tx, super::migrate::V3_QUEUE)?);
@@ -329,7 +332,7 @@ impl Db {
             })?,
             // An older file's job rows (chunks from schema 4 on).
             check_plain(&tx, super::migrate::V3_EVAL_JOBS)?,
-            check_plain(&tx, index::OUT_BUILDS)?,
+            check_plain(&tx, index::OUT_INDEX)?,
             check_plain(&tx, index::JOB_NAMES)?,
         ] {
             add(n);

@@ -18,11 +18,14 @@
 //! whose builds were created by evals (ids only grow); on a file migrated from schema 1, a
 //! jobset's copy of an older shared build has a higher id than the jobset's own later builds,
 //! and is now its latest, as Hydra orders builds by id.
+//!
+//! 5 → 6: the derivation and output path indexes, keyed by the path string, are keyed by a
+//! fixed-width key of the path (`paths`); the old tables are dropped.
 
 use super::queue::JOB_LAST_SUCCESS;
 use super::{
-    decode, encode, evaljobs, members, queued, status, Build, Db, Result, BUILDS, CACHE_PENDING,
-    DRV_BUILDS, EVALS, EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, V1_BUILDS_BY_DRV,
+    decode, encode, evaljobs, members, paths, queued, status, Build, Db, Result, BUILDS,
+    CACHE_PENDING, EVALS, EVAL_MEMBERS, JOBSETS, JOBSET_EVALS, JOB_BUILDS, V1_BUILDS_BY_DRV,
 };
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use std::collections::{BTreeMap, HashMap};
@@ -37,6 +40,14 @@ pub(super) const V3_EVAL_JOBS: TableDefinition<(u64, &str), u64> =
 
 /// Schemas up to 3: queued build id → (), a row per build.
 pub(super) const V3_QUEUE: TableDefinition<u64, ()> = TableDefinition::new("queue");
+
+/// Schemas 2 to 5: (drv path, build id) → ().
+pub(super) const V5_DRV_BUILDS: TableDefinition<(&str, u64), ()> =
+    TableDefinition::new("drv_builds");
+
+/// Schemas 2 to 5: (output path, build id) → ().
+pub(super) const V5_OUT_BUILDS: TableDefinition<(&str, u64), ()> =
+    TableDefinition::new("out_builds");
 
 /// Schemas up to 4: (project, jobset, job) → newest build id of that job.
 pub(super) const V4_JOB_LATEST: TableDefinition<(&str, &str, &str), u64> =
@@ -130,7 +141,7 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
         }
         v
     };
-    let mut by_drv = tx.open_table(DRV_BUILDS)?;
+    let mut by_drv = tx.open_table(V5_DRV_BUILDS)?;
     for (id, drv) in all {
         by_drv.insert((drv.as_str(), id), ())?;
     }
@@ -160,6 +171,7 @@ pub(super) fn v1_to_v2(tx: &WriteTransaction) -> Result<()> {
     v2_to_v3(tx)?;
     v3_to_v4(tx)?;
     v4_to_v5(tx)?;
+    v5_to_v6(tx)?;
     let mut gone = super::Deleted::default();
     for (p, j) in &orphans {
         super::delete_jobset_in(tx, p, j, &mut gone)?;
@@ -227,6 +239,29 @@ pub(super) fn v3_to_v4(tx: &WriteTransaction) -> Result<()> {
 /// Drops the per-job latest-build table (see the module's 4 → 5).
 pub(super) fn v4_to_v5(tx: &WriteTransaction) -> Result<()> {
     tx.delete_table(V4_JOB_LATEST)?;
+    Ok(())
+}
+
+/// Re-keys the path indexes (see the module's 5 → 6), in key order.
+pub(super) fn v5_to_v6(tx: &WriteTransaction) -> Result<()> {
+    for (old, new) in [
+        (V5_DRV_BUILDS, paths::DRV_INDEX),
+        (V5_OUT_BUILDS, paths::OUT_INDEX),
+    ] {
+        let mut rows: Vec<(u128, u64)> = Vec::new();
+        for r in tx.open_table(old)?.iter()? {
+            let k = r?.0;
+            let (path, id) = k.value();
+            rows.push((paths::key(path), id));
+        }
+        rows.sort_unstable();
+        let mut t = tx.open_table(new)?;
+        for row in rows {
+            t.insert(row, ())?;
+        }
+        drop(t);
+        tx.delete_table(old)?;
+    }
     Ok(())
 }
 

@@ -16,6 +16,7 @@ pub mod index;
 mod maint;
 mod members;
 mod migrate;
+pub mod paths;
 pub mod queue;
 mod queued;
 mod reuse;
@@ -28,8 +29,9 @@ pub use maint::{BackupReport, CheckReport};
 
 /// 1: builds shared across jobsets by drvPath. 2: builds belong to one jobset. 3: eval members
 /// are stored as runs of build ids. 4: each eval's job list is stored in chunks. 5: a job's latest
-/// build is the last of its build list (see `migrate`).
-pub const SCHEMA_VERSION: u64 = 5;
+/// build is the last of its build list. 6: the path indexes are keyed by fixed-width path keys
+/// (see `migrate`).
+pub const SCHEMA_VERSION: u64 = 6;
 
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub const PROJECTS: TableDefinition<&str, &[u8]> = TableDefinition::new("projects");
@@ -43,9 +45,9 @@ pub const JOBSET_EVALS: TableDefinition<(&str, &str, u64), ()> =
     TableDefinition::new("jobset_evals");
 pub use members::EVAL_MEMBERS;
 pub const BUILDS: TableDefinition<u64, &[u8]> = TableDefinition::new("builds");
-/// (drv path, build id) → (): every build of a derivation, whatever its jobset. The runner
-/// uses it to build a derivation once and mark the other builds "cached from build N".
-pub const DRV_BUILDS: TableDefinition<(&str, u64), ()> = TableDefinition::new("drv_builds");
+/// Every build of a derivation, whatever its jobset (`paths::DRV_INDEX`). The runner uses it
+/// to build a derivation once and mark the other builds "cached from build N".
+pub use paths::DRV_INDEX;
 /// Schema 1's drv path → build id (shared builds); dropped by the migration to 2.
 const V1_BUILDS_BY_DRV: &str = "builds_by_drv";
 // Queued or running builds: `queued` (runs of build ids); finished builds leave that index.
@@ -678,7 +680,7 @@ impl Db {
                 Some(SCHEMA_VERSION) => {}
                 Some(v) => {
                     drop(meta);
-                    // 1 → 2 ends with 2 → 3 → 4 → 5 (its orphan deletes are schema 5's).
+                    // 1 → 2 ends with 2 → … → 6 (its orphan deletes are schema 6's).
                     if v < 2 {
                         migrate::v1_to_v2(&tx)?;
                     } else {
@@ -688,7 +690,10 @@ impl Db {
                         if v < 4 {
                             migrate::v3_to_v4(&tx)?;
                         }
-                        migrate::v4_to_v5(&tx)?;
+                        if v < 5 {
+                            migrate::v4_to_v5(&tx)?;
+                        }
+                        migrate::v5_to_v6(&tx)?;
                     }
                     meta = tx.open_table(META)?;
                     meta.insert("schema_version", SCHEMA_VERSION)?;
@@ -705,7 +710,7 @@ impl Db {
             tx.open_table(JOBSET_EVALS)?;
             tx.open_table(EVAL_MEMBERS)?;
             tx.open_table(BUILDS)?;
-            tx.open_table(DRV_BUILDS)?;
+            tx.open_table(DRV_INDEX)?;
             tx.open_table(queued::QUEUE_RUNS)?;
             tx.open_table(queued::QUEUE_LEN)?;
             tx.open_table(JOB_BUILDS)?;
@@ -1128,7 +1133,7 @@ impl Db {
             let mut member_list: Vec<(u64, bool)> = Vec::with_capacity(jobs.len());
             let mut job_list: Vec<(String, u64)> = Vec::with_capacity(jobs.len());
             let mut builds = tx.open_table(BUILDS)?;
-            let mut by_drv = tx.open_table(DRV_BUILDS)?;
+            let mut by_drv = tx.open_table(DRV_INDEX)?;
             let mut new_ids: Vec<u64> = Vec::new();
             let mut job_builds = tx.open_table(JOB_BUILDS)?;
             let mut members = tx.open_table(EVAL_MEMBERS)?;
@@ -1142,8 +1147,8 @@ impl Db {
             };
             // Derivation and output paths are random keys: inserted in key order after the
             // loop, which is much faster for a B-tree than 50,000 scattered inserts.
-            let mut new_drvs: Vec<(String, u64)> = Vec::new();
-            let mut new_outs: Vec<(String, u64)> = Vec::new();
+            let mut new_drvs: Vec<(u128, u64)> = Vec::new();
+            let mut new_outs: Vec<(u128, u64)> = Vec::new();
             for ((job, reuse), known) in jobs.into_iter().zip(reuse).zip(known) {
                 let (bid, is_new) = match reuse {
                     Some((bid, repoint)) => {
@@ -1151,8 +1156,8 @@ impl Db {
                             let cur = builds.get(bid)?.map(|v| v.value().to_vec());
                             if let Some(cur) = cur {
                                 let mut full: Build = decode(&format!("build {bid}"), &cur)?;
-                                by_drv.remove((full.drvpath.as_str(), bid))?;
-                                by_drv.insert((job.drvpath.as_str(), bid), ())?;
+                                by_drv.remove((paths::key(&full.drvpath), bid))?;
+                                by_drv.insert((paths::key(&job.drvpath), bid), ())?;
                                 full.drvpath = job.drvpath.clone();
                                 builds.insert(bid, encode(&full).as_slice())?;
                             }
@@ -1191,10 +1196,10 @@ impl Db {
                         }
                         new_outs.extend(
                             std::mem::take(&mut b.outputs)
-                                .into_values()
-                                .map(|o| (o, bid)),
+                                .values()
+                                .map(|o| (paths::key(o), bid)),
                         );
-                        new_drvs.push((job.drvpath, bid));
+                        new_drvs.push((paths::key(&job.drvpath), bid));
                         new_ids.push(bid);
                         new_builds += 1;
                         (bid, true)
@@ -1219,8 +1224,8 @@ impl Db {
                 &mut job_list,
             )?;
             new_drvs.sort_unstable();
-            for (drv, bid) in &new_drvs {
-                by_drv.insert((drv.as_str(), *bid), ())?;
+            for &(drv, bid) in &new_drvs {
+                by_drv.insert((drv, bid), ())?;
             }
             new_outs.sort_unstable();
             ix.outputs(&new_outs)?;
@@ -1274,17 +1279,17 @@ impl Db {
     /// that really built it over one that was itself cached.
     pub fn last_built_of_drv(&self, drv: &str, except: u64) -> Result<Option<u64>> {
         let tx = self.inner.begin_read()?;
-        let t = tx.open_table(DRV_BUILDS)?;
+        let t = tx.open_table(DRV_INDEX)?;
         let builds = tx.open_table(BUILDS)?;
         let mut cached = None;
-        for r in t.range((drv, 0u64)..=(drv, u64::MAX))?.rev() {
+        for r in t.range(paths::rows(drv))?.rev() {
             let id = r?.0.value().1;
             if id == except {
                 continue;
             }
             let Some(v) = builds.get(id)? else { continue };
             let b: Build = decode(&format!("build {id}"), v.value())?;
-            if b.finished && matches!(b.buildstatus, Some(0) | Some(6)) {
+            if b.drvpath == drv && b.finished && matches!(b.buildstatus, Some(0) | Some(6)) {
                 if !b.iscachedbuild {
                     return Ok(Some(id));
                 }
@@ -1297,11 +1302,12 @@ impl Db {
     /// Builds of a derivation other than `except`, newest first (ids only).
     pub fn builds_of_drv(&self, drv: &str, except: u64) -> Result<Vec<u64>> {
         let tx = self.inner.begin_read()?;
-        let t = tx.open_table(DRV_BUILDS)?;
+        let t = tx.open_table(DRV_INDEX)?;
+        let builds = tx.open_table(BUILDS)?;
         let mut out = Vec::new();
-        for r in t.range((drv, 0u64)..=(drv, u64::MAX))?.rev() {
+        for r in t.range(paths::rows(drv))?.rev() {
             let id = r?.0.value().1;
-            if id != except {
+            if id != except && queue::get_build(&builds, id)?.is_some_and(|b| b.drvpath == drv) {
                 out.push(id);
             }
         }
@@ -1651,7 +1657,7 @@ pub(super) fn delete_jobset_in(
         for &id in &build_ids {
             if let Some(v) = builds.remove(id)? {
                 let b: DrvOnly = decode(&format!("build {id}"), v.value())?;
-                drvs.push((b.drvpath, id));
+                drvs.push((paths::key(&b.drvpath), id));
                 outs.push((id, b.outputs.into_values().collect()));
             }
         }
@@ -1660,9 +1666,9 @@ pub(super) fn delete_jobset_in(
         index::forget_jobset(tx, p, j, &eval_ids, &outs, &jobs)?;
         api::forget_builds(tx, &build_ids)?;
         drvs.sort_unstable();
-        let mut by_drv = tx.open_table(DRV_BUILDS)?;
-        for (drv, id) in &drvs {
-            by_drv.remove((drv.as_str(), *id))?;
+        let mut by_drv = tx.open_table(DRV_INDEX)?;
+        for &(drv, id) in &drvs {
+            by_drv.remove((drv, id))?;
         }
         queued.extend(queued::Queued::open(tx)?.remove_many(build_ids.clone())?);
         // Small tables (steps exist only for built builds; pending and running are short).
@@ -2405,6 +2411,152 @@ mod tests {
         );
         // The job filter of the build lists goes by the same index.
         assert!(db.job_has_newer("p", "j", "b", 4).unwrap());
+        drop(db);
+        assert_eq!(
+            Db::check(&dir.join("h.redb")).unwrap().schema,
+            SCHEMA_VERSION
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn schema_5_path_rows_are_rekeyed_and_every_path_lookup_answers_as_before() {
+        let (db, dir) = tmpdb("v5paths");
+        put_project(&db, "p");
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        // Store paths (keyed by hash part) and others (keyed by digest), two outputs sharing a
+        // hash part with a path elsewhere, and a drv shared by two builds.
+        let h = |c: char| c.to_string().repeat(32);
+        let job = |n: &str, drv: String, outs: &[(&str, String)]| NewJob {
+            job: n.into(),
+            drvpath: drv,
+            outputs: outs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            ..Default::default()
+        };
+        let jobs = vec![
+            job(
+                "a",
+                format!("/nix/store/{}-a.drv", h('a')),
+                &[("out", format!("/nix/store/{}-a", h('b')))],
+            ),
+            job(
+                "b",
+                format!("/nix/store/{}-a.drv", h('a')),
+                &[
+                    ("out", format!("/nix/store/{}-b", h('c'))),
+                    ("dev", format!("/nix/store/{}-b-dev", h('d'))),
+                ],
+            ),
+            job(
+                "c",
+                format!("/elsewhere/{}-a.drv", h('a')),
+                &[("out", format!("/elsewhere/{}-b", h('c')))],
+            ),
+            job("d", "/s/d.drv".into(), &[("out", "/s/d".into())]),
+        ];
+        db.record_eval(
+            Eval {
+                project: "p".into(),
+                jobset: "j".into(),
+                ..Default::default()
+            },
+            jobs,
+        )
+        .unwrap();
+        let answers = |db: &Db| {
+            let ids = |v: Vec<Build>| v.into_iter().map(|b| b.id).collect::<Vec<_>>();
+            let q = |q: &str| {
+                let s = db.search(q, "/nix/store", 10).unwrap();
+                (ids(s.by_drv), ids(s.by_out))
+            };
+            (
+                db.builds_of_drv(&format!("/nix/store/{}-a.drv", h('a')), 0)
+                    .unwrap(),
+                db.builds_of_drv("/s/d.drv", 0).unwrap(),
+                db.builds_of_drv(&format!("/elsewhere/{}-a.drv", h('a')), 0)
+                    .unwrap(),
+                ids(db
+                    .builds_with_outputs(&[format!("/nix/store/{}-b", h('c'))], 0, 10)
+                    .unwrap()),
+                ids(db.builds_with_outputs(&["/s/d".into()], 0, 10).unwrap()),
+                [
+                    q("aaa"),
+                    q(&h('c')),
+                    q("/nix/store/d"),
+                    q("/nix"),
+                    q("/s/d"),
+                    q("e"),
+                ],
+            )
+        };
+        let want = answers(&db);
+        assert_eq!(
+            (&want.0, &want.1, &want.2),
+            (&vec![2, 1], &vec![4], &vec![3])
+        );
+        assert_eq!((&want.3, &want.4), (&vec![2], &vec![4]));
+        let none = (vec![], vec![]);
+        assert_eq!(
+            want.5,
+            [
+                (vec![1, 2], vec![]),
+                (vec![], vec![2]),
+                (vec![], vec![2]),
+                (vec![1, 2], vec![1, 2]),
+                none.clone(),
+                none
+            ]
+        );
+        // Rewrite the path rows as schema 5 kept them, by path string.
+        {
+            let tx = db.inner.begin_write().unwrap();
+            for (drvs, new, old) in [
+                (true, paths::DRV_INDEX, migrate::V5_DRV_BUILDS),
+                (false, paths::OUT_INDEX, migrate::V5_OUT_BUILDS),
+            ] {
+                tx.delete_table(new).unwrap();
+                let mut t = tx.open_table(old).unwrap();
+                for b in tx.open_table(BUILDS).unwrap().iter().unwrap() {
+                    let b: Build = decode("b", b.unwrap().1.value()).unwrap();
+                    if drvs {
+                        t.insert((b.drvpath.as_str(), b.id), ()).unwrap();
+                    } else {
+                        for o in b.outputs.values() {
+                            t.insert((o.as_str(), b.id), ()).unwrap();
+                        }
+                    }
+                }
+            }
+            tx.open_table(META)
+                .unwrap()
+                .insert("schema_version", 5)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        drop(db);
+        assert_eq!(Db::check(&dir.join("h.redb")).unwrap().schema, 5);
+        let db = Db::open(&dir.join("h.redb")).unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(answers(&db), want);
+        {
+            let tx = db.inner.begin_read().unwrap();
+            for old in [migrate::V5_DRV_BUILDS, migrate::V5_OUT_BUILDS] {
+                assert!(matches!(
+                    tx.open_table(old),
+                    Err(redb::TableError::TableDoesNotExist(_))
+                ));
+            }
+        }
+        // The delete finds its rows under the new keys.
+        db.delete_jobset("p", "j").unwrap().unwrap();
+        {
+            let tx = db.inner.begin_read().unwrap();
+            assert!(tx.open_table(paths::DRV_INDEX).unwrap().is_empty().unwrap());
+            assert!(tx.open_table(paths::OUT_INDEX).unwrap().is_empty().unwrap());
+        }
         drop(db);
         assert_eq!(
             Db::check(&dir.join("h.redb")).unwrap().schema,

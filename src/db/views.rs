@@ -683,21 +683,27 @@ impl Db {
         limit: usize,
     ) -> Result<Vec<Build>> {
         let tx = self.inner.begin_read()?;
-        let idx = tx.open_table(index::OUT_BUILDS)?;
+        let idx = tx.open_table(index::OUT_INDEX)?;
         let builds = tx.open_table(BUILDS)?;
         let mut ids = std::collections::BTreeSet::new();
         for p in paths {
-            for r in idx.range((p.as_str(), 0u64)..=(p.as_str(), u64::MAX))? {
+            for r in idx.range(super::paths::rows(p))? {
                 let id = r?.0.value().1;
                 if id != except {
                     ids.insert(id);
                 }
             }
         }
+        // A key is shared by the paths with one hash part: the build's own outputs decide.
         let mut out = Vec::new();
-        for id in ids.into_iter().rev().take(limit) {
+        for id in ids.into_iter().rev() {
+            if out.len() >= limit {
+                break;
+            }
             if let Some(b) = get_build(&builds, id)? {
-                out.push(b);
+                if b.outputs.values().any(|o| paths.contains(o)) {
+                    out.push(b);
+                }
             }
         }
         Ok(out)
@@ -770,23 +776,41 @@ impl Db {
         } else {
             format!("{}/{q}", store_dir.trim_end_matches('/'))
         };
-        let by_path = |def: redb::TableDefinition<(&str, u64), ()>| -> Result<Vec<Build>> {
+        // A range of path keys (a hash prefix), whose builds' own paths are then compared; at
+        // most `PATH_SCAN` rows are read for one table.
+        const PATH_SCAN: usize = 10_000;
+        let keys = super::paths::prefix_keys(&prefix, store_dir);
+        let by_path = |def: redb::TableDefinition<(u128, u64), ()>,
+                       has: &dyn Fn(&Build) -> bool|
+         -> Result<Vec<Build>> {
+            let mut out: Vec<Build> = Vec::new();
+            let Some(keys) = &keys else {
+                return Ok(out);
+            };
             let t = tx.open_table(def)?;
-            let mut out = Vec::new();
-            for r in t.range((prefix.as_str(), 0u64)..)? {
-                let k = r?.0;
-                let (path, id) = k.value();
-                if !path.starts_with(prefix.as_str()) || out.len() >= limit {
+            let mut seen = std::collections::HashSet::new();
+            for r in t
+                .range((*keys.start(), 0u64)..=(*keys.end(), u64::MAX))?
+                .take(PATH_SCAN)
+            {
+                let id = r?.0.value().1;
+                if out.len() >= limit {
                     break;
                 }
+                if !seen.insert(id) {
+                    continue;
+                }
                 if let Some(b) = get_build(&builds, id)? {
-                    out.push(b);
+                    if has(&b) {
+                        out.push(b);
+                    }
                 }
             }
             Ok(out)
         };
-        h.by_drv = by_path(super::DRV_BUILDS)?;
-        h.by_out = by_path(index::OUT_BUILDS)?;
+        let starts = |p: &str| p.starts_with(prefix.as_str());
+        h.by_drv = by_path(super::DRV_INDEX, &|b| starts(&b.drvpath))?;
+        h.by_out = by_path(index::OUT_INDEX, &|b| b.outputs.values().any(|o| starts(o)))?;
         Ok(h)
     }
 }
