@@ -24,8 +24,18 @@ fn bench_delete_jobset_100k_builds() {
         let jobs: Vec<NewJob> = (0..per_eval)
             .map(|i| NewJob {
                 job: format!("job{i}"),
-                drvpath: format!("/nix/store/{e:08}{i:024}-bench.drv"),
-                outputs: [("out".into(), format!("/nix/store/{e:08}{i:024}-bench"))].into(),
+                drvpath: format!(
+                    "/nix/store/{}-bench.drv",
+                    common::fake_hash(&format!("{e}-{i}"))
+                ),
+                outputs: [(
+                    "out".into(),
+                    format!(
+                        "/nix/store/{}-bench",
+                        common::fake_hash(&format!("{e}-{i}-out"))
+                    ),
+                )]
+                .into(),
                 system: "x86_64-linux".into(),
                 nixname: format!("bench-{i}"),
                 priority: 100,
@@ -53,8 +63,18 @@ fn bench_delete_jobset_100k_builds() {
                 let jobs: Vec<NewJob> = (0..per_eval)
                     .map(|i| NewJob {
                         job: format!("job{i}"),
-                        drvpath: format!("/nix/store/{e:08}{i:024}-again.drv"),
-                        outputs: [("out".into(), format!("/nix/store/{e:08}{i:024}-again"))].into(),
+                        drvpath: format!(
+                            "/nix/store/{}-again.drv",
+                            common::fake_hash(&format!("{e}-{i}-again"))
+                        ),
+                        outputs: [(
+                            "out".into(),
+                            format!(
+                                "/nix/store/{}-again",
+                                common::fake_hash(&format!("{e}-{i}-again-out"))
+                            ),
+                        )]
+                        .into(),
                         system: "x86_64-linux".into(),
                         priority: 100,
                         ..Default::default()

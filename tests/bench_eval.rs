@@ -252,13 +252,19 @@ fn bench_record_eval_2000_jobs() {
         (0..N)
             .map(|i| NewJob {
                 job: format!("job{i}"),
-                drvpath: format!("/nix/store/{:032}-bench-{tag}-{i}.drv", i),
+                drvpath: format!(
+                    "/nix/store/{}-bench-{tag}-{i}.drv",
+                    common::fake_hash(&format!("{tag}-{i}"))
+                ),
                 system: "x86_64-linux".into(),
                 nixname: format!("bench-{i}"),
                 description: format!("bench job {i}"),
                 outputs: [(
                     "out".to_string(),
-                    format!("/nix/store/{:032}-bench-{tag}-{i}", i),
+                    format!(
+                        "/nix/store/{}-bench-{tag}-{i}",
+                        common::fake_hash(&format!("{tag}-{i}-out"))
+                    ),
                 )]
                 .into(),
                 priority: 100,
@@ -542,13 +548,19 @@ fn bench_record_eval_50000_jobs() {
         (0..BIG)
             .map(|i| NewJob {
                 job: format!("job{i}"),
-                drvpath: format!("/nix/store/{:032}-bench-{tag}-{i}.drv", i),
+                drvpath: format!(
+                    "/nix/store/{}-bench-{tag}-{i}.drv",
+                    common::fake_hash(&format!("{tag}-{i}"))
+                ),
                 system: "x86_64-linux".into(),
                 nixname: format!("bench-{i}"),
                 description: format!("bench job {i}"),
                 outputs: [(
                     "out".to_string(),
-                    format!("/nix/store/{:032}-bench-{tag}-{i}", i),
+                    format!(
+                        "/nix/store/{}-bench-{tag}-{i}",
+                        common::fake_hash(&format!("{tag}-{i}-out"))
+                    ),
                 )]
                 .into(),
                 priority: 100,

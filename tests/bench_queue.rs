@@ -213,7 +213,10 @@ fn bench_queue_snapshot_1m_queued() {
                 let n = k * batch + i;
                 NewJob {
                     job: format!("job{n}"),
-                    drvpath: format!("/nix/store/{n:032}-job{n}.drv"),
+                    drvpath: format!(
+                        "/nix/store/{}-job{n}.drv",
+                        common::fake_hash(&n.to_string())
+                    ),
                     system: "x86_64-linux".into(),
                     priority: 100,
                     ..Default::default()

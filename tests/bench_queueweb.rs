@@ -48,7 +48,10 @@ fn populate(state: &std::path::Path, total: u64) {
                 let n = k * batch + i;
                 NewJob {
                     job: format!("job{n}"),
-                    drvpath: format!("/nix/store/{n:032}-job{n}.drv"),
+                    drvpath: format!(
+                        "/nix/store/{}-job{n}.drv",
+                        common::fake_hash(&n.to_string())
+                    ),
                     system: "bench-unsupported".into(),
                     nixname: format!("job{n}"),
                     priority: 100,

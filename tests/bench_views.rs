@@ -115,11 +115,7 @@ fn populate(state: &std::path::Path, evals_n: u64, jobs_n: u64) -> (u64, u64, St
         let jobs: Vec<NewJob> = (0..jobs_n)
             .map(|k| {
                 // Every eval changes every job: 100 x 10,000 = 1,000,000 builds.
-                let h = format!("{:032}", n * jobs_n + k);
-                let h: String = h
-                    .bytes()
-                    .map(|b| b"0123456789abcdfghijklmnpqrsvwxyz"[(b - b'0') as usize] as char)
-                    .collect();
+                let h = common::fake_hash(&(n * jobs_n + k).to_string());
                 NewJob {
                     job: job_name(k),
                     drvpath: format!("/nix/store/{h}-job{k}.drv"),

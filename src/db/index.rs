@@ -241,6 +241,65 @@ mod tests {
     }
 
     #[test]
+    fn outputs_known_only_at_finish_are_found_by_path_and_go_with_the_jobset() {
+        let mut b = [0u8; 8];
+        let _ = getrandom::getrandom(&mut b);
+        let dir = std::env::temp_dir().join(format!("hydrant-ixo-{}", u64::from_le_bytes(b)));
+        let db = Db::open(&dir.join("h.redb")).unwrap();
+        db.put_project(&Project {
+            name: "p".into(),
+            enabled: true,
+            visible: true,
+            ..Default::default()
+        })
+        .unwrap();
+        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let eval = Eval {
+            project: "p".into(),
+            jobset: "j".into(),
+            ..Default::default()
+        };
+        let early = "/nix/store/0aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x".to_string();
+        let late = "/nix/store/1bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-x".to_string();
+        db.record_eval(
+            eval,
+            vec![NewJob {
+                job: "x".into(),
+                drvpath: "/nix/store/2ccccccccccccccccccccccccccccccc-x.drv".into(),
+                outputs: [("out".to_string(), early.clone())].into(),
+                ..Default::default()
+            }],
+        )
+        .unwrap();
+        let found = |p: &str| -> Vec<u64> {
+            db.builds_with_outputs(&[p.to_string()], 0, 10)
+                .unwrap()
+                .iter()
+                .map(|b| b.id)
+                .collect()
+        };
+        assert_eq!(found(&early), vec![1]);
+        db.queue_mark_started(1, 1).unwrap().unwrap();
+        db.queue_record_finish(&Finish {
+            id: 1,
+            status: 0,
+            starttime: 1,
+            stoptime: 2,
+            errormsg: None,
+            outputs: [("out".to_string(), late.clone())].into(),
+            charge: 0.0,
+            cached_from: None,
+        })
+        .unwrap();
+        assert_eq!((found(&early), found(&late)), (vec![], vec![1]));
+        assert_eq!(counts(&db)[4], 1);
+        db.delete_jobset("p", "j").unwrap().unwrap();
+        assert_eq!(counts(&db)[4], 0);
+        drop(db);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn finished_indexes_follow_finish_restart_delete_and_are_backfilled() {
         let mut b = [0u8; 8];
         let _ = getrandom::getrandom(&mut b);

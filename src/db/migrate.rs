@@ -41,11 +41,11 @@ pub(super) const V3_EVAL_JOBS: TableDefinition<(u64, &str), u64> =
 /// Schemas up to 3: queued build id → (), a row per build.
 pub(super) const V3_QUEUE: TableDefinition<u64, ()> = TableDefinition::new("queue");
 
-/// Schemas 2 to 5: (drv path, build id) → ().
+/// Schemas up to 5: (drv path, build id) → ().
 pub(super) const V5_DRV_BUILDS: TableDefinition<(&str, u64), ()> =
     TableDefinition::new("drv_builds");
 
-/// Schemas 2 to 5: (output path, build id) → ().
+/// Schemas up to 5: (output path, build id) → ().
 pub(super) const V5_OUT_BUILDS: TableDefinition<(&str, u64), ()> =
     TableDefinition::new("out_builds");
 

@@ -1167,7 +1167,7 @@ impl Db {
                     None => {
                         next_build += 1;
                         let bid = next_build;
-                        let mut b = Build {
+                        let b = Build {
                             id: bid,
                             project: p.clone(),
                             jobset: j.clone(),
@@ -1194,11 +1194,7 @@ impl Db {
                         if !known {
                             ix.new_job(&b)?;
                         }
-                        new_outs.extend(
-                            std::mem::take(&mut b.outputs)
-                                .values()
-                                .map(|o| (paths::key(o), bid)),
-                        );
+                        new_outs.extend(b.outputs.values().map(|o| (paths::key(o), bid)));
                         new_drvs.push((paths::key(&job.drvpath), bid));
                         new_ids.push(bid);
                         new_builds += 1;
@@ -1304,10 +1300,22 @@ impl Db {
         let tx = self.inner.begin_read()?;
         let t = tx.open_table(DRV_INDEX)?;
         let builds = tx.open_table(BUILDS)?;
+        /// The one field compared, borrowed from the record.
+        #[derive(Deserialize)]
+        struct Drv<'a> {
+            #[serde(borrow)]
+            drvpath: std::borrow::Cow<'a, str>,
+        }
         let mut out = Vec::new();
         for r in t.range(paths::rows(drv))?.rev() {
             let id = r?.0.value().1;
-            if id != except && queue::get_build(&builds, id)?.is_some_and(|b| b.drvpath == drv) {
+            if id == except {
+                continue;
+            }
+            let Some(v) = builds.get(id)? else { continue };
+            let b: Drv = serde_json::from_slice(v.value())
+                .map_err(|e| DbError::Corrupt(format!("build {id}: {e}")))?;
+            if b.drvpath == drv {
                 out.push(id);
             }
         }
@@ -2488,6 +2496,8 @@ mod tests {
                     q("/nix/store/d"),
                     q("/nix"),
                     q("/s/d"),
+                    q("/s/d.drv"),
+                    q("/s/"),
                     q("e"),
                 ],
             )
@@ -2506,6 +2516,8 @@ mod tests {
                 (vec![], vec![2]),
                 (vec![], vec![2]),
                 (vec![1, 2], vec![1, 2]),
+                (vec![], vec![4]),
+                (vec![4], vec![]),
                 none.clone(),
                 none
             ]

@@ -6,10 +6,11 @@
 //! Keys are fixed-width `u128`s: redb inserts them about twice as fast as `(&str, u64)` rows (no
 //! length headers, no utf-8 check per comparison), which is most of what `record_eval` spends on
 //! these two indexes. A store path's key is the first 25 characters of its hash part (125 of
-//! its 160 bits), 5 bits each in the order they are written, under a tag bit: keys sort as the
-//! paths do within a store directory, and a hash prefix is a key range (search). Any other
-//! string gets the tag bit clear and 127 bits of its SHA-256, so it is found exactly, but not by
-//! prefix.
+//! its 160 bits), 5 bits each in the order they are written, under a tag bit: keys sort as
+//! those 25 characters do (paths that share them keep the order of their build ids), and a
+//! hash prefix is a key range (search). Any other string gets the tag bit clear and 127 bits of
+//! its SHA-256, so it is found whole, but not by prefix. Real hash parts are uniform, so a key
+//! holds one path; made-up ones (a counter padded with zeros) would all share one.
 
 use redb::TableDefinition;
 use sha2::{Digest, Sha256};
@@ -28,8 +29,22 @@ const HASH_LEN: usize = 32;
 const PACKED: usize = 25;
 const STORE_TAG: u128 = 1 << 127;
 
+/// Each byte's value as a base32 digit, or 0xff (a table: `key` runs twice per new build).
+const DIGITS: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 32 {
+        t[BASE32[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 fn digit(c: u8) -> Option<u128> {
-    BASE32.iter().position(|&d| d == c).map(|i| i as u128)
+    match DIGITS[c as usize] {
+        0xff => None,
+        d => Some(d as u128),
+    }
 }
 
 /// The hash part of a store path: its last component's first 32 characters, when they are

@@ -223,7 +223,15 @@ impl Db {
                     b.starttime = Some(f.starttime);
                     b.stoptime = Some(f.stoptime);
                     b.errormsg = f.errormsg.clone();
-                    if !f.outputs.is_empty() {
+                    if !f.outputs.is_empty() && f.outputs != b.outputs {
+                        // Outputs known only once built: the output index follows them.
+                        let mut idx = tx.open_table(super::index::OUT_INDEX)?;
+                        for o in b.outputs.values() {
+                            idx.remove((super::paths::key(o), f.id))?;
+                        }
+                        for o in f.outputs.values() {
+                            idx.insert((super::paths::key(o), f.id), ())?;
+                        }
                         b.outputs = f.outputs.clone();
                     }
                     if let Some(from) = f.cached_from {

@@ -718,7 +718,8 @@ pub struct SearchHits {
     /// The newest build of each job whose name (or an attribute-path suffix of it) starts with
     /// the query.
     pub jobs: Vec<Build>,
-    /// Builds whose derivation path starts with the query (or with the store dir and it).
+    /// Builds whose derivation path starts with the query (or with the store dir and it): a
+    /// store path by any prefix of its hash part and name, another path only whole.
     pub by_drv: Vec<Build>,
     /// Builds with an output path starting so.
     pub by_out: Vec<Build>,
@@ -784,15 +785,14 @@ impl Db {
                        has: &dyn Fn(&Build) -> bool|
          -> Result<Vec<Build>> {
             let mut out: Vec<Build> = Vec::new();
-            let Some(keys) = &keys else {
-                return Ok(out);
+            // A query that no store path can start is looked up as one whole path.
+            let range = match &keys {
+                Some(k) => (*k.start(), 0u64)..=(*k.end(), u64::MAX),
+                None => super::paths::rows(&prefix),
             };
             let t = tx.open_table(def)?;
             let mut seen = std::collections::HashSet::new();
-            for r in t
-                .range((*keys.start(), 0u64)..=(*keys.end(), u64::MAX))?
-                .take(PATH_SCAN)
-            {
+            for r in t.range(range)?.take(PATH_SCAN) {
                 let id = r?.0.value().1;
                 if out.len() >= limit {
                     break;

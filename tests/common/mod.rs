@@ -31,6 +31,25 @@ impl Drop for TempDir {
     }
 }
 
+/// A made-up store hash part for `seed`: 32 Nix base32 characters spread like real ones (the
+/// path indexes key a store path by its hash part, so counters padded with zeros would all
+/// share one key).
+pub fn fake_hash(seed: &str) -> String {
+    let mut x = seed.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
+    (0..32)
+        .map(|_| {
+            // splitmix64
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            b"0123456789abcdfghijklmnpqrsvwxyz"[((z ^ (z >> 31)) % 32) as usize] as char
+        })
+        .collect()
+}
+
 /// A port that was free a moment ago: only for an address that must have nobody listening
 /// (servers under test listen on port 0 and report the port they got; see `port_from_log`).
 pub fn free_port() -> u16 {
