@@ -63,6 +63,16 @@ use std::time::{Duration, Instant};
 /// 1.7 s on two workers.
 const MAX_BATCH: usize = 1000;
 
+/// A batch is sized to take about this long at its worker's last pace, so a worker that Nix
+/// slows down holds little of what is left and the others take the rest. Two processes writing
+/// .drv files contend for the store's SQLite write lock, and SQLite's back-off can leave one of
+/// them waiting for most of a second; a 500-path batch stuck there was the end of a 2,000-job
+/// eval on two workers.
+const BATCH_TIME: Duration = Duration::from_millis(40);
+
+/// A worker's first batch, before its pace is known (sizes then at most double per batch).
+const FIRST_BATCH: usize = 64;
+
 /// How often a waiting worker checks its process's memory and the stop flag.
 const POLL: Duration = Duration::from_millis(20);
 
@@ -321,8 +331,9 @@ fn worker(sh: &Shared) {
 fn worker_loop(sh: &Shared, t: &mut [Duration; 3], batches: &mut usize, paths: &mut usize) {
     let mut repl: Option<Repl> = None;
     // A failure costs the rest of its batch a resend, so batches shrink while paths fail (a
-    // jobset where every job throws runs one path per line) and grow back while they do not.
-    let mut limit = MAX_BATCH;
+    // jobset where every job throws runs one path per line) and grow back while they do not,
+    // up to what the worker does in `BATCH_TIME`.
+    let mut limit = FIRST_BATCH;
     loop {
         let at = Instant::now();
         let next = take(sh, limit);
@@ -362,7 +373,8 @@ fn worker_loop(sh: &Shared, t: &mut [Duration; 3], batches: &mut usize, paths: &
         }
         let at = Instant::now();
         let (lines, end) = r.run_batch(sh, &batch, &index);
-        t[1] += at.elapsed();
+        let took = at.elapsed();
+        t[1] += took;
         let at = Instant::now();
         let verdicts = classify(batch.len(), &lines, &end);
         let answered = verdicts
@@ -372,7 +384,9 @@ fn worker_loop(sh: &Shared, t: &mut [Duration; 3], batches: &mut usize, paths: &
         limit = if answered < batch.len() {
             (limit / 4).max(1)
         } else {
-            (limit * 2).min(MAX_BATCH)
+            let per_path = took / batch.len().max(1) as u32;
+            let paced = BATCH_TIME.as_nanos() / per_path.as_nanos().max(1);
+            (paced.min(MAX_BATCH as u128) as usize).clamp(1, limit * 2)
         };
         let lost = !matches!(end, End::Synced { .. });
         let tail = r.tail();
