@@ -240,11 +240,11 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn outputs_known_only_at_finish_are_found_by_path_and_go_with_the_jobset() {
+    /// A fresh file with project `p` and its jobset `j`.
+    fn db_with_jobset(tag: &str) -> (Db, std::path::PathBuf) {
         let mut b = [0u8; 8];
         let _ = getrandom::getrandom(&mut b);
-        let dir = std::env::temp_dir().join(format!("hydrant-ixo-{}", u64::from_le_bytes(b)));
+        let dir = std::env::temp_dir().join(format!("hydrant-{tag}-{}", u64::from_le_bytes(b)));
         let db = Db::open(&dir.join("h.redb")).unwrap();
         db.put_project(&Project {
             name: "p".into(),
@@ -254,6 +254,12 @@ mod tests {
         })
         .unwrap();
         db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        (db, dir)
+    }
+
+    #[test]
+    fn outputs_known_only_at_finish_are_found_by_path_and_go_with_the_jobset() {
+        let (db, dir) = db_with_jobset("ixo");
         let eval = Eval {
             project: "p".into(),
             jobset: "j".into(),
@@ -380,18 +386,7 @@ mod tests {
 
     #[test]
     fn job_names_are_indexed_once_per_job_and_new_jobs_of_later_evals_are_found() {
-        let mut b = [0u8; 8];
-        let _ = getrandom::getrandom(&mut b);
-        let dir = std::env::temp_dir().join(format!("hydrant-ixn-{}", u64::from_le_bytes(b)));
-        let db = Db::open(&dir.join("h.redb")).unwrap();
-        db.put_project(&Project {
-            name: "p".into(),
-            enabled: true,
-            visible: true,
-            ..Default::default()
-        })
-        .unwrap();
-        db.put_jobset(&Jobset::new("p", "j"), &[]).unwrap();
+        let (db, dir) = db_with_jobset("ixn");
         let job = |n: &str, rev: u32| NewJob {
             job: n.into(),
             drvpath: format!("/s/{n}-{rev}.drv"),

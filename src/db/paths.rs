@@ -116,12 +116,7 @@ mod tests {
 
     fn store_path(seed: &mut u64, name: &str) -> String {
         let hash: String = (0..HASH_LEN)
-            .map(|_| {
-                *seed ^= *seed << 13;
-                *seed ^= *seed >> 7;
-                *seed ^= *seed << 17;
-                BASE32[(*seed % 32) as usize] as char
-            })
+            .map(|_| BASE32[(super::super::testutil::rng(seed) % 32) as usize] as char)
             .collect();
         format!("/nix/store/{hash}-{name}")
     }
