@@ -408,3 +408,81 @@ fn connections_are_capped_per_client_and_in_all() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Creates of one new name at once: exactly one 201, every other a 409, never a 200 (a
+/// second "create" written over the first). With an admin and a user who may only create
+/// projects racing, the project ends up as its one creator saved it.
+#[test]
+fn racing_creates_of_one_name_create_it_once() {
+    let (state, tok) = admin_state("race");
+    add_user(state.path(), "carol", &["create-projects"], "carolpw");
+    let carol = token(state.path(), "carol");
+    let srv = Server::start(state.path());
+    let src = state.path().display().to_string();
+    let race = |bodies: Vec<(&str, &str, serde_json::Value)>| -> Vec<(String, i32)> {
+        std::thread::scope(|s| {
+            let hs: Vec<_> = bodies
+                .into_iter()
+                .map(|(who, path, body)| {
+                    let c = srv
+                        .client()
+                        .with_bearer(if who == "admin" { &tok } else { &carol });
+                    s.spawn(move || (who.to_string(), c.put_json(path, &body).status))
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    };
+    let admin = srv.client().with_bearer(&tok);
+    for round in 0..3 {
+        let name = format!("raced{round}");
+        let mut bodies = Vec::new();
+        for i in 0..16 {
+            let who = if i % 2 == 0 { "admin" } else { "carol" };
+            let mut b = project_body(&format!("{who} {i}"));
+            b["name"] = json!(name);
+            let path = if i % 4 < 2 {
+                "/project/.new".to_string()
+            } else {
+                format!("/project/{name}")
+            };
+            bodies.push((who, path, b));
+        }
+        let got = race(
+            bodies
+                .iter()
+                .map(|(w, p, b)| (*w, p.as_str(), b.clone()))
+                .collect(),
+        );
+        let created: Vec<_> = got.iter().filter(|(_, st)| *st == 201).collect();
+        assert_eq!(created.len(), 1, "{got:?}");
+        let creator = &created[0].0;
+        for (who, st) in &got {
+            // After the create: the admin may edit (200) or lose a race (409); carol may not
+            // edit the admin's project (403), nor lose one into an overwrite.
+            assert!(
+                matches!(st, 201 | 409)
+                    || (*st == 200 && (who == "admin" || who == creator))
+                    || (*st == 403 && who == "carol" && creator == "admin"),
+                "{who}: {st} in {got:?}"
+            );
+        }
+        let p = admin.get(&format!("/project/{name}")).json();
+        assert_eq!(p["owner"], json!(creator), "{p} after {got:?}");
+    }
+    // Jobsets: only `.new` creates, so every racer but one gets a 409.
+    for round in 0..3 {
+        let name = format!("js{round}");
+        let bodies = (0..16)
+            .map(|_| {
+                let mut b = jobset_body(&src);
+                b["name"] = json!(name);
+                ("admin", "/jobset/raced0/.new", b)
+            })
+            .collect();
+        let got = race(bodies);
+        let created = got.iter().filter(|(_, st)| *st == 201).count();
+        let refused = got.iter().filter(|(_, st)| *st == 409).count();
+        assert_eq!((created, refused), (1, 15), "{got:?}");
+    }
+}

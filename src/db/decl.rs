@@ -225,6 +225,19 @@ impl Db {
     /// no longer declarative (with everything of it, as `delete_jobset`; its spec error goes
     /// too). Returns whether the project was created, and what was deleted.
     pub fn put_project_decl(&self, p: &Project) -> Result<(bool, Deleted)> {
+        self.put_project_decl_over(p, None)
+    }
+
+    /// As [`Db::put_project_decl`], but only over the record the caller read and checked its
+    /// permissions against (`expected`: `Some(None)` when there was none): if another request
+    /// created, changed or deleted the project meanwhile, nothing is written and the answer
+    /// is [`DbError::Conflict`]. (Without it, two creates of one name both "create" it, the
+    /// second over the first's, with the first's owner's rights checked against nothing.)
+    pub fn put_project_decl_over(
+        &self,
+        p: &Project,
+        expected: Option<Option<&Project>>,
+    ) -> Result<(bool, Deleted)> {
         if !valid_name(&p.name) {
             return Err(DbError::Invalid(format!(
                 "invalid project name `{}`",
@@ -236,6 +249,24 @@ impl Db {
             p.declerror = None;
         }
         let tx = self.inner.begin_write()?;
+        if let Some(expected) = expected {
+            let now: Option<Project> = match tx.open_table(PROJECTS)?.get(p.name.as_str())? {
+                Some(v) => Some(decode(&format!("project {}", p.name), v.value())?),
+                None => None,
+            };
+            if now.as_ref() != expected {
+                return Err(DbError::Conflict(format!(
+                    "project `{}` was {} by another request meanwhile; nothing was saved (load \
+                     it again and retry)",
+                    p.name,
+                    match (expected, &now) {
+                        (None, _) => "created",
+                        (Some(_), None) => "deleted",
+                        (Some(_), Some(_)) => "changed",
+                    }
+                )));
+            }
+        }
         let created = tx
             .open_table(PROJECTS)?
             .insert(p.name.as_str(), encode(&p).as_slice())?
@@ -297,6 +328,57 @@ mod tests {
             emailresponsible: false,
         };
         (j, vec![i])
+    }
+
+    #[test]
+    fn a_save_over_a_stale_read_writes_nothing() {
+        let (dir, db) = db();
+        let mut p = Project {
+            name: "p".into(),
+            owner: "a".into(),
+            ..Default::default()
+        };
+        // Created by another request after this one read "no project".
+        db.put_project_decl(&p).unwrap();
+        let mut mine = p.clone();
+        mine.owner = "b".into();
+        let e = db.put_project_decl_over(&mine, Some(None)).unwrap_err();
+        assert!(
+            matches!(&e, DbError::Conflict(m) if m.contains("created")),
+            "{e}"
+        );
+        // Changed after this one read it.
+        let read = db.project("p").unwrap().unwrap();
+        p.description = "changed".into();
+        db.put_project_decl(&p).unwrap();
+        let e = db
+            .put_project_decl_over(&mine, Some(Some(&read)))
+            .unwrap_err();
+        assert!(
+            matches!(&e, DbError::Conflict(m) if m.contains("changed")),
+            "{e}"
+        );
+        assert_eq!(db.project("p").unwrap().unwrap(), p);
+        // Over what is there: saved.
+        let (created, _) = db.put_project_decl_over(&mine, Some(Some(&p))).unwrap();
+        assert!(!created);
+        assert_eq!(db.project("p").unwrap().unwrap().owner, "b");
+        // Jobsets: a create over an existing one, an edit of a deleted one.
+        let (j, inputs) = js("j", "x");
+        assert!(db.put_jobset_over(&j, &inputs, Some(false)).unwrap());
+        let e = db.put_jobset_over(&j, &inputs, Some(false)).unwrap_err();
+        assert!(
+            matches!(&e, DbError::Conflict(m) if m.contains("created")),
+            "{e}"
+        );
+        let (k, inputs) = js("k", "x");
+        let e = db.put_jobset_over(&k, &inputs, Some(true)).unwrap_err();
+        assert!(
+            matches!(&e, DbError::Conflict(m) if m.contains("deleted")),
+            "{e}"
+        );
+        assert!(db.jobset("p", "k").unwrap().is_none());
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

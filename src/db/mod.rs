@@ -848,6 +848,18 @@ impl Db {
     /// drops the transaction, so the old jobset and inputs stay untouched. An existing
     /// jobset keeps its evaluation bookkeeping (`Jobset::keep_bookkeeping`).
     pub fn put_jobset(&self, js: &Jobset, inputs: &[JobsetInput]) -> Result<bool> {
+        self.put_jobset_over(js, inputs, None)
+    }
+
+    /// As [`Db::put_jobset`], but only if the jobset still exists (`Some(true)`) or still does
+    /// not (`Some(false)`), as the caller saw it: else nothing is written and the answer is
+    /// [`DbError::Conflict`] (two creates of one name must not both succeed).
+    pub fn put_jobset_over(
+        &self,
+        js: &Jobset,
+        inputs: &[JobsetInput],
+        expect_exists: Option<bool>,
+    ) -> Result<bool> {
         if !valid_name(&js.name) {
             return Err(DbError::Invalid(format!(
                 "invalid jobset name `{}`",
@@ -868,6 +880,14 @@ impl Db {
                 .get(key)?
                 .map(|v| decode("jobset", v.value()))
                 .transpose()?;
+            if let Some(want) = expect_exists.filter(|&w| w != cur.is_some()) {
+                return Err(DbError::Conflict(format!(
+                    "jobset `{}:{}` was {} by another request meanwhile; nothing was saved",
+                    js.project,
+                    js.name,
+                    if want { "deleted" } else { "created" }
+                )));
+            }
             let mut new = js.clone();
             if let Some(cur) = &cur {
                 new.keep_bookkeeping(cur);

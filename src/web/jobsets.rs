@@ -57,10 +57,12 @@ fn jobset_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         .filter(|t| matches!(*t, "jobs" | "config"))
         .unwrap_or("evals");
     let page = page_number(ctx)?;
-    let (evals, total) =
-        ctx.app
-            .db
-            .jobset_evals(pn, jn, (page - 1) * EVALS_PER_PAGE, EVALS_PER_PAGE)?;
+    let (evals, total) = ctx.app.db.jobset_evals(
+        pn,
+        jn,
+        (page - 1).saturating_mul(EVALS_PER_PAGE),
+        EVALS_PER_PAGE,
+    )?;
     let last_eval = if page == 1 {
         evals.first().cloned()
     } else {
@@ -385,7 +387,11 @@ fn jobset_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     if let Some(local) = crate::eval::flake::local_input(&js.flake).filter(|_| !flake_unchanged) {
         check_local_paths(ctx, user, &[], &[local])?;
     }
-    let created = ctx.app.db.put_jobset(&js, &inputs)?;
+    // A create or delete of this name racing this request is a 409, not a silent overwrite.
+    let created = ctx
+        .app
+        .db
+        .put_jobset_over(&js, &inputs, Some(existing.is_some()))?;
     // A new or changed jobset may be due for evaluation, and new shares apply at the next pick.
     ctx.app.eval_wake.notify();
     crate::queue::jobsets_changed(ctx.app).map_err(|e| HttpError::new(500, e.to_string()))?;
@@ -513,7 +519,7 @@ fn jobset_evals(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let (evals, total) = ctx.app.db.jobset_evals(
         &js.project,
         &js.name,
-        (page - 1) * EVALS_PER_PAGE,
+        (page - 1).saturating_mul(EVALS_PER_PAGE),
         EVALS_PER_PAGE,
     )?;
     let last = total.div_ceil(EVALS_PER_PAGE).max(1);

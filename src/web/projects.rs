@@ -247,7 +247,11 @@ fn project_save(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         })?;
     }
     // One transaction: the project with its `.jobsets` (or without it, if no longer declarative).
-    let (created, gone) = ctx.app.db.put_project_decl(&p)?;
+    // Only over what the checks above saw: a create or edit racing this one is a 409.
+    let (created, gone) = ctx
+        .app
+        .db
+        .put_project_decl_over(&p, Some(existing.as_ref()))?;
     declarative_saved(ctx, &p, &gone)?;
     if p.unrestricted != was_unrestricted {
         eprintln!(
