@@ -322,28 +322,22 @@ fn eval_json_in_hydra_shapes() {
     assert_eq!(v["previous"], "?page=1");
     assert!(v.get("next").is_none());
     assert_eq!(c.get("/jobset/alpha/main/evals?page=0").status, 400);
-    // A page far past the last: an empty list, or 400 past any page a list can have; never an
-    // overflowing row offset (it was a 500).
-    let v = c.get("/jobset/alpha/main/evals?page=1000000").json();
-    assert_eq!(v["evals"].as_array().unwrap().len(), 0, "{v}");
-    for page in ["18446744073709551615", "1000000000000000000"] {
-        for (path, c) in [
-            ("/jobset/alpha/main/evals", c.clone()),
-            ("/jobset/alpha/main", c.html()),
-            ("/eval/26", c.html()),
-        ] {
-            let r = c.get(&format!("{path}?page={page}"));
-            assert_eq!(r.status, 400, "{path}: {}", r.body);
-            assert!(
-                r.body.contains("`page` must be a number from 1"),
-                "{}",
-                r.body
-            );
-        }
+    // A page far past the last: an empty list, however far (the row offset overflowed and
+    // answered 500).
+    for page in ["1000000", "1000000000000000000", "18446744073709551615"] {
+        let v = c
+            .get(&format!("/jobset/alpha/main/evals?page={page}"))
+            .json();
+        assert_eq!(v["evals"].as_array().unwrap().len(), 0, "{v}");
+        let r = c.html().get(&format!("/jobset/alpha/main?page={page}"));
+        assert_eq!(r.status, 200, "{}", r.body);
     }
-    assert_eq!(
-        c.html().get("/jobset/alpha/main?page=4294967296").status,
-        200
+    let r = c.get("/jobset/alpha/main/evals?page=99999999999999999999999");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("`page` must be a positive number"),
+        "{}",
+        r.body
     );
 
     let e = c.get("/eval/26").json();

@@ -102,17 +102,18 @@ pub fn page_number(ctx: &Ctx) -> Result<usize, HttpError> {
     match ctx.req.query_param("page") {
         None | Some("") => Ok(1),
         Some(s) => match s.parse::<usize>() {
-            // Past the last page is an empty page; past any page a list can have (a row
-            // offset that would overflow) is as wrong as page 0.
-            Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+            // Past the last page is an empty page (or the last, where a view says so); a
+            // number past any page a list can have is taken as that, so no row offset
+            // overflows.
+            Ok(n) if n >= 1 => Ok(n.min(MAX_PAGE)),
             _ => Err(HttpError::bad_request(format!(
-                "`page` must be a number from 1 to {MAX_PAGE}, not `{s}`"
+                "`page` must be a positive number, not `{s}`"
             ))),
         },
     }
 }
 
-/// The highest page number asked for: times any page size, still a row offset.
+/// The highest page number taken: times any page size, still a row offset.
 pub const MAX_PAGE: usize = 1 << 32;
 
 /// Records a trigger through the evaluator's own rule (a disabled project or jobset is refused
