@@ -349,6 +349,28 @@ fn eval_comparison_lists_what_changed() {
         c.get(&format!("/build/{broken}/log/raw?attempt=2")).status,
         404
     );
+    // A succeeded build restarted finds its outputs valid and builds nothing: its log is still
+    // the one that built it (its newest earlier attempt's), not a 404.
+    let stable_log = c.get(&format!("/build/{stable}/log/raw")).body;
+    assert!(!stable_log.is_empty());
+    let r = c.post_json(&format!("/build/{stable}/restart"), &json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    wait_for("the restarted build", Duration::from_secs(60), &srv, || {
+        (c.get(&format!("/build/{stable}")).json()["finished"] == 1).then_some(())
+    });
+    assert_eq!(
+        c.get(&format!("/build/{stable}/log/raw?attempt=1")).body,
+        stable_log
+    );
+    let now = c.get(&format!("/build/{stable}/log/raw"));
+    assert_eq!((now.status, &now.body), (200, &stable_log));
+    let tail = c.get(&format!("/build/{stable}/log/tail"));
+    assert_eq!(tail.status, 200, "{}", tail.body);
+    assert!(
+        !tail.body.is_empty() && stable_log.ends_with(&tail.body),
+        "{}",
+        tail.body
+    );
 
     // Status pages: what runs now, the newest evaluations everywhere, the queue.
     let st = c.get("/status").json();

@@ -137,18 +137,32 @@ pub fn tail(logs_dir: &Path, id: u64, max_bytes: usize) -> Result<Option<String>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(err(&live)(e)),
     }
-    let bz = bz2_path(logs_dir, id);
-    let f = match std::fs::File::open(&bz) {
+    bz2_tail(&bz2_path(logs_dir, id), max_bytes)
+}
+
+/// The last `max_bytes` of earlier attempt `n`'s log, as [`tail`] cuts it, or None.
+pub fn tail_attempt(
+    logs_dir: &Path,
+    id: u64,
+    n: u32,
+    max_bytes: usize,
+) -> Result<Option<String>, LogError> {
+    bz2_tail(&attempt_path(logs_dir, id, n), max_bytes)
+}
+
+/// The end of a compressed log, streamed through a ring of twice `max_bytes`.
+fn bz2_tail(bz: &Path, max_bytes: usize) -> Result<Option<String>, LogError> {
+    let f = match std::fs::File::open(bz) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(err(&bz)(e)),
+        Err(e) => return Err(err(bz)(e)),
     };
     let mut dec = bzip2::read::MultiBzDecoder::new(f);
     let mut ring: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     let mut cut_any = false;
     loop {
-        let n = dec.read(&mut chunk).map_err(err(&bz))?;
+        let n = dec.read(&mut chunk).map_err(err(bz))?;
         if n == 0 {
             break;
         }

@@ -321,6 +321,11 @@ pub fn log_read_attempt(app: &App, id: u64, n: u32) -> Result<Option<Vec<u8>>> {
     Ok(log::read_attempt(&app.config.logs_dir(), id, n)?)
 }
 
+/// The last `max_bytes` of earlier attempt `n`'s log, or None.
+pub fn log_tail_attempt(app: &App, id: u64, n: u32, max_bytes: usize) -> Result<Option<String>> {
+    Ok(log::tail_attempt(&app.config.logs_dir(), id, n, max_bytes)?)
+}
+
 /// The whole log of a build (live or compressed), or None.
 pub fn log_read(app: &App, id: u64) -> Result<Option<Vec<u8>>> {
     Ok(log::read(&app.config.logs_dir(), id)?)

@@ -530,7 +530,7 @@ fn build_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     };
     let evals = build_evals(ctx.app, &b)?;
     let tail = if tab == "summary" {
-        queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)?
+        log_tail_or_earlier(ctx, &b)?
     } else {
         None
     };
@@ -564,17 +564,47 @@ fn build_log_raw(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             })?;
         return Ok(Response::new(200, "text/plain; charset=utf-8", log));
     }
-    let log = queue::log_read(ctx.app, b.id)
-        .map_err(queue_err)?
-        .ok_or_else(|| no_log(b.id))?;
+    let log = match queue::log_read(ctx.app, b.id).map_err(queue_err)? {
+        Some(log) => log,
+        None => match earlier_log_attempt(ctx, &b) {
+            Some(n) => queue::log_read_attempt(ctx.app, b.id, n)
+                .map_err(queue_err)?
+                .ok_or_else(|| no_log(b.id))?,
+            None => return Err(no_log(b.id)),
+        },
+    };
     Ok(Response::new(200, "text/plain; charset=utf-8", log))
+}
+
+/// For a finished build with no log of its own (restarted, it found its outputs already
+/// valid and built nothing): the newest earlier attempt that has one, whose log is then the
+/// build's log, as Hydra shows a derivation's last log. A queued or running build has none.
+fn earlier_log_attempt(ctx: &Ctx, b: &db::Build) -> Option<u32> {
+    if !b.finished {
+        return None;
+    }
+    queue::log_attempts(ctx.app, b.id)
+        .iter()
+        .rev()
+        .find(|a| a.has_log)
+        .map(|a| a.nr)
+}
+
+/// The tail of the build's log, or of its newest earlier attempt's (see
+/// `earlier_log_attempt`).
+fn log_tail_or_earlier(ctx: &Ctx, b: &db::Build) -> Result<Option<String>, HttpError> {
+    if let Some(t) = queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)? {
+        return Ok(Some(t));
+    }
+    let Some(n) = earlier_log_attempt(ctx, b) else {
+        return Ok(None);
+    };
+    queue::log_tail_attempt(ctx.app, b.id, n, LOG_TAIL_BYTES).map_err(queue_err)
 }
 
 fn build_log_tail(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let b = load_build(ctx, args)?;
-    let t = queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES)
-        .map_err(queue_err)?
-        .ok_or_else(|| no_log(b.id))?;
+    let t = log_tail_or_earlier(ctx, &b)?.ok_or_else(|| no_log(b.id))?;
     Ok(Response::text(t))
 }
 
