@@ -244,6 +244,7 @@ fn two_workers_find_what_one_worker_finds() {
     assert_eq!(
         keys,
         [
+            "\"a.dotted\"",
             "\"bad name\"",
             "aborts",
             "badmeta",

@@ -312,6 +312,8 @@ in {{
   inherit good;
   "a\ntouch PWNED\n" = good;
   "bad name" = good;
+  "dot.ted" = good;
+  nest = {{ "x.y" = good; }};
   help = {{ type = "derivation"; name = "x"; system = "x86_64-linux"; drvPath = "--help"; outPath = "/etc"; }};
   etc = {{ type = "derivation"; name = "x"; system = builtins.currentSystem; drvPath = good.drvPath; outPath = "/etc"; }};
   outside = {{ type = "derivation"; name = "x"; system = "x86_64-linux"; drvPath = "/tmp/{HASH}-x.drv"; outPath = good.outPath; }};
@@ -334,7 +336,11 @@ in {{
     let jobs: Vec<_> = builds.iter().map(|(b, _)| b.job.as_str()).collect();
     assert_eq!(jobs, ["good"], "{:?}", ev.job_errors);
     let e = &ev.job_errors;
-    assert_eq!(e.len(), 6, "{e:?}");
+    assert_eq!(e.len(), 8, "{e:?}");
+    // A dot in an attribute name: skipped as Hydra skips it, but as an error one can see.
+    for k in [r#""dot.ted""#, r#"nest."x.y""#] {
+        assert!(e[k].contains("has a dot in its name"), "{k}: {e:?}");
+    }
     assert!(
         e[r#""a\ntouch PWNED\n""#].contains("invalid job name"),
         "{e:?}"

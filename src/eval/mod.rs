@@ -158,6 +158,28 @@ fn error_key(name: &str) -> String {
     format!("{short:?}")
 }
 
+/// The key an error of the job at `path` is recorded under: its job name, or where an
+/// attribute name on the way is not a plain one (a dot in it, a space, a newline), the path with
+/// each such name quoted and escaped, as Nix writes it (`a."dot.ted"`, `"bad name"`).
+fn path_key(path: &[String]) -> String {
+    let plain = |c: &String| !c.contains('.') && valid_job_name(c);
+    if path.iter().all(plain) {
+        return path.join(".");
+    }
+    let parts: Vec<String> = path
+        .iter()
+        .map(|c| {
+            if plain(c) {
+                c.clone()
+            } else {
+                let short: String = c.chars().take(200).collect();
+                format!("{short:?}")
+            }
+        })
+        .collect();
+    parts.join(".")
+}
+
 impl RawJob {
     /// What evaluation hands us goes to commands (`nix-store --realise DRV`), GC roots and
     /// pages: the name must be a job name, `drvPath` a derivation in `nix`'s store, every
@@ -526,23 +548,22 @@ impl<'a> NixEvaluator<'a> {
         let total = found.len();
         let mut ev = Evaluation::default();
         // Two invalid names can shorten to one key: never let one error replace another.
-        let add_error = |ev: &mut Evaluation, name: &str, msg: String| {
-            let mut key = error_key(name);
+        let add_error = |ev: &mut Evaluation, first: String, msg: String| {
+            let mut key = first.clone();
             let mut k = 1;
             while ev.errors.contains_key(&key) {
                 k += 1;
-                key = format!("{} ({k})", error_key(name));
+                key = format!("{first} ({k})");
             }
             ev.errors.insert(key, cap_text(&msg, self.error_cap));
         };
         let mut checked = Vec::new();
         for (path, f) in found {
-            let name = path.join(".");
             match f {
-                workers::Found::Error(msg) => add_error(&mut ev, &name, msg),
+                workers::Found::Error(msg) => add_error(&mut ev, path_key(&path), msg),
                 workers::Found::Job(j) => match j.check(self.nix) {
                     Ok(()) => checked.push(*j),
-                    Err(msg) => add_error(&mut ev, &name, msg),
+                    Err(msg) => add_error(&mut ev, path_key(&path), msg),
                 },
             }
         }
@@ -550,7 +571,7 @@ impl<'a> NixEvaluator<'a> {
         let (jobs, failed) = aggregate::resolve(checked, &ev.errors);
         ev.jobs = jobs;
         for (name, msg) in failed {
-            add_error(&mut ev, &name, msg);
+            add_error(&mut ev, error_key(&name), msg);
         }
         let merged = ev.jobs.len() + ev.errors.len();
         debug_assert_eq!(merged, total, "every outcome is merged");
@@ -1018,7 +1039,13 @@ in {
             ]
         );
         let errs: Vec<_> = ev.errors.keys().map(String::as_str).collect();
-        assert_eq!(errs, ["badmeta", "badtype"], "{:?}", ev.errors);
+        assert_eq!(
+            errs,
+            ["badmeta", "badtype", "nested.\"a.b\""],
+            "{:?}",
+            ev.errors
+        );
+        assert!(ev.errors["nested.\"a.b\""].contains("has a dot in its name"));
         assert!(ev.errors["badmeta"].contains("no description"));
         // An attribute set whose `type` throws is a broken job, not a set to walk into.
         assert!(ev.errors["badtype"].contains("no type"));
@@ -1081,6 +1108,12 @@ in {
         assert!(!valid_job_name(&"a".repeat(1025)));
         assert_eq!(error_key("ok.name"), "ok.name");
         assert_eq!(error_key("a\nb"), "\"a\\nb\"");
+        let p = |v: &[&str]| path_key(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(p(&["a", "b"]), "a.b");
+        assert_eq!(p(&["dot.ted"]), "\"dot.ted\"");
+        assert_eq!(p(&["a", "dot.ted"]), "a.\"dot.ted\"");
+        assert_eq!(p(&["bad name"]), "\"bad name\"");
+        assert_eq!(p(&["x", "a\nb<i>"]), "x.\"a\\nb<i>\"");
     }
 
     #[test]

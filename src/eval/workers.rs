@@ -672,7 +672,18 @@ fn parse_record(path: &[String], rec: &str) -> Parsed {
             let mut p = path.to_vec();
             p.push(n);
             let name = p.join(".");
-            if valid_job_name(&name) {
+            if last_has_dot(&p) {
+                // Hydra's rule too (hydra-eval-jobs skips it with a log line): a job name's dots
+                // separate attributes, so this one could only be confused with another job.
+                let short: String = p[p.len() - 1].chars().take(200).collect();
+                bad.push((
+                    p,
+                    Found::Error(format!(
+                        "attribute {short:?} has a dot in its name, so it cannot be a job (in \
+                         a job name, dots separate attributes): skipped"
+                    )),
+                ));
+            } else if valid_job_name(&name) {
                 paths.push((p, i));
             } else {
                 let short: String = name.chars().take(200).collect();
@@ -701,6 +712,11 @@ fn parse_record(path: &[String], rec: &str) -> Parsed {
         }
         Err(e) => (unexpected(e), Vec::new(), Vec::new()),
     }
+}
+
+/// Whether the last attribute name of `path` has a dot in it.
+fn last_has_dot(path: &[String]) -> bool {
+    path.last().is_some_and(|n| n.contains('.'))
 }
 
 /// A batch's items for the wrapper: siblings queued one after the other (consecutive indices

@@ -21,10 +21,8 @@ let
     else flake.hydraJobs or flake.checks
       or (throw "the flake has no `hydraJobs` output (nor `checks`)");
 
-  # replaceStrings, not a regex: this runs once per attribute.
-  hasDot = s: builtins.replaceStrings [ "." ] [ "" ] s != s;
-
-  names = v: filter (n: !(hasDot n) && n != "recurseForDerivations") (attrNames v);
+  # Every name, a dotted one too: hydrant records that as an error of its own.
+  names = v: filter (n: n != "recurseForDerivations") (attrNames v);
 
   isDrv = v: isAttrs v && (v.type or null) == "derivation";
 
