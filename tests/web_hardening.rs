@@ -484,3 +484,55 @@ fn racing_creates_of_one_name_create_it_once() {
         assert_eq!((created, refused), (1, 15), "{got:?}");
     }
 }
+
+/// Oversized and odd text fields are refused with a 400 naming the field, and nothing is
+/// written (a 4 MB display name made the front page 4 MB).
+#[test]
+fn oversized_or_odd_text_fields_are_refused() {
+    let (state, tok) = admin_state("fields");
+    let srv = Server::start(state.path());
+    let admin = srv.client().with_bearer(&tok);
+    let long_label = "x".repeat(256);
+    let long_text = "y".repeat(64 * 1024 + 1);
+    for (field, value, says) in [
+        (
+            "displayname",
+            long_label.as_str(),
+            "`displayname` must be one line",
+        ),
+        (
+            "displayname",
+            "two\nlines",
+            "`displayname` must be one line",
+        ),
+        (
+            "description",
+            long_text.as_str(),
+            "`description` is 65537 bytes long",
+        ),
+        (
+            "description",
+            "nul\0here",
+            "`description` must not contain a NUL",
+        ),
+        (
+            "homepage",
+            long_text.as_str(),
+            "`homepage` is 65537 bytes long",
+        ),
+    ] {
+        let mut b = project_body("P");
+        b[field] = json!(value);
+        let r = admin.put_json("/project/odd", &b);
+        assert_eq!(r.status, 400, "{field}: {}", r.body);
+        assert!(r.body.contains(says), "{field}: {}", r.body);
+        assert_eq!(
+            admin.get("/project/odd").status,
+            404,
+            "{field}: written anyway"
+        );
+    }
+    let mut b = project_body(&"z".repeat(255));
+    b["description"] = json!("d".repeat(64 * 1024));
+    assert_eq!(admin.put_json("/project/odd", &b).status, 201);
+}

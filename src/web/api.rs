@@ -14,6 +14,11 @@ pub struct Params {
     pub form: bool,
 }
 
+/// The longest string field taken (a description, an input value, a URL).
+pub const MAX_FIELD: usize = 64 * 1024;
+/// The longest display name, in characters.
+pub const MAX_LABEL: usize = 255;
+
 impl Params {
     /// Parses the body: JSON when the content type says so (or it looks like an object), a form
     /// otherwise. Form rows `input-N-{name,type,value,remove}` become the `inputs` object.
@@ -75,13 +80,33 @@ impl Params {
         Params { map, form: true }
     }
 
+    /// A string field: at most `MAX_FIELD` bytes and no NUL (which no name, text or URL here
+    /// has a use for, and which C strings downstream would cut).
     pub fn str(&self, key: &str) -> Result<Option<String>, HttpError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.len() > MAX_FIELD => Err(HttpError::bad_request(format!(
+                "`{key}` is {} bytes long; at most {MAX_FIELD} are taken",
+                s.len()
+            ))),
+            Some(Value::String(s)) if s.contains('\0') => Err(HttpError::bad_request(format!(
+                "`{key}` must not contain a NUL character"
+            ))),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(_) => Err(HttpError::bad_request(format!("`{key}` must be a string"))),
         }
+    }
+
+    /// A required one-line label (a display name): at most `MAX_LABEL` characters.
+    pub fn required_label(&self, key: &str) -> Result<String, HttpError> {
+        let s = self.required_str(key)?;
+        if s.chars().count() > MAX_LABEL || s.contains(['\n', '\r']) {
+            return Err(HttpError::bad_request(format!(
+                "`{key}` must be one line of at most {MAX_LABEL} characters"
+            )));
+        }
+        Ok(s)
     }
 
     pub fn required_str(&self, key: &str) -> Result<String, HttpError> {
@@ -169,7 +194,7 @@ pub fn project_from_params(
         declvalue,
         declerror: existing.and_then(|e| e.declerror.clone()),
         name: name.to_string(),
-        displayname: p.required_str("displayname")?,
+        displayname: p.required_label("displayname")?,
         description: p.str("description")?.unwrap_or_default(),
         homepage,
         owner,
