@@ -200,10 +200,15 @@ fn dummy_hash() -> &'static str {
 /// each further try must wait twice as long as the last (1 s, 2 s, 4 s … up to `MAX_DELAY`). A
 /// success clears the user's and the address's count, so the real user is never locked out for
 /// longer than the current delay. Pure: the caller passes the time.
+///
+/// An address a user has logged in from before (`remember`) is not held back by that user's
+/// count, only by its own: failures from elsewhere cannot lock the user out where they work.
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
     /// key → (failures, time of the last failure in seconds)
     failures: std::collections::HashMap<String, (u32, f64)>,
+    /// `user@address` → time of its last successful login.
+    known: std::collections::HashMap<String, f64>,
 }
 
 impl LoginThrottle {
@@ -211,6 +216,8 @@ impl LoginThrottle {
     pub const MAX_DELAY: f64 = 300.0;
     /// Entries kept at most; the oldest go first beyond it (an attacker cycling names).
     const MAX_KEYS: usize = 10_000;
+    /// How long a user's successful address stays exempt from the user's own count (30 days).
+    pub const KNOWN_FOR: f64 = 30.0 * 86_400.0;
 
     fn delay(failures: u32) -> f64 {
         if failures < Self::FREE_TRIES {
@@ -247,6 +254,28 @@ impl LoginThrottle {
         for k in keys {
             self.failures.remove(k);
         }
+    }
+
+    /// Whether `pair` (`user@address`) logged in within `KNOWN_FOR`.
+    pub fn is_known(&self, pair: &str, now: f64) -> bool {
+        self.known
+            .get(pair)
+            .is_some_and(|&t| now - t < Self::KNOWN_FOR)
+    }
+
+    /// Notes a successful login of `pair` (`user@address`).
+    pub fn remember(&mut self, pair: &str, now: f64) {
+        if self.known.len() >= Self::MAX_KEYS && !self.known.contains_key(pair) {
+            self.known.retain(|_, t| now - *t < Self::KNOWN_FOR);
+            if self.known.len() >= Self::MAX_KEYS {
+                // The oldest half goes.
+                let mut ts: Vec<f64> = self.known.values().copied().collect();
+                ts.sort_by(f64::total_cmp);
+                let cut = ts[ts.len() / 2];
+                self.known.retain(|_, t| *t > cut);
+            }
+        }
+        self.known.insert(pair.to_string(), now);
     }
 }
 
@@ -289,6 +318,26 @@ mod tests {
         assert_eq!(t.wait(&keys, 200.0), LoginThrottle::MAX_DELAY);
         t.succeeded(&keys);
         assert_eq!(t.wait(&keys, 200.0), 0.0);
+    }
+
+    #[test]
+    fn a_known_address_is_not_held_back_by_failures_elsewhere() {
+        let mut t = LoginThrottle::default();
+        t.remember("a@1.1.1.1", 0.0);
+        assert!(t.is_known("a@1.1.1.1", 10.0));
+        assert!(!t.is_known("a@2.2.2.2", 10.0));
+        assert!(!t.is_known("a@1.1.1.1", LoginThrottle::KNOWN_FOR + 1.0));
+        for _ in 0..10 {
+            t.failed(&["user:a".to_string(), "addr:6.6.6.6".to_string()], 10.0);
+        }
+        // What `login` asks: a known address leaves out the user's count.
+        assert!(t.wait(&["user:a".to_string()], 10.0) > 0.0);
+        assert_eq!(t.wait(&["addr:1.1.1.1".to_string()], 10.0), 0.0);
+        for i in 0..(LoginThrottle::MAX_KEYS + 5) {
+            t.remember(&format!("u{i}@x"), i as f64);
+        }
+        assert!(t.known.len() <= LoginThrottle::MAX_KEYS);
+        assert!(t.is_known(&format!("u{}@x", LoginThrottle::MAX_KEYS + 4), 1e4));
     }
 
     #[test]

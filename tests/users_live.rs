@@ -200,6 +200,36 @@ fn logins_are_throttled_and_logout_checks_origin() {
     assert_eq!(login("bob", "wrong"), 403);
     assert_eq!(login("bob", "bobpw"), 200);
 
+    // Guesses from elsewhere hold bob back everywhere but where he logged in before.
+    let port = srv.port;
+    let login_from = |from: [u8; 4], p: &str| {
+        use std::io::Write;
+        let mut s = connect_from(std::net::Ipv4Addr::from(from), port).unwrap();
+        let body = json!({"username": "bob", "password": p}).to_string();
+        write!(
+            s,
+            "POST /login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        read_raw_response(&mut s).unwrap().0
+    };
+    for _ in 0..3 {
+        assert_eq!(login_from([127, 0, 0, 9], "guess"), 403);
+    }
+    assert_eq!(
+        login_from([127, 0, 0, 9], "bobpw"),
+        429,
+        "the guesser waits"
+    );
+    assert_eq!(
+        login_from([127, 0, 0, 10], "bobpw"),
+        429,
+        "a new address waits"
+    );
+    assert_eq!(login("bob", "bobpw"), 200, "where bob logged in before");
+
     // Logout needs the page's Origin like every other write.
     let bob = srv.client().login_with_csrf("bob", "bobpw");
     let no_origin = Client {

@@ -164,23 +164,32 @@ pub const WEBHOOK_PATHS: &[&str] = &["/api/push-github", "/api/push-gitea"];
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Checks a password and opens a session; returns the cookie secret and the session. Failed
-/// tries are throttled per user name and per client address (429 while a delay runs); an
-/// unknown user costs the same hash as a known one.
+/// tries are throttled per user name and per client address (429 while a delay runs), except
+/// that an address the user logged in from before answers only for its own failures (so
+/// guesses from elsewhere cannot lock a user out); an unknown user costs the same hash as a
+/// known one.
 pub fn login(
     app: &App,
     username: &str,
     password: &str,
     remote: Option<std::net::IpAddr>,
 ) -> Result<(String, Session), HttpError> {
-    let mut keys = vec![format!("user:{username}")];
-    if let Some(ip) = remote {
+    let user_key = format!("user:{username}");
+    let pair = remote.map(|ip| format!("{username}@{ip}"));
+    let mut keys = vec![user_key];
+    if let (Some(ip), Some(pair)) = (remote, &pair) {
         keys.push(format!("addr:{ip}"));
+        keys.push(format!("pair:{pair}"));
     }
     let now = crate::queue::runner::now_f64();
     let wait = app
         .login_throttle
         .lock()
-        .map(|t| t.wait(&keys, now))
+        .map(|t| {
+            // A known address skips `keys[0]`, the user's own count.
+            let known = pair.as_deref().is_some_and(|p| t.is_known(p, now));
+            t.wait(&keys[usize::from(known)..], now)
+        })
         .unwrap_or(0.0);
     if wait > 0.0 {
         return Err(HttpError::new(
@@ -200,6 +209,9 @@ pub fn login(
     };
     if let Ok(mut t) = app.login_throttle.lock() {
         t.succeeded(&keys);
+        if let Some(p) = &pair {
+            t.remember(p, now);
+        }
     }
     let sid = users::random_secret()?;
     let now = db::now();
