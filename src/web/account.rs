@@ -382,7 +382,9 @@ fn token_create(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
         None => None,
         Some(s) => {
             let days: u64 = s.trim().parse().map_err(|_| {
-                HttpError::bad_request(format!("`expires_days` must be a whole number, not `{s}`"))
+                HttpError::bad_request(format!(
+                    "`expires_days` must be a whole number from 1 to 100000, not `{s}`"
+                ))
             })?;
             let secs = days
                 .checked_mul(86_400)
