@@ -364,6 +364,12 @@ fn eval_comparison_lists_what_changed() {
     );
     let now = c.get(&format!("/build/{stable}/log/raw"));
     assert_eq!((now.status, &now.body), (200, &stable_log));
+    let page = c.html().get(&format!("/build/{stable}")).body;
+    let from = texts(&page, "#log-from");
+    assert!(
+        from.len() == 1 && from[0].contains("attempt 1's"),
+        "{from:?}"
+    );
     let tail = c.get(&format!("/build/{stable}/log/tail"));
     assert_eq!(tail.status, 200, "{}", tail.body);
     assert!(

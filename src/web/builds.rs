@@ -78,6 +78,8 @@ pub struct BuildView<'a> {
     pub evals: &'a [u64],
     /// The end of the log, if there is one.
     pub log_tail: Option<&'a str>,
+    /// Where that log is from when it is not the build's own (see `log_elsewhere`).
+    pub log_from: Option<String>,
     pub allowed: Allowed,
     pub now: i64,
     pub tab: &'a str,
@@ -237,7 +239,10 @@ fn summary_tab(
             @if running { " · this page reloads every " (REFRESH_SECS) " s while the build runs" }
         }
         @match v.log_tail {
-            Some(t) if !t.is_empty() => pre.log #log { (t) },
+            Some(t) if !t.is_empty() => {
+                @if let Some(from) = &v.log_from { p.muted #log-from { (from) } }
+                pre.log #log { (t) }
+            },
             _ => p.muted #no-log { @if b.finished { "No log was kept for this build." } @else if running { "No output yet." } @else { "The build has not started yet." } },
         }
         @if !v.extra.attempts.is_empty() {
@@ -256,7 +261,9 @@ fn summary_tab(
                     }
                 }
             }
-            p.muted { "This is attempt " (v.extra.attempts.len() + 1) "; the log above is its own." }
+            @if v.log_from.is_none() {
+                p.muted { "This is attempt " (v.extra.attempts.len() + 1) "; the log above is its own." }
+            }
         }
     }
 }
@@ -529,16 +536,23 @@ fn build_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
             .ok_or_else(|| HttpError::bad_request(format!("no tab `{t}` on a build page")))?,
     };
     let evals = build_evals(ctx.app, &b)?;
-    let tail = if tab == "summary" {
-        log_tail_or_earlier(ctx, &b)?
+    let (tail, log_from) = if tab == "summary" {
+        match queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)? {
+            Some(t) => (Some(t), None),
+            None => match log_elsewhere(ctx, &b) {
+                Some(from) => (tail_of(ctx, &b, &from)?, Some(from.describe())),
+                None => (None, None),
+            },
+        }
     } else {
-        None
+        (None, None)
     };
     let extra = extras(ctx, &b, tab)?;
     let view = BuildView {
         build: &b,
         evals: &evals,
         log_tail: tail.as_deref(),
+        log_from,
         allowed: allowed(ctx, &b.project)?,
         now: db::now(),
         tab,
@@ -566,45 +580,82 @@ fn build_log_raw(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     }
     let log = match queue::log_read(ctx.app, b.id).map_err(queue_err)? {
         Some(log) => log,
-        None => match earlier_log_attempt(ctx, &b) {
-            Some(n) => queue::log_read_attempt(ctx.app, b.id, n)
-                .map_err(queue_err)?
-                .ok_or_else(|| no_log(b.id))?,
-            None => return Err(no_log(b.id)),
-        },
+        None => {
+            let log = match log_elsewhere(ctx, &b) {
+                Some(LogFrom::Attempt(n)) => queue::log_read_attempt(ctx.app, b.id, n),
+                Some(LogFrom::Build(f)) => queue::log_read(ctx.app, f),
+                None => Ok(None),
+            };
+            log.map_err(queue_err)?.ok_or_else(|| no_log(b.id))?
+        }
     };
     Ok(Response::new(200, "text/plain; charset=utf-8", log))
 }
 
-/// For a finished build with no log of its own (restarted, it found its outputs already
-/// valid and built nothing): the newest earlier attempt that has one, whose log is then the
-/// build's log, as Hydra shows a derivation's last log. A queued or running build has none.
-fn earlier_log_attempt(ctx: &Ctx, b: &db::Build) -> Option<u32> {
-    if !b.finished {
-        return None;
-    }
-    queue::log_attempts(ctx.app, b.id)
-        .iter()
-        .rev()
-        .find(|a| a.has_log)
-        .map(|a| a.nr)
+/// Where a build's log is when it has none of its own.
+enum LogFrom {
+    /// Its own earlier attempt N.
+    Attempt(u32),
+    /// The build whose outputs it found valid.
+    Build(u64),
 }
 
-/// The tail of the build's log, or of its newest earlier attempt's (see
-/// `earlier_log_attempt`).
-fn log_tail_or_earlier(ctx: &Ctx, b: &db::Build) -> Result<Option<String>, HttpError> {
-    if let Some(t) = queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)? {
-        return Ok(Some(t));
+impl LogFrom {
+    fn describe(&self) -> String {
+        let what = match self {
+            LogFrom::Attempt(n) => format!("attempt {n}'s"),
+            LogFrom::Build(f) => format!("that of build {f}, which built them"),
+        };
+        format!(
+            "This attempt built nothing: its outputs were already valid. The log below is {what}."
+        )
     }
-    let Some(n) = earlier_log_attempt(ctx, b) else {
-        return Ok(None);
+}
+
+/// For a build that finished without building (its outputs were already valid: Hydra's
+/// cached build) and has no log of its own: the log that made those outputs, which is its
+/// newest earlier attempt that ended with outputs and kept a log, else that of the build it
+/// was cached from. A build that ran, failed or was cancelled shows no other build's log.
+fn log_elsewhere(ctx: &Ctx, b: &db::Build) -> Option<LogFrom> {
+    if !b.finished || !b.iscachedbuild {
+        return None;
+    }
+    let made = |s: Option<i32>| {
+        matches!(
+            s,
+            Some(db::status::SUCCEEDED | db::status::FAILED_WITH_OUTPUT)
+        )
     };
-    queue::log_tail_attempt(ctx.app, b.id, n, LOG_TAIL_BYTES).map_err(queue_err)
+    if let Some(a) = queue::log_attempts(ctx.app, b.id)
+        .iter()
+        .rev()
+        .find(|a| a.has_log && made(a.status))
+    {
+        return Some(LogFrom::Attempt(a.nr));
+    }
+    b.cached_from
+        .filter(|&f| f != 0 && f != b.id)
+        .map(LogFrom::Build)
+}
+
+fn tail_of(ctx: &Ctx, b: &db::Build, from: &LogFrom) -> Result<Option<String>, HttpError> {
+    match *from {
+        LogFrom::Attempt(n) => queue::log_tail_attempt(ctx.app, b.id, n, LOG_TAIL_BYTES),
+        LogFrom::Build(f) => queue::log_tail(ctx.app, f, LOG_TAIL_BYTES),
+    }
+    .map_err(queue_err)
 }
 
 fn build_log_tail(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let b = load_build(ctx, args)?;
-    let t = log_tail_or_earlier(ctx, &b)?.ok_or_else(|| no_log(b.id))?;
+    let t = match queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)? {
+        Some(t) => Some(t),
+        None => match log_elsewhere(ctx, &b) {
+            Some(from) => tail_of(ctx, &b, &from)?,
+            None => None,
+        },
+    }
+    .ok_or_else(|| no_log(b.id))?;
     Ok(Response::text(t))
 }
 
@@ -689,6 +740,7 @@ mod tests {
             build: &b,
             evals: &[3],
             log_tail: Some("building hello\n"),
+            log_from: None,
             allowed: Allowed {
                 cancel: true,
                 restart: true,
@@ -720,6 +772,7 @@ mod tests {
             build: &b,
             evals: &[3],
             log_tail: Some("building hello\n"),
+            log_from: None,
             allowed: Allowed::default(),
             now: 130,
             tab: "summary",
