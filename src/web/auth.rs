@@ -182,15 +182,15 @@ pub fn login(
         keys.push(format!("pair:{pair}"));
     }
     let now = crate::queue::runner::now_f64();
-    let wait = app
+    let (wait, known) = app
         .login_throttle
         .lock()
         .map(|t| {
             // A known address skips `keys[0]`, the user's own count.
             let known = pair.as_deref().is_some_and(|p| t.is_known(p, now));
-            t.wait(&keys[usize::from(known)..], now)
+            (t.wait(&keys[usize::from(known)..], now), known)
         })
-        .unwrap_or(0.0);
+        .unwrap_or((0.0, false));
     if wait > 0.0 {
         return Err(HttpError::new(
             429,
@@ -208,7 +208,9 @@ pub fn login(
         return Err(HttpError::forbidden("bad username or password"));
     };
     if let Ok(mut t) = app.login_throttle.lock() {
-        t.succeeded(&keys);
+        // From a known address the user's own count stays: guesses from elsewhere go on
+        // waiting however often the user logs in.
+        t.succeeded(&keys[usize::from(known)..]);
         if let Some(p) = &pair {
             t.remember(p, now);
         }
