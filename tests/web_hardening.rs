@@ -535,4 +535,16 @@ fn oversized_or_odd_text_fields_are_refused() {
     let mut b = project_body(&"z".repeat(255));
     b["description"] = json!("d".repeat(64 * 1024));
     assert_eq!(admin.put_json("/project/odd", &b).status, 201);
+    // A jobset input's value too.
+    let mut js = jobset_body(&state.path().display().to_string());
+    js["inputs"]["extra"] = json!({"type": "string", "value": "a\0b"});
+    let r = admin.put_json("/jobset/odd/j", &js);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body
+            .contains("input `extra`: `value` must not contain a NUL"),
+        "{}",
+        r.body
+    );
+    assert_eq!(admin.get("/jobset/odd/j").status, 404);
 }

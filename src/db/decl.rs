@@ -254,7 +254,15 @@ impl Db {
                 Some(v) => Some(decode(&format!("project {}", p.name), v.value())?),
                 None => None,
             };
-            if now.as_ref() != expected {
+            // `declerror` is the evaluator's to write (the spec's last error): a change of it
+            // is no conflict, and the saved record keeps the current one.
+            let masked = |p: Option<&Project>| {
+                p.map(|p| Project {
+                    declerror: None,
+                    ..p.clone()
+                })
+            };
+            if masked(now.as_ref()) != masked(expected) {
                 return Err(DbError::Conflict(format!(
                     "project `{}` was {} by another request meanwhile; nothing was saved (load \
                      it again and retry)",
@@ -265,6 +273,12 @@ impl Db {
                         (Some(_), Some(_)) => "changed",
                     }
                 )));
+            }
+            // The same spec as now: its current error stays with it.
+            if let Some(n) = now.filter(|n| {
+                p.is_declarative() && (&n.decltype, &n.declvalue) == (&p.decltype, &p.declvalue)
+            }) {
+                p.declerror = n.declerror;
             }
         }
         let created = tx
@@ -359,7 +373,12 @@ mod tests {
             "{e}"
         );
         assert_eq!(db.project("p").unwrap().unwrap(), p);
+        // The evaluator recording a spec error meanwhile is no conflict.
+        let read = db.project("p").unwrap().unwrap();
+        db.set_decl_error("p", Some("spec refused".into())).unwrap();
+        db.put_project_decl_over(&read, Some(Some(&read))).unwrap();
         // Over what is there: saved.
+        let p = db.project("p").unwrap().unwrap();
         let (created, _) = db.put_project_decl_over(&mine, Some(Some(&p))).unwrap();
         assert!(!created);
         assert_eq!(db.project("p").unwrap().unwrap().owner, "b");

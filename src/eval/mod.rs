@@ -164,7 +164,13 @@ fn error_key(name: &str) -> String {
 fn path_key(path: &[String]) -> String {
     let plain = |c: &String| !c.contains('.') && valid_job_name(c);
     if path.iter().all(plain) {
-        return path.join(".");
+        let name = path.join(".");
+        // Plain names, but too long a job name together: quoted and cut like any other.
+        return if valid_job_name(&name) {
+            name
+        } else {
+            error_key(&name)
+        };
     }
     let parts: Vec<String> = path
         .iter()
@@ -1114,6 +1120,9 @@ in {
         assert_eq!(p(&["a", "dot.ted"]), "a.\"dot.ted\"");
         assert_eq!(p(&["bad name"]), "\"bad name\"");
         assert_eq!(p(&["x", "a\nb<i>"]), "x.\"a\\nb<i>\"");
+        let long = vec!["a".repeat(600), "b".repeat(600)];
+        let k = path_key(&long);
+        assert!(k.starts_with("\"aaa") && k.chars().count() <= 202, "{k}");
     }
 
     #[test]

@@ -312,6 +312,13 @@ fn parse_uris(v: &Value) -> Result<Vec<String>, HttpError> {
 
 fn input_value(name: &str, v: &Value) -> Result<String, HttpError> {
     match v {
+        Value::String(s) if s.len() > MAX_FIELD => Err(HttpError::bad_request(format!(
+            "input `{name}`: `value` is {} bytes long; at most {MAX_FIELD} are taken",
+            s.len()
+        ))),
+        Value::String(s) if s.contains('\0') => Err(HttpError::bad_request(format!(
+            "input `{name}`: `value` must not contain a NUL character"
+        ))),
         Value::String(s) => Ok(s.clone()),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(n.to_string()),
