@@ -154,7 +154,12 @@ fn error_key(name: &str) -> String {
     if name.is_empty() || valid_job_name(name) {
         return name.to_string();
     }
-    let short: String = name.chars().take(200).collect();
+    quoted(name)
+}
+
+/// `s`, cut to 200 characters, quoted and escaped (a newline or markup is shown, never acted on).
+fn quoted(s: &str) -> String {
+    let short: String = s.chars().take(200).collect();
     format!("{short:?}")
 }
 
@@ -174,14 +179,7 @@ fn path_key(path: &[String]) -> String {
     }
     let parts: Vec<String> = path
         .iter()
-        .map(|c| {
-            if plain(c) {
-                c.clone()
-            } else {
-                let short: String = c.chars().take(200).collect();
-                format!("{short:?}")
-            }
-        })
+        .map(|c| if plain(c) { c.clone() } else { quoted(c) })
         .collect();
     parts.join(".")
 }

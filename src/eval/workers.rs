@@ -672,7 +672,7 @@ fn parse_record(path: &[String], rec: &str) -> Parsed {
             let mut p = path.to_vec();
             p.push(n);
             let name = p.join(".");
-            if last_has_dot(&p) {
+            if p[p.len() - 1].contains('.') {
                 // Hydra's rule too (hydra-eval-jobs skips it with a log line): a job name's dots
                 // separate attributes, so this one could only be confused with another job.
                 let short: String = p[p.len() - 1].chars().take(200).collect();
@@ -712,11 +712,6 @@ fn parse_record(path: &[String], rec: &str) -> Parsed {
         }
         Err(e) => (unexpected(e), Vec::new(), Vec::new()),
     }
-}
-
-/// Whether the last attribute name of `path` has a dot in it.
-fn last_has_dot(path: &[String]) -> bool {
-    path.last().is_some_and(|n| n.contains('.'))
 }
 
 /// A batch's items for the wrapper: siblings queued one after the other (consecutive indices

@@ -19,6 +19,23 @@ pub const MAX_FIELD: usize = 64 * 1024;
 /// The longest display name, in characters.
 pub const MAX_LABEL: usize = 255;
 
+/// A text field as taken: at most `MAX_FIELD` bytes and no NUL (which no name, text or URL
+/// here has a use for, and which C strings downstream would cut). `what` names the field.
+fn text(what: &str, s: &str) -> Result<String, HttpError> {
+    if s.len() > MAX_FIELD {
+        return Err(HttpError::bad_request(format!(
+            "{what} is {} bytes long; at most {MAX_FIELD} are taken",
+            s.len()
+        )));
+    }
+    if s.contains('\0') {
+        return Err(HttpError::bad_request(format!(
+            "{what} must not contain a NUL character"
+        )));
+    }
+    Ok(s.to_string())
+}
+
 impl Params {
     /// Parses the body: JSON when the content type says so (or it looks like an object), a form
     /// otherwise. Form rows `input-N-{name,type,value,remove}` become the `inputs` object.
@@ -80,19 +97,11 @@ impl Params {
         Params { map, form: true }
     }
 
-    /// A string field: at most `MAX_FIELD` bytes and no NUL (which no name, text or URL here
-    /// has a use for, and which C strings downstream would cut).
+    /// A string field, checked by `text`.
     pub fn str(&self, key: &str) -> Result<Option<String>, HttpError> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.len() > MAX_FIELD => Err(HttpError::bad_request(format!(
-                "`{key}` is {} bytes long; at most {MAX_FIELD} are taken",
-                s.len()
-            ))),
-            Some(Value::String(s)) if s.contains('\0') => Err(HttpError::bad_request(format!(
-                "`{key}` must not contain a NUL character"
-            ))),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::String(s)) => text(&format!("`{key}`"), s).map(Some),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(_) => Err(HttpError::bad_request(format!("`{key}` must be a string"))),
         }
@@ -312,14 +321,7 @@ fn parse_uris(v: &Value) -> Result<Vec<String>, HttpError> {
 
 fn input_value(name: &str, v: &Value) -> Result<String, HttpError> {
     match v {
-        Value::String(s) if s.len() > MAX_FIELD => Err(HttpError::bad_request(format!(
-            "input `{name}`: `value` is {} bytes long; at most {MAX_FIELD} are taken",
-            s.len()
-        ))),
-        Value::String(s) if s.contains('\0') => Err(HttpError::bad_request(format!(
-            "input `{name}`: `value` must not contain a NUL character"
-        ))),
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => text(&format!("input `{name}`: `value`"), s),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(n.to_string()),
         Value::Null => Ok(String::new()),

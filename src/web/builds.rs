@@ -537,13 +537,8 @@ fn build_get(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     };
     let evals = build_evals(ctx.app, &b)?;
     let (tail, log_from) = if tab == "summary" {
-        match queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)? {
-            Some(t) => (Some(t), None),
-            None => match log_elsewhere(ctx, &b) {
-                Some(from) => (tail_of(ctx, &b, &from)?, Some(from.describe())),
-                None => (None, None),
-            },
-        }
+        let (tail, from) = log_tail_any(ctx, &b)?;
+        (tail, from.map(|f| f.describe()))
     } else {
         (None, None)
     };
@@ -638,24 +633,25 @@ fn log_elsewhere(ctx: &Ctx, b: &db::Build) -> Option<LogFrom> {
         .map(LogFrom::Build)
 }
 
-fn tail_of(ctx: &Ctx, b: &db::Build, from: &LogFrom) -> Result<Option<String>, HttpError> {
-    match *from {
+/// The end of the build's own log, or else of the log `log_elsewhere` names (and which).
+fn log_tail_any(ctx: &Ctx, b: &db::Build) -> Result<(Option<String>, Option<LogFrom>), HttpError> {
+    if let Some(t) = queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)? {
+        return Ok((Some(t), None));
+    }
+    let Some(from) = log_elsewhere(ctx, b) else {
+        return Ok((None, None));
+    };
+    let tail = match from {
         LogFrom::Attempt(n) => queue::log_tail_attempt(ctx.app, b.id, n, LOG_TAIL_BYTES),
         LogFrom::Build(f) => queue::log_tail(ctx.app, f, LOG_TAIL_BYTES),
     }
-    .map_err(queue_err)
+    .map_err(queue_err)?;
+    Ok((tail, Some(from)))
 }
 
 fn build_log_tail(ctx: &Ctx, args: &[String]) -> Result<Response, HttpError> {
     let b = load_build(ctx, args)?;
-    let t = match queue::log_tail(ctx.app, b.id, LOG_TAIL_BYTES).map_err(queue_err)? {
-        Some(t) => Some(t),
-        None => match log_elsewhere(ctx, &b) {
-            Some(from) => tail_of(ctx, &b, &from)?,
-            None => None,
-        },
-    }
-    .ok_or_else(|| no_log(b.id))?;
+    let t = log_tail_any(ctx, &b)?.0.ok_or_else(|| no_log(b.id))?;
     Ok(Response::text(t))
 }
 
